@@ -1,0 +1,15 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+)
+
+// pkiResources are the offline PKI resources: they need no controller.
+func pkiResources() []func() resource.Resource {
+	return nil
+}
+
+func pkiDataSources() []func() datasource.DataSource {
+	return nil
+}
