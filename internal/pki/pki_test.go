@@ -18,8 +18,6 @@ import (
 	"time"
 )
 
-
-
 // tree builds the seed-000 tree: root -> external ICA -> network, edge and
 // signing ICAs, with a server and a client leaf under the network ICA.
 type tree struct {
