@@ -2,7 +2,11 @@ module github.com/zitiform/terraform-provider-ziti
 
 go 1.26.8
 
-require github.com/hashicorp/terraform-plugin-framework v1.19.0
+require (
+	github.com/go-resty/resty/v2 v2.17.2
+	github.com/hashicorp/terraform-plugin-framework v1.19.0
+	github.com/smallstep/pkcs7 v0.2.3
+)
 
 require (
 	github.com/fatih/color v1.18.0 // indirect
