@@ -7,7 +7,12 @@ import (
 
 // pkiResources are the offline PKI resources: they need no controller.
 func pkiResources() []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		NewPKICAResource,
+		NewPKIIntermediateResource,
+		NewPKIServerCertResource,
+		NewPKIClientCertResource,
+	}
 }
 
 func pkiDataSources() []func() datasource.DataSource {
