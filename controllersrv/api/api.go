@@ -1,0 +1,154 @@
+// Package api implements controllersrv's HTTP surface: the Edge management
+// and client APIs, EST and health endpoints. Each entity has its own file
+// that registers its routes in init(); router.go turns the table into an
+// http.Handler with authentication, body limits and the error envelope.
+package api
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/filter"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/jwtsign"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
+	"github.com/zitiform/terraform-provider-ziti/internal/pki"
+)
+
+// Base paths of the two APIs.
+const (
+	ManagementPath = "/edge/management/v1"
+	ClientPath     = "/edge/client/v1"
+)
+
+// MaxBodyBytes caps every request body.
+const MaxBodyBytes = 1 << 20
+
+// Version is reported by /version; the build may override it.
+var Version = "v1.6.0-controllersrv"
+
+// Env is everything the handlers need.
+type Env struct {
+	DB       *store.DB
+	Sessions *auth.Sessions
+	Logger   *slog.Logger
+	// Signer signs enrollment JWTs with the web identity's TLS key.
+	Signer *jwtsign.Signer
+	// SigningCA signs enrolled identities' certificates.
+	SigningCA *pki.Issuer
+	// CABundle is the trust bundle handed to clients (EST cacerts, `ca`).
+	CABundle []*x509.Certificate
+	// CertSources authenticate client certificates (method=cert).
+	CertSources []auth.CertSource
+	// IssuerURL is https://<edge.api.address>, the JWT iss.
+	IssuerURL string
+	// EnrollmentDuration is the default enrollment token lifetime.
+	EnrollmentDuration time.Duration
+	// RouterEnrollmentDuration is the default router token lifetime.
+	RouterEnrollmentDuration time.Duration
+	// ClientCertValidity is the lifetime of enrolled identities' certs.
+	ClientCertValidity time.Duration
+	// Now is the clock; tests may replace it.
+	Now func() time.Time
+}
+
+// API serves the routes. Bindings limits which API groups are mounted
+// (config web[].apis); nil mounts all.
+type API struct {
+	Env
+	handler http.Handler
+}
+
+// New builds the handler for a listener serving the given bindings.
+func New(env Env, bindings []string) *API {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	if env.Logger == nil {
+		env.Logger = slog.New(slog.DiscardHandler)
+	}
+	a := &API{Env: env}
+	a.handler = a.buildMux(bindings)
+	return a
+}
+
+// ServeHTTP implements http.Handler.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
+
+// Ctx is one request being handled.
+type Ctx struct {
+	W         http.ResponseWriter
+	R         *http.Request
+	API       *API
+	Base      string // ManagementPath or ClientPath ("" for root routes)
+	Session   *auth.Session
+	Identity  *store.Identity
+	RequestID string
+}
+
+// Context returns the request context.
+func (c *Ctx) Context() context.Context { return c.R.Context() }
+
+// Decode reads a JSON body into v. An empty body decodes as {}. Unknown
+// fields are ignored: real clients send more than we read.
+func (c *Ctx) Decode(v any) error {
+	data, err := io.ReadAll(c.R.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return Errorf(http.StatusRequestEntityTooLarge, CodeRequestTooLarge, "the request body is larger than %d bytes", MaxBodyBytes)
+		}
+		return Errorf(http.StatusBadRequest, CodeCouldNotParseBody, "could not read the request body")
+	}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		data = []byte("{}")
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return FieldInvalid(te.Field, nil, "expected a JSON %s, got %s", te.Type.String(), te.Value)
+		}
+		return Errorf(http.StatusBadRequest, CodeCouldNotParseBody, "the request body is not valid JSON: %s", jsonErrText(err))
+	}
+	return nil
+}
+
+// ReadBody reads the raw body, respecting the size cap.
+func (c *Ctx) ReadBody() ([]byte, error) {
+	data, err := io.ReadAll(c.R.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, Errorf(http.StatusRequestEntityTooLarge, CodeRequestTooLarge, "the request body is larger than %d bytes", MaxBodyBytes)
+		}
+		return nil, Errorf(http.StatusBadRequest, CodeCouldNotParseBody, "could not read the request body")
+	}
+	return data, nil
+}
+
+// jsonErrText keeps JSON syntax errors short and free of echoed input.
+func jsonErrText(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return se.Error()
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "unexpected end of input"
+	}
+	return "malformed JSON"
+}
+
+// now is the API clock in UTC.
+func (a *API) now() time.Time { return a.Now().UTC() }
+
+type (
+	storeTx      = store.Tx
+	filterFields = filter.Fields
+)

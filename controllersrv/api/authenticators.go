@@ -1,0 +1,129 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/filter"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
+)
+
+func init() {
+	Register(
+		Route{http.MethodGet, "/authenticators", Management, Admin, listAuthenticators},
+		Route{http.MethodGet, "/authenticators/{id}", Management, Admin, getAuthenticator},
+		Route{http.MethodDelete, "/authenticators/{id}", Management, Admin, deleteAuthenticator},
+	)
+}
+
+var authenticatorFilterable = []string{"id", "method", "identityId", "fingerprint", "username", "isIssuedByNetwork", "createdAt", "updatedAt"}
+
+func authenticatorFields(a *store.Authenticator) filter.Fields {
+	return func(name string) (any, bool) {
+		switch name {
+		case "id":
+			return a.ID, true
+		case "method":
+			return a.Method, true
+		case "identityId":
+			return a.IdentityID, true
+		case "fingerprint":
+			return a.Fingerprint, true
+		case "username":
+			return a.Username, true
+		case "isIssuedByNetwork":
+			return a.IsIssuedByNetwork, true
+		case "createdAt":
+			return a.CreatedAt.UTC().Format(time.RFC3339Nano), true
+		case "updatedAt":
+			return a.UpdatedAt.UTC().Format(time.RFC3339Nano), true
+		}
+		return nil, false
+	}
+}
+
+type authenticatorView struct {
+	Base
+	Method                 string     `json:"method"`
+	IdentityID             string     `json:"identityId"`
+	Identity               *Ref       `json:"identity"`
+	Fingerprint            string     `json:"fingerprint,omitempty"`
+	CertPEM                string     `json:"certPem,omitempty"`
+	Username               string     `json:"username,omitempty"`
+	IsIssuedByNetwork      bool       `json:"isIssuedByNetwork"`
+	IsExtendRequested      bool       `json:"isExtendRequested"`
+	IsKeyRollRequested     bool       `json:"isKeyRollRequested"`
+	ExtendRequestedAt      *time.Time `json:"extendRequestedAt"`
+	LastAuthResolvedToRoot bool       `json:"lastAuthResolvedToRoot"`
+}
+
+func authenticatorDetail(a *store.Authenticator, idn *store.Identity) *authenticatorView {
+	name := ""
+	if idn != nil {
+		name = idn.Name
+	}
+	return &authenticatorView{
+		Base:   base("authenticators", a.ID, a.CreatedAt, a.UpdatedAt, nil),
+		Method: a.Method, IdentityID: a.IdentityID, Identity: ref("identities", a.IdentityID, name),
+		Fingerprint: a.Fingerprint, CertPEM: a.CertPEM, Username: a.Username, IsIssuedByNetwork: a.IsIssuedByNetwork,
+	}
+}
+
+func listAuthenticators(c *Ctx) error {
+	q, err := parseListQuery(c, authenticatorFilterable)
+	if err != nil {
+		return err
+	}
+	var out []any
+	var pg Pagination
+	err = c.API.DB.View(func(tx *store.Tx) error {
+		all, err := tx.ListAuthenticators()
+		if err != nil {
+			return err
+		}
+		items, p := page(q, all, authenticatorFields)
+		pg = p
+		out = make([]any, 0, len(items))
+		for _, a := range items {
+			idn, _ := tx.GetIdentity(a.IdentityID)
+			out = append(out, authenticatorDetail(a, idn))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.List(out, pg, authenticatorFilterable)
+}
+
+func getAuthenticator(c *Ctx) error {
+	id := c.R.PathValue("id")
+	var d any
+	err := c.API.DB.View(func(tx *store.Tx) error {
+		a, err := tx.GetAuthenticator(id)
+		if err != nil {
+			return NotFound("authenticator", id)
+		}
+		idn, _ := tx.GetIdentity(a.IdentityID)
+		d = authenticatorDetail(a, idn)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.OK(d)
+}
+
+func deleteAuthenticator(c *Ctx) error {
+	id := c.R.PathValue("id")
+	err := c.API.DB.Update(func(tx *store.Tx) error {
+		if err := tx.DeleteAuthenticator(id); err != nil {
+			return NotFound("authenticator", id)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.Empty()
+}

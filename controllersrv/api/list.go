@@ -1,0 +1,155 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/filter"
+)
+
+// Pagination limits, as in OpenZiti.
+const (
+	DefaultLimit = 10
+	MaxLimit     = 500
+)
+
+// listQuery is a parsed limit/offset/filter/sort.
+type listQuery struct {
+	limit, offset int64
+	filter        filter.Expr
+	sortField     string
+	sortDesc      bool
+}
+
+// rawQueryParam reads a query parameter leniently: real clients send
+// filters with unencoded quotes and spaces, which url.ParseQuery may refuse
+// or mangle, so fall back to splitting the raw query by hand.
+func rawQueryParam(r *http.Request, name string) string {
+	if vs, err := url.ParseQuery(r.URL.RawQuery); err == nil {
+		return vs.Get(name)
+	}
+	for _, part := range strings.Split(r.URL.RawQuery, "&") {
+		k, v, _ := strings.Cut(part, "=")
+		if k != name {
+			continue
+		}
+		if u, err := url.QueryUnescape(v); err == nil {
+			return u
+		}
+		return v
+	}
+	return ""
+}
+
+func parseListQuery(c *Ctx, filterable []string) (*listQuery, error) {
+	q := &listQuery{limit: DefaultLimit}
+	if s := rawQueryParam(c.R, "limit"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < -1 {
+			return nil, Errorf(http.StatusBadRequest, CodeInvalidPagination, "limit %q is not a number of at least 1 (at most %d)", s, MaxLimit)
+		}
+		if n <= 0 || n > MaxLimit {
+			n = MaxLimit
+		}
+		q.limit = n
+	}
+	if s := rawQueryParam(c.R, "offset"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			return nil, Errorf(http.StatusBadRequest, CodeInvalidPagination, "offset %q is not a number of at least 0", s)
+		}
+		q.offset = n
+	}
+	fs := rawQueryParam(c.R, "filter")
+	e, err := filter.Parse(fs)
+	if err != nil {
+		return nil, &Error{Status: http.StatusBadRequest, Code: CodeInvalidFilter, Message: err.Error(),
+			Cause: &FieldError{Field: "filter", Reason: err.Error(), Value: fs}}
+	}
+	allowed := map[string]bool{}
+	for _, f := range filterable {
+		allowed[f] = true
+	}
+	for _, f := range filter.FieldNames(e) {
+		if !allowed[f] && !strings.HasPrefix(f, "tags.") {
+			return nil, &Error{Status: http.StatusBadRequest, Code: CodeInvalidFilter,
+				Message: "unknown filter field " + strconv.Quote(f) + ": filterable fields are " + strings.Join(filterable, ", "),
+				Cause:   &FieldError{Field: "filter", Reason: "unknown field " + f, Value: fs}}
+		}
+	}
+	q.filter = e
+	if s := rawQueryParam(c.R, "sort"); s != "" {
+		f, dir, _ := strings.Cut(strings.TrimSpace(s), " ")
+		if !allowed[f] {
+			return nil, FieldInvalid("sort", s, "unknown sort field %q", f)
+		}
+		q.sortField = f
+		q.sortDesc = strings.EqualFold(strings.TrimSpace(dir), "desc")
+	}
+	return q, nil
+}
+
+// page filters, sorts and slices items; fields gives a filter view of one.
+func page[T any](q *listQuery, items []T, fields func(T) filter.Fields) ([]T, Pagination) {
+	matched := make([]T, 0, len(items))
+	for _, it := range items {
+		if q.filter.Eval(fields(it)) {
+			matched = append(matched, it)
+		}
+	}
+	if q.sortField != "" {
+		key := func(it T) string {
+			v, _ := fields(it)(q.sortField)
+			switch x := v.(type) {
+			case string:
+				return x
+			case nil:
+				return ""
+			default:
+				return strings.TrimSpace(strconv.Quote(toString(x)))
+			}
+		}
+		sort.SliceStable(matched, func(i, j int) bool {
+			if q.sortDesc {
+				return key(matched[i]) > key(matched[j])
+			}
+			return key(matched[i]) < key(matched[j])
+		})
+	}
+	total := int64(len(matched))
+	start := min(q.offset, total)
+	end := min(start+q.limit, total)
+	return matched[start:end], Pagination{Limit: q.limit, Offset: q.offset, TotalCount: total}
+}
+
+func toString(v any) string {
+	switch x := v.(type) {
+	case bool:
+		return strconv.FormatBool(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	}
+	return ""
+}
+
+// tagFields exposes tags.<key> to filters.
+func tagField(tags map[string]any, name string) (any, bool) {
+	k, ok := strings.CutPrefix(name, "tags.")
+	if !ok {
+		return nil, false
+	}
+	v, ok := tags[k]
+	if !ok {
+		return nil, true
+	}
+	switch x := v.(type) {
+	case string, bool, nil:
+		return x, true
+	case float64:
+		return x, true
+	}
+	return nil, true
+}

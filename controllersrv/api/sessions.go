@@ -1,0 +1,222 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
+	"github.com/zitiform/terraform-provider-ziti/internal/pki"
+)
+
+func init() {
+	Register(
+		Route{http.MethodPost, "/authenticate", Both, Public, authenticate},
+		Route{http.MethodGet, "/current-api-session", Both, Session, currentAPISession},
+		Route{http.MethodDelete, "/current-api-session", Both, Session, logout},
+		Route{http.MethodGet, "/current-identity", Both, Session, currentIdentity},
+		Route{http.MethodGet, "/current-identity/authenticators", Both, Session, currentAuthenticators},
+		Route{http.MethodGet, "/current-identity/authenticators/{id}", Both, Session, currentAuthenticator},
+	)
+}
+
+// Authenticators verify credentials for POST /authenticate?method=<name>.
+// Each returns the identity and authenticator ids, or an API error.
+var Authenticators = map[string]func(c *Ctx) (identityID, authenticatorID string, err error){
+	"password": passwordAuth,
+	"cert":     certAuth,
+}
+
+func invalidAuth() error {
+	return Errorf(http.StatusUnauthorized, CodeInvalidAuth, "the authentication request failed: the credentials are wrong, or the identity has no such authenticator")
+}
+
+func passwordAuth(c *Ctx) (string, string, error) {
+	var in struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return "", "", err
+	}
+	if in.Username == "" {
+		return "", "", FieldInvalid("username", nil, "is required for method=password")
+	}
+	var au *store.Authenticator
+	err := c.API.DB.View(func(tx *store.Tx) error {
+		var err error
+		au, err = tx.AuthenticatorByUsername(in.Username)
+		return err
+	})
+	if err != nil {
+		// Spend the same KDF time as a real check so that response time
+		// does not reveal which usernames exist.
+		_, _ = auth.CheckPassword(dummyHash, in.Password)
+		return "", "", invalidAuth()
+	}
+	ok, err := auth.CheckPassword(au.PasswordHash, in.Password)
+	if err != nil || !ok {
+		return "", "", invalidAuth()
+	}
+	return au.IdentityID, au.ID, nil
+}
+
+var dummyHash, _ = auth.HashPassword("not-a-real-password")
+
+func certAuth(c *Ctx) (string, string, error) {
+	if c.R.TLS == nil || len(c.R.TLS.PeerCertificates) == 0 {
+		return "", "", Errorf(http.StatusUnauthorized, CodeInvalidAuth, "method=cert needs a client certificate on the TLS connection")
+	}
+	chain := c.R.TLS.PeerCertificates
+	now := c.API.now()
+	trusted := false
+	for _, src := range c.API.CertSources {
+		if src.Verify(chain, now) == nil {
+			trusted = true
+			break
+		}
+	}
+	if !trusted {
+		return "", "", Errorf(http.StatusUnauthorized, CodeInvalidAuth, "the client certificate is not issued by a CA this controller trusts for authentication, or it expired")
+	}
+	fp := pki.FingerprintSHA1(chain[0])
+	var au *store.Authenticator
+	err := c.API.DB.View(func(tx *store.Tx) error {
+		var err error
+		au, err = tx.AuthenticatorByFingerprint(fp)
+		return err
+	})
+	if err != nil {
+		return "", "", invalidAuth()
+	}
+	return au.IdentityID, au.ID, nil
+}
+
+func authenticate(c *Ctx) error {
+	method := rawQueryParam(c.R, "method")
+	fn, ok := Authenticators[method]
+	if !ok {
+		return &Error{Status: http.StatusBadRequest, Code: CodeCouldNotValidate,
+			Message: "unsupported authentication method " + quote(method) + ": use method=password or method=cert",
+			Cause:   &FieldError{Field: "method", Reason: "unsupported", Value: method}}
+	}
+	identityID, authID, err := fn(c)
+	if err != nil {
+		return err
+	}
+	var idn *store.Identity
+	err = c.API.DB.View(func(tx *store.Tx) error {
+		var err error
+		idn, err = tx.GetIdentity(identityID)
+		return err
+	})
+	if err != nil {
+		return invalidAuth()
+	}
+	if idn.Disabled {
+		return Errorf(http.StatusUnauthorized, CodeInvalidAuth, "the identity is disabled")
+	}
+	sess := c.API.Sessions.Create(identityID, authID, method, clientIP(c.R))
+	c.Session = sess
+	c.Identity = idn
+	c.API.Logger.Info("authenticated", "identity", idn.ID, "method", method)
+	return c.writeSession(sess, idn)
+}
+
+type sessionView struct {
+	Base
+	Token                   string    `json:"token"`
+	Identity                *Ref      `json:"identity"`
+	IdentityID              string    `json:"identityId"`
+	ConfigTypes             []string  `json:"configTypes"`
+	IPAddress               string    `json:"ipAddress"`
+	AuthQueries             []any     `json:"authQueries"`
+	CachedUpdatedAt         time.Time `json:"cachedUpdatedAt"`
+	CachedLastActivityAt    time.Time `json:"cachedLastActivityAt"`
+	LastActivityAt          time.Time `json:"lastActivityAt"`
+	IsMfaRequired           bool      `json:"isMfaRequired"`
+	IsMfaComplete           bool      `json:"isMfaComplete"`
+	AuthenticatorID         string    `json:"authenticatorId"`
+	IsCertExtendable        bool      `json:"isCertExtendable"`
+	IsCertExtendRequested   bool      `json:"isCertExtendRequested"`
+	IsCertKeyRollRequested  bool      `json:"isCertKeyRollRequested"`
+	ImproperClientCertChain bool      `json:"improperClientCertChain"`
+	ExpiresAt               time.Time `json:"expiresAt"`
+	ExpirationSeconds       int64     `json:"expirationSeconds"`
+}
+
+func (c *Ctx) writeSession(s *auth.Session, idn *store.Identity) error {
+	idle := c.API.Sessions.Idle
+	exp := s.ExpiresAt(idle).UTC()
+	v := &sessionView{
+		Base:  base("current-api-session", s.ID, s.CreatedAt, s.UpdatedAt, nil),
+		Token: s.Token, Identity: ref("identities", idn.ID, idn.Name), IdentityID: idn.ID,
+		ConfigTypes: []string{}, IPAddress: s.IPAddress, AuthQueries: []any{},
+		CachedUpdatedAt: s.UpdatedAt, CachedLastActivityAt: s.LastActivityAt, LastActivityAt: s.LastActivityAt,
+		AuthenticatorID: s.AuthenticatorID, IsCertExtendable: s.Method == "cert",
+		ExpiresAt: exp, ExpirationSeconds: int64(idle / time.Second),
+	}
+	v.Links = Links{"self": {Href: "./current-api-session"}}
+	h := c.W.Header()
+	h.Set("zt-session", s.Token)
+	h.Set("expiration-seconds", strconv.FormatInt(v.ExpirationSeconds, 10))
+	h.Set("expires-at", exp.Format(time.RFC3339))
+	return c.OK(v)
+}
+
+func currentAPISession(c *Ctx) error { return c.writeSession(c.Session, c.Identity) }
+
+func logout(c *Ctx) error {
+	c.API.Sessions.Delete(c.Session.Token)
+	return c.Empty()
+}
+
+func currentIdentity(c *Ctx) error {
+	var d any
+	err := c.API.DB.View(func(tx *store.Tx) error {
+		var err error
+		d, err = c.API.identityDetail(tx, c.Identity)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.OK(d)
+}
+
+func currentAuthenticators(c *Ctx) error {
+	var out []any
+	err := c.API.DB.View(func(tx *store.Tx) error {
+		as, err := tx.AuthenticatorsOfIdentity(c.Identity.ID)
+		if err != nil {
+			return err
+		}
+		out = make([]any, 0, len(as))
+		for _, a := range as {
+			out = append(out, authenticatorDetail(a, c.Identity))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.List(out, Pagination{Limit: MaxLimit, TotalCount: int64(len(out))}, nil)
+}
+
+func currentAuthenticator(c *Ctx) error {
+	id := c.R.PathValue("id")
+	var d any
+	err := c.API.DB.View(func(tx *store.Tx) error {
+		a, err := tx.GetAuthenticator(id)
+		if err != nil || a.IdentityID != c.Identity.ID {
+			return NotFound("authenticator", id)
+		}
+		d = authenticatorDetail(a, c.Identity)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.OK(d)
+}

@@ -1,0 +1,375 @@
+// Package config reads the OpenZiti-shaped controller YAML (v3) that
+// controllersrv runs from: the subset of keys it implements, with one
+// warning per key it does not know and errors that name the key.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// API bindings a web listener can serve.
+const (
+	BindingEdgeManagement = "edge-management"
+	BindingEdgeClient     = "edge-client"
+	BindingHealthChecks   = "health-checks"
+	BindingFabric         = "fabric"
+)
+
+// Defaults, as in OpenZiti.
+const (
+	DefaultEnrollmentDuration = 180 * time.Minute
+	DefaultSessionTimeout     = 30 * time.Minute
+)
+
+// Identity is an `identity` block: a client cert, a server cert chain, their
+// key and the CA bundle to trust.
+type Identity struct {
+	Cert       string `yaml:"cert"`
+	ServerCert string `yaml:"server_cert"`
+	Key        string `yaml:"key"`
+	CA         string `yaml:"ca"`
+}
+
+// BindPoint is where a web listener listens (Interface) and the address
+// clients use for it (Address).
+type BindPoint struct {
+	Interface string `yaml:"interface"`
+	Address   string `yaml:"address"`
+}
+
+// API is one API served by a web listener.
+type API struct {
+	Binding string `yaml:"binding"`
+}
+
+// Web is one `web` entry: listeners sharing an identity and a set of APIs.
+type Web struct {
+	Name       string      `yaml:"name"`
+	BindPoints []BindPoint `yaml:"bindPoints"`
+	Identity   Identity    `yaml:"identity"`
+	APIs       []API       `yaml:"apis"`
+}
+
+// Serves reports whether the web entry serves the API binding.
+func (w *Web) Serves(binding string) bool {
+	for _, a := range w.APIs {
+		if a.Binding == binding {
+			return true
+		}
+	}
+	return false
+}
+
+// Duration is a YAML duration such as "180m" or "1h".
+type Duration struct{ time.Duration }
+
+// UnmarshalYAML parses Go duration syntax; a bare integer means minutes
+// (as some OpenZiti configs write `duration: 180`).
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	s := strings.TrimSpace(n.Value)
+	if s == "" {
+		return nil
+	}
+	if m, err := strconv.Atoi(s); err == nil {
+		d.Duration = time.Duration(m) * time.Minute
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("invalid duration %q: use Go syntax such as 180m or 3h", s)
+	}
+	d.Duration = v
+	return nil
+}
+
+// Config is the parsed controller configuration.
+type Config struct {
+	V        int      `yaml:"v"`
+	DB       string   `yaml:"db"`
+	Identity Identity `yaml:"identity"`
+	Ctrl     struct {
+		Listener string `yaml:"listener"`
+	} `yaml:"ctrl"`
+	Edge struct {
+		API struct {
+			Address        string   `yaml:"address"`
+			SessionTimeout Duration `yaml:"sessionTimeout"`
+		} `yaml:"api"`
+		Enrollment struct {
+			SigningCert struct {
+				Cert string `yaml:"cert"`
+				Key  string `yaml:"key"`
+			} `yaml:"signingCert"`
+			EdgeIdentity struct {
+				Duration Duration `yaml:"duration"`
+			} `yaml:"edgeIdentity"`
+			EdgeRouter struct {
+				Duration Duration `yaml:"duration"`
+			} `yaml:"edgeRouter"`
+		} `yaml:"enrollment"`
+	} `yaml:"edge"`
+	Web []Web `yaml:"web"`
+
+	// Warnings lists unknown keys, one entry each, by dotted path.
+	Warnings []string `yaml:"-"`
+}
+
+// known is the tree of keys controllersrv reads. A nil value is a leaf; a
+// map an object; a one-element slice a list of that shape.
+var known = map[string]any{
+	"v":  nil,
+	"db": nil,
+	"identity": map[string]any{
+		"cert": nil, "server_cert": nil, "key": nil, "ca": nil,
+	},
+	"ctrl": map[string]any{"listener": nil},
+	"edge": map[string]any{
+		"api": map[string]any{"address": nil, "sessionTimeout": nil},
+		"enrollment": map[string]any{
+			"signingCert":  map[string]any{"cert": nil, "key": nil},
+			"edgeIdentity": map[string]any{"duration": nil},
+			"edgeRouter":   map[string]any{"duration": nil},
+		},
+	},
+	"web": []any{map[string]any{
+		"name":       nil,
+		"bindPoints": []any{map[string]any{"interface": nil, "address": nil}},
+		"identity": map[string]any{
+			"cert": nil, "server_cert": nil, "key": nil, "ca": nil,
+		},
+		"apis": []any{map[string]any{"binding": nil}},
+	}},
+}
+
+// Load reads and validates the config file at path. Relative file paths in
+// it are resolved against the config file's directory.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading controller config: %w", err)
+	}
+	c, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	c.resolvePaths(filepath.Dir(path))
+	return c, nil
+}
+
+// Parse parses and validates config YAML without touching the file system.
+func Parse(data []byte) (*Config, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("invalid YAML: %w", err)
+	}
+	if root.Kind == 0 || len(root.Content) == 0 {
+		return nil, errors.New("the config is empty")
+	}
+	doc := root.Content[0]
+	if doc.Kind != yaml.MappingNode {
+		return nil, errors.New("the config must be a YAML mapping at the top level")
+	}
+	var c Config
+	if err := doc.Decode(&c); err != nil {
+		return nil, fmt.Errorf("invalid config: %w", err)
+	}
+	walk(doc, known, "", &c.Warnings)
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func walk(n *yaml.Node, shape any, path string, warnings *[]string) {
+	switch s := shape.(type) {
+	case map[string]any:
+		if n.Kind != yaml.MappingNode {
+			return
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key := n.Content[i].Value
+			p := key
+			if path != "" {
+				p = path + "." + key
+			}
+			sub, ok := s[key]
+			if !ok {
+				*warnings = append(*warnings, fmt.Sprintf("%s: unknown or unsupported key, ignored", p))
+				continue
+			}
+			walk(n.Content[i+1], sub, p, warnings)
+		}
+	case []any:
+		if n.Kind != yaml.SequenceNode {
+			return
+		}
+		for i, item := range n.Content {
+			walk(item, s[0], fmt.Sprintf("%s[%d]", path, i), warnings)
+		}
+	}
+}
+
+func (c *Config) validate() error {
+	if c.V != 3 {
+		return fmt.Errorf("v: must be 3 (the OpenZiti v3 controller config), got %d", c.V)
+	}
+	if c.DB == "" {
+		return errors.New("db: required: the path of the bbolt database file")
+	}
+	addr := c.Edge.API.Address
+	if addr == "" {
+		return errors.New("edge.api.address: required: the host:port clients use for the Edge API (it becomes the enrollment JWT issuer)")
+	}
+	if err := checkHostPort(addr); err != nil {
+		return fmt.Errorf("edge.api.address: %w", err)
+	}
+	if c.Edge.Enrollment.SigningCert.Cert == "" {
+		return errors.New("edge.enrollment.signingCert.cert: required: the signing CA certificate (chain) that signs enrolled identities' certificates")
+	}
+	if c.Edge.Enrollment.SigningCert.Key == "" {
+		return errors.New("edge.enrollment.signingCert.key: required: the signing CA's private key")
+	}
+	for _, d := range []struct {
+		key string
+		v   time.Duration
+	}{
+		{"edge.enrollment.edgeIdentity.duration", c.Edge.Enrollment.EdgeIdentity.Duration.Duration},
+		{"edge.enrollment.edgeRouter.duration", c.Edge.Enrollment.EdgeRouter.Duration.Duration},
+		{"edge.api.sessionTimeout", c.Edge.API.SessionTimeout.Duration},
+	} {
+		if d.v < 0 {
+			return fmt.Errorf("%s: must be positive", d.key)
+		}
+	}
+	if len(c.Web) == 0 {
+		return errors.New("web: required: at least one web listener serving edge-client and edge-management")
+	}
+	client := false
+	for i := range c.Web {
+		w := &c.Web[i]
+		p := fmt.Sprintf("web[%d]", i)
+		if len(w.BindPoints) == 0 {
+			return fmt.Errorf("%s.bindPoints: required: at least one {interface, address}", p)
+		}
+		for j, bp := range w.BindPoints {
+			bpp := fmt.Sprintf("%s.bindPoints[%d]", p, j)
+			if bp.Interface == "" {
+				return fmt.Errorf("%s.interface: required: the listen address, e.g. 0.0.0.0:1280", bpp)
+			}
+			if err := checkHostPort(bp.Interface); err != nil {
+				return fmt.Errorf("%s.interface: %w", bpp, err)
+			}
+			if bp.Address != "" {
+				if err := checkHostPort(bp.Address); err != nil {
+					return fmt.Errorf("%s.address: %w", bpp, err)
+				}
+			}
+		}
+		if w.Identity.ServerCert == "" && w.Identity.Cert == "" {
+			return fmt.Errorf("%s.identity.server_cert: required: the TLS server certificate chain of the Edge API", p)
+		}
+		if w.Identity.Key == "" {
+			return fmt.Errorf("%s.identity.key: required: the private key of the TLS server certificate", p)
+		}
+		if len(w.APIs) == 0 {
+			return fmt.Errorf("%s.apis: required: list the APIs to serve (edge-management, edge-client, health-checks)", p)
+		}
+		for j, a := range w.APIs {
+			switch a.Binding {
+			case BindingEdgeManagement, BindingHealthChecks, BindingFabric:
+			case BindingEdgeClient:
+				client = true
+			default:
+				return fmt.Errorf("%s.apis[%d].binding: unknown binding %q: use edge-management, edge-client, health-checks or fabric", p, j, a.Binding)
+			}
+		}
+	}
+	if !client {
+		return errors.New("web: no web entry serves the edge-client API: add `- binding: edge-client` to a web entry's apis")
+	}
+	return nil
+}
+
+func checkHostPort(s string) error {
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port: %v", s, err)
+	}
+	_ = host
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%q has an invalid port", s)
+	}
+	return nil
+}
+
+func (c *Config) resolvePaths(dir string) {
+	abs := func(p *string) {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
+		}
+	}
+	abs(&c.DB)
+	for _, id := range []*Identity{&c.Identity} {
+		abs(&id.Cert)
+		abs(&id.ServerCert)
+		abs(&id.Key)
+		abs(&id.CA)
+	}
+	abs(&c.Edge.Enrollment.SigningCert.Cert)
+	abs(&c.Edge.Enrollment.SigningCert.Key)
+	for i := range c.Web {
+		id := &c.Web[i].Identity
+		abs(&id.Cert)
+		abs(&id.ServerCert)
+		abs(&id.Key)
+		abs(&id.CA)
+	}
+}
+
+// EnrollmentDuration is the lifetime of identity enrollment tokens.
+func (c *Config) EnrollmentDuration() time.Duration {
+	if d := c.Edge.Enrollment.EdgeIdentity.Duration.Duration; d > 0 {
+		return d
+	}
+	return DefaultEnrollmentDuration
+}
+
+// RouterEnrollmentDuration is the lifetime of router enrollment tokens.
+func (c *Config) RouterEnrollmentDuration() time.Duration {
+	if d := c.Edge.Enrollment.EdgeRouter.Duration.Duration; d > 0 {
+		return d
+	}
+	return DefaultEnrollmentDuration
+}
+
+// SessionTimeout is the idle expiry of API sessions.
+func (c *Config) SessionTimeout() time.Duration {
+	if d := c.Edge.API.SessionTimeout.Duration; d > 0 {
+		return d
+	}
+	return DefaultSessionTimeout
+}
+
+// Marshal renders the config as YAML (what quickstart writes).
+func (c *Config) Marshal() ([]byte, error) {
+	type plain Config // drop methods so yaml sees the struct
+	return yaml.Marshal((*plain)(c))
+}
+
+// MarshalYAML writes Go duration syntax.
+func (d Duration) MarshalYAML() (any, error) {
+	if d.Duration == 0 {
+		return nil, nil
+	}
+	return d.Duration.String(), nil
+}

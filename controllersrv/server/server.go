@@ -1,0 +1,338 @@
+// Package server wires controllersrv together: it loads the config and the
+// key material, opens the database, builds the API and serves it on the
+// configured TLS listeners. Tests and the provider's acceptance tests use
+// Start to run a controller in-process.
+package server
+
+import (
+	"context"
+	"crypto"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/api"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/config"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/jwtsign"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/quickstart"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
+	"github.com/zitiform/terraform-provider-ziti/internal/pki"
+)
+
+// Options configure a quickstart-style in-process controller.
+type Options struct {
+	Home          string       // directory for PKI, config, db; created if missing; reused if present (quickstart semantics)
+	Bind          string       // listen address, e.g. "127.0.0.1:0"
+	Address       string       // advertised host:port for JWT iss and SANs; "" = the actual listen address
+	AdminUsername string       // default "admin"
+	AdminPassword string       // "" = generated
+	Logger        *slog.Logger // nil = discard
+}
+
+// DefaultBind is the listen address when Options.Bind is empty.
+const DefaultBind = "127.0.0.1:1280"
+
+// ClientCertValidity is the lifetime of certificates issued at enrollment.
+const ClientCertValidity = 365 * 24 * time.Hour
+
+// Server is a running controller.
+type Server struct {
+	cfg      *config.Config
+	logger   *slog.Logger
+	db       *store.DB
+	sessions *auth.Sessions
+	url      string
+	caPEM    []byte
+
+	adminUser, adminPass string
+
+	servers   []*http.Server
+	listeners []net.Listener
+	wg        sync.WaitGroup
+	stop      chan struct{}
+	closeErr  error
+	once      sync.Once
+}
+
+// Start runs a quickstart controller in the background: it creates or
+// reuses the PKI, config and database in opts.Home, listens on opts.Bind
+// and ensures an admin login. ctx bounds start-up only; call Close to stop.
+func Start(ctx context.Context, opts Options) (*Server, error) {
+	if opts.Home == "" {
+		return nil, errors.New("server: Options.Home is required")
+	}
+	home, err := filepath.Abs(opts.Home)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return nil, fmt.Errorf("creating home %s: %w", home, err)
+	}
+	bind := opts.Bind
+	if bind == "" {
+		bind = DefaultBind
+	}
+	ln, err := net.Listen("tcp", bind)
+	if err != nil {
+		return nil, fmt.Errorf("listening on %s: %w", bind, err)
+	}
+	address := opts.Address
+	if address == "" {
+		address = ln.Addr().String()
+	}
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("address %q is not host:port: %w", address, err)
+	}
+	if err := ctx.Err(); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	if err := quickstart.EnsurePKI(home, []string{host}); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("quickstart PKI in %s: %w", home, err)
+	}
+	cfg := quickstart.Config(home, ln.Addr().String(), address)
+	if err := quickstart.WriteConfig(home, cfg); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	s, err := newServer(cfg, opts.Logger, map[string]net.Listener{ln.Addr().String(): ln})
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	if err := s.ensureAdmin(opts.AdminUsername, opts.AdminPassword); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.serve()
+	return s, nil
+}
+
+// StartConfig runs a controller from an OpenZiti-shaped config file. If the
+// database has no admin yet, one is created from ZITI_USERNAME (default
+// "admin") and ZITI_PASSWORD (generated when unset; see AdminCredentials).
+func StartConfig(ctx context.Context, configPath string, logger *slog.Logger) (*Server, error) {
+	cfg, err := config.Load(configPath)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s, err := newServer(cfg, logger, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ensureAdmin(os.Getenv("ZITI_USERNAME"), os.Getenv("ZITI_PASSWORD")); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.serve()
+	return s, nil
+}
+
+type webIdentity struct {
+	tlsCert tls.Certificate
+	leaf    *x509.Certificate
+	key     crypto.Signer
+	ca      []*x509.Certificate
+}
+
+func loadWebIdentity(prefix string, id config.Identity) (*webIdentity, error) {
+	certFile := id.ServerCert
+	field := prefix + ".server_cert"
+	if certFile == "" {
+		certFile, field = id.Cert, prefix+".cert"
+	}
+	chainPEM, err := os.ReadFile(certFile)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", field, err)
+	}
+	leaf, inter, err := pki.SplitChain(chainPEM)
+	if err != nil {
+		return nil, fmt.Errorf("%s (%s): %w", field, certFile, err)
+	}
+	keyPEM, err := os.ReadFile(id.Key)
+	if err != nil {
+		return nil, fmt.Errorf("%s.key: %w", prefix, err)
+	}
+	key, err := pki.ParsePrivateKeyPEM(keyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("%s.key (%s): %w", prefix, id.Key, err)
+	}
+	if !pki.SameKey(key, leaf.PublicKey) {
+		return nil, fmt.Errorf("%s.key: the key does not belong to the certificate in %s", prefix, field)
+	}
+	w := &webIdentity{leaf: leaf, key: key}
+	w.tlsCert = tls.Certificate{PrivateKey: key, Leaf: leaf, Certificate: [][]byte{leaf.Raw}}
+	for _, c := range inter {
+		w.tlsCert.Certificate = append(w.tlsCert.Certificate, c.Raw)
+	}
+	if id.CA != "" {
+		caPEM, err := os.ReadFile(id.CA)
+		if err != nil {
+			return nil, fmt.Errorf("%s.ca: %w", prefix, err)
+		}
+		if w.ca, err = pki.ParseCertsPEM(caPEM); err != nil {
+			return nil, fmt.Errorf("%s.ca (%s): %w", prefix, id.CA, err)
+		}
+	}
+	return w, nil
+}
+
+func loadSigning(cfg *config.Config) (*pki.Issuer, error) {
+	sc := cfg.Edge.Enrollment.SigningCert
+	data, err := os.ReadFile(sc.Cert)
+	if err != nil {
+		return nil, fmt.Errorf("edge.enrollment.signingCert.cert: %w", err)
+	}
+	certs, err := pki.ParseCertsPEM(data)
+	if err != nil {
+		return nil, fmt.Errorf("edge.enrollment.signingCert.cert (%s): %w", sc.Cert, err)
+	}
+	keyPEM, err := os.ReadFile(sc.Key)
+	if err != nil {
+		return nil, fmt.Errorf("edge.enrollment.signingCert.key: %w", err)
+	}
+	key, err := pki.ParsePrivateKeyPEM(keyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("edge.enrollment.signingCert.key (%s): %w", sc.Key, err)
+	}
+	if !certs[0].IsCA {
+		return nil, fmt.Errorf("edge.enrollment.signingCert.cert: %q is not a CA certificate: use the signing intermediate (CA:TRUE)", certs[0].Subject.CommonName)
+	}
+	if !pki.SameKey(key, certs[0].PublicKey) {
+		return nil, errors.New("edge.enrollment.signingCert.key: the key does not belong to the first certificate in signingCert.cert")
+	}
+	return &pki.Issuer{Cert: certs[0], Key: key, Bundle: certs}, nil
+}
+
+// newServer loads material and builds handlers; listeners maps interface
+// addresses to already-open listeners (others are opened here).
+func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net.Listener) (*Server, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	for _, w := range cfg.Warnings {
+		logger.Warn("config: " + w)
+	}
+	signing, err := loadSigning(cfg)
+	if err != nil {
+		return nil, err
+	}
+	// The web entry serving edge-client signs enrollment JWTs: clients
+	// verify them against the certificate that this listener presents.
+	var webs []*webIdentity
+	var signer *jwtsign.Signer
+	for i, w := range cfg.Web {
+		wi, err := loadWebIdentity(fmt.Sprintf("web[%d].identity", i), w.Identity)
+		if err != nil {
+			return nil, err
+		}
+		webs = append(webs, wi)
+		if signer == nil && w.Serves(config.BindingEdgeClient) {
+			if signer, err = jwtsign.New(wi.leaf, wi.key); err != nil {
+				return nil, fmt.Errorf("web[%d].identity: %w", i, err)
+			}
+		}
+	}
+	apiHost, _, _ := net.SplitHostPort(cfg.Edge.API.Address)
+	if signer.Leaf().VerifyHostname(apiHost) != nil {
+		logger.Warn("the Edge API server certificate does not cover edge.api.address: clients will refuse the TLS connection",
+			"address", cfg.Edge.API.Address, "dnsNames", signer.Leaf().DNSNames, "ipAddresses", signer.Leaf().IPAddresses)
+	}
+	var bundle []*x509.Certificate
+	seen := map[string]bool{}
+	add := func(certs ...*x509.Certificate) {
+		for _, c := range certs {
+			if fp := pki.FingerprintSHA256(c); !seen[fp] && c.IsCA {
+				seen[fp] = true
+				bundle = append(bundle, c)
+			}
+		}
+	}
+	if cfg.Identity.CA != "" {
+		if data, err := os.ReadFile(cfg.Identity.CA); err != nil {
+			return nil, fmt.Errorf("identity.ca: %w", err)
+		} else if certs, err := pki.ParseCertsPEM(data); err != nil {
+			return nil, fmt.Errorf("identity.ca (%s): %w", cfg.Identity.CA, err)
+		} else {
+			add(certs...)
+		}
+	}
+	for _, w := range webs {
+		add(w.ca...)
+	}
+	add(signing.Bundle...)
+
+	roots := x509.NewCertPool()
+	roots.AddCert(signing.Cert)
+
+	db, err := store.Open(cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg: cfg, logger: logger, db: db,
+		sessions: auth.NewSessions(cfg.SessionTimeout()),
+		url:      "https://" + cfg.Edge.API.Address,
+		caPEM:    pki.EncodeCertsPEM(bundle...),
+		stop:     make(chan struct{}),
+	}
+	env := api.Env{
+		DB: db, Sessions: s.sessions, Logger: logger, Signer: signer, SigningCA: signing, CABundle: bundle,
+		CertSources:        []auth.CertSource{&auth.PoolSource{Label: "controller signing CA", Roots: roots}},
+		IssuerURL:          s.url,
+		EnrollmentDuration: cfg.EnrollmentDuration(), RouterEnrollmentDuration: cfg.RouterEnrollmentDuration(),
+		ClientCertValidity: ClientCertValidity,
+	}
+	for i, w := range cfg.Web {
+		var bindings []string
+		for _, a := range w.APIs {
+			bindings = append(bindings, a.Binding)
+		}
+		handler := api.New(env, bindings)
+		tlsCfg := &tls.Config{
+			MinVersion:   tls.VersionTLS12,
+			Certificates: []tls.Certificate{webs[i].tlsCert},
+			// Ask for, but do not require, a client certificate: password
+			// clients have none, cert auth verifies it per request.
+			ClientAuth: tls.RequestClientCert,
+			NextProtos: []string{"http/1.1"},
+		}
+		for _, bp := range w.BindPoints {
+			ln, ok := listeners[bp.Interface]
+			if !ok {
+				if ln, err = net.Listen("tcp", bp.Interface); err != nil {
+					s.closeListeners()
+					db.Close()
+					return nil, fmt.Errorf("web[%d].bindPoints: listening on %s: %w", i, bp.Interface, err)
+				}
+			}
+			hs := &http.Server{
+				Handler:           handler,
+				TLSConfig:         tlsCfg,
+				ReadHeaderTimeout: 10 * time.Second,
+				ReadTimeout:       60 * time.Second,
+				IdleTimeout:       120 * time.Second,
+				MaxHeaderBytes:    64 << 10,
+				ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
+			}
+			s.servers = append(s.servers, hs)
+			s.listeners = append(s.listeners, tls.NewListener(ln, tlsCfg))
+		}
+	}
+	return s, nil
+}

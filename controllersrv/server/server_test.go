@@ -1,0 +1,73 @@
+package server
+
+import (
+	"crypto/tls"
+	"encoding/pem"
+	"strings"
+	"testing"
+)
+
+func TestQuickstartBasics(t *testing.T) {
+	s := testServer(t)
+	c := newClient(t, s)
+	r := c.mustStatus(c.do("GET", "/version", nil), 200)
+	if jsonPath(r.json(t), "data", "apiVersions", "edge-management", "v1", "path") != "/edge/management/v1" {
+		t.Fatalf("version: %s", r.Body)
+	}
+	c.mustStatus(c.do("GET", "/edge/client/v1/version", nil), 200)
+	c.mustStatus(c.do("GET", "/health-checks", nil), 200)
+	r = c.mustStatus(c.do("GET", "/.well-known/est/cacerts", nil), 200)
+	if r.Header.Get("Content-Type") != "application/pkcs7-mime" {
+		t.Fatalf("EST content type %q", r.Header.Get("Content-Type"))
+	}
+	if !strings.HasPrefix(s.URL(), "https://127.0.0.1:") || s.ManagementURL() != s.URL()+"/edge/management/v1" || s.ClientURL() != s.URL()+"/edge/client/v1" {
+		t.Fatalf("URLs: %s %s %s", s.URL(), s.ManagementURL(), s.ClientURL())
+	}
+	if u, p := s.AdminCredentials(); u != "admin" || p != "admin-pw-123" {
+		t.Fatalf("admin credentials %q", u)
+	}
+}
+
+func TestIdentityEnrollAndCertAuth(t *testing.T) {
+	s := testServer(t)
+	c := newClient(t, s).admin()
+	id := c.createIdentity(map[string]any{"name": "dev1", "type": "Device", "isAdmin": false, "enrollment": map[string]any{"ott": true}})
+	d := c.mustStatus(c.do("GET", "/edge/management/v1/identities/"+id, nil), 200).data(t)
+	token, _ := jsonPath(d, "enrollment", "ott", "token").(string)
+	if token == "" || jsonPath(d, "enrollment", "ott", "jwt") == nil {
+		t.Fatalf("no ott enrollment right after create: %v", d["enrollment"])
+	}
+	if jsonPath(d, "type", "name") != "Device" {
+		t.Fatalf("type: %v", d["type"])
+	}
+	key, csrPEM := newCSR(t)
+	anon := newClient(t, s)
+	r := anon.mustStatus(anon.do("POST", "/edge/client/v1/enroll?method=ott&token="+token, csrPEM, "Content-Type", "application/x-pem-file"), 200)
+	certPEM, _ := r.data(t)["cert"].(string)
+	keyDER, _ := marshalECKey(key)
+	tc, err := tls.X509KeyPair([]byte(certPEM), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The token is gone.
+	r = anon.mustStatus(anon.do("POST", "/edge/client/v1/enroll?method=ott&token="+token, csrPEM, "Content-Type", "application/x-pem-file"), 400)
+	if r.errorCode(t) != "INVALID_ENROLLMENT_TOKEN" {
+		t.Fatalf("reuse: %s", r.Body)
+	}
+	cc := newClient(t, s, tc)
+	r = cc.mustStatus(cc.do("POST", "/edge/client/v1/authenticate?method=cert", map[string]any{}), 200)
+	cc.session = r.Header.Get("zt-session")
+	me := cc.mustStatus(cc.do("GET", "/edge/client/v1/current-identity", nil), 200).data(t)
+	if me["id"] != id {
+		t.Fatalf("current identity %v, want %s", me["id"], id)
+	}
+	// A non-admin gets 403 on the management API.
+	r = cc.mustStatus(cc.do("GET", "/edge/management/v1/identities", nil), 403)
+	if r.errorCode(t) != "FORBIDDEN" {
+		t.Fatalf("non-admin: %s", r.Body)
+	}
+	d = c.mustStatus(c.do("GET", "/edge/management/v1/identities/"+id, nil), 200).data(t)
+	if jsonPath(d, "authenticators", "cert", "fingerprint") == nil || len(d["enrollment"].(map[string]any)) != 0 {
+		t.Fatalf("after enrollment: authenticators %v enrollment %v", d["authenticators"], d["enrollment"])
+	}
+}

@@ -1,0 +1,194 @@
+// Package store is controllersrv's embedded database: a bbolt file holding
+// one bucket of JSON records per entity kind, plus unique-index buckets.
+//
+// Every acknowledged write is durable: writes go through bbolt.Batch, whose
+// commit fsyncs before returning, and concurrent writers share one commit
+// instead of each paying an fsync.
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ErrNotFound means the record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ConflictError reports a unique field whose value is already taken.
+type ConflictError struct {
+	Field string
+	Value string
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("%s %q is already in use", e.Field, e.Value)
+}
+
+// Bucket names. Index buckets map a unique value to the owning record id.
+const (
+	BucketIdentities     = "identities"
+	BucketEnrollments    = "enrollments"
+	BucketAuthenticators = "authenticators"
+	BucketMeta           = "meta"
+
+	idxIdentityName    = "idx.identities.name"
+	idxEnrollmentToken = "idx.enrollments.token"
+	idxAuthFingerprint = "idx.authenticators.fingerprint"
+	idxAuthUsername    = "idx.authenticators.username"
+	idxAuthIdentity    = "idx.authenticators.identity" // identityId + "/" + authId -> authId
+	idxEnrollIdentity  = "idx.enrollments.identity"    // identityId + "/" + enrollmentId -> enrollmentId
+)
+
+var allBuckets = []string{
+	BucketIdentities, BucketEnrollments, BucketAuthenticators, BucketMeta,
+	idxIdentityName, idxEnrollmentToken, idxAuthFingerprint, idxAuthUsername, idxAuthIdentity, idxEnrollIdentity,
+}
+
+// RegisterBuckets lets entity files added later (CAs, edge routers) create
+// their buckets when the database is opened. Call it from an init function.
+func RegisterBuckets(names ...string) { allBuckets = append(allBuckets, names...) }
+
+// DB is the open database.
+type DB struct {
+	bolt *bolt.DB
+}
+
+// Open opens (creating if needed) the bbolt file at path.
+func Open(path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("db: the database path is empty: set `db` in the controller config")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("db: creating the directory of %s: %w", path, err)
+	}
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second})
+	if err != nil {
+		return nil, fmt.Errorf("db: opening %s: %w (is another controller using it?)", path, err)
+	}
+	// A batch waits at most this long for company before committing; short,
+	// because every request in it waits for the commit.
+	b.MaxBatchDelay = 2 * time.Millisecond
+	b.MaxBatchSize = 256
+	err = b.Update(func(tx *bolt.Tx) error {
+		for _, n := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists([]byte(n)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("db: initialising %s: %w", path, err)
+	}
+	return &DB{bolt: b}, nil
+}
+
+// Close closes the database file.
+func (db *DB) Close() error { return db.bolt.Close() }
+
+// Tx is a read or read-write transaction with typed accessors.
+type Tx struct {
+	tx *bolt.Tx
+}
+
+// View runs fn in a read-only transaction.
+func (db *DB) View(fn func(*Tx) error) error {
+	return db.bolt.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+}
+
+// Update runs fn in a read-write transaction that is durable when Update
+// returns nil. Concurrent calls are batched into one commit. fn may run more
+// than once (bbolt retries a batch without a failing member), so it must
+// depend only on the transaction's state.
+func (db *DB) Update(fn func(*Tx) error) error {
+	return db.bolt.Batch(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+}
+
+// Get reads a JSON record by id into v.
+func (t *Tx) Get(bucket, id string, v any) error {
+	data := t.tx.Bucket([]byte(bucket)).Get([]byte(id))
+	if data == nil {
+		return ErrNotFound
+	}
+	return json.Unmarshal(data, v)
+}
+
+// Put writes a JSON record.
+func (t *Tx) Put(bucket, id string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return t.tx.Bucket([]byte(bucket)).Put([]byte(id), data)
+}
+
+// Delete removes a record; a missing record is ErrNotFound.
+func (t *Tx) Delete(bucket, id string) error {
+	b := t.tx.Bucket([]byte(bucket))
+	if b.Get([]byte(id)) == nil {
+		return ErrNotFound
+	}
+	return b.Delete([]byte(id))
+}
+
+// Each calls fn with the raw JSON of every record in id order.
+func (t *Tx) Each(bucket string, fn func(id string, data []byte) error) error {
+	return t.tx.Bucket([]byte(bucket)).ForEach(func(k, v []byte) error { return fn(string(k), v) })
+}
+
+// Count is the number of records in a bucket.
+func (t *Tx) Count(bucket string) int {
+	return t.tx.Bucket([]byte(bucket)).Stats().KeyN
+}
+
+// IndexGet returns the id stored under key in an index bucket, or "".
+func (t *Tx) IndexGet(index, key string) string {
+	return string(t.tx.Bucket([]byte(index)).Get([]byte(key)))
+}
+
+// IndexClaim stores key -> id, failing with a ConflictError (naming field)
+// when another id owns key.
+func (t *Tx) IndexClaim(index, field, key, id string) error {
+	b := t.tx.Bucket([]byte(index))
+	if cur := b.Get([]byte(key)); cur != nil && string(cur) != id {
+		return &ConflictError{Field: field, Value: key}
+	}
+	return b.Put([]byte(key), []byte(id))
+}
+
+// IndexRelease removes key if it points at id.
+func (t *Tx) IndexRelease(index, key, id string) error {
+	b := t.tx.Bucket([]byte(index))
+	if cur := b.Get([]byte(key)); cur != nil && string(cur) == id {
+		return b.Delete([]byte(key))
+	}
+	return nil
+}
+
+// IndexPrefix lists the ids stored under keys starting with prefix.
+func (t *Tx) IndexPrefix(index, prefix string) []string {
+	var ids []string
+	c := t.tx.Bucket([]byte(index)).Cursor()
+	p := []byte(prefix)
+	for k, v := c.Seek(p); k != nil && len(k) >= len(p) && string(k[:len(p)]) == prefix; k, v = c.Next() {
+		ids = append(ids, string(v))
+	}
+	return ids
+}
+
+// GetMeta reads a small value from the meta bucket.
+func (t *Tx) GetMeta(key string) string {
+	return string(t.tx.Bucket([]byte(BucketMeta)).Get([]byte(key)))
+}
+
+// PutMeta writes a small value to the meta bucket.
+func (t *Tx) PutMeta(key, value string) error {
+	return t.tx.Bucket([]byte(BucketMeta)).Put([]byte(key), []byte(value))
+}
