@@ -10,7 +10,7 @@ mkdir -p "$BIN"
 stamp() { echo "$BUILD/.stamp-$1-$2"; }
 
 build_tofu() {
-	local s; s=$(stamp tofu "$TOFU_VERSION")
+	local s; s=$(stamp tofu "$TOFU_VERSION-release")
 	if [ -x "$BIN/tofu" ] && [ -f "$s" ]; then return; fi
 	log "building OpenTofu $TOFU_VERSION from the Go module proxy (a few minutes cold)"
 	local dir src
@@ -19,7 +19,7 @@ build_tofu() {
 	src="$BUILD/opentofu-src"
 	rm -rf "$src" && cp -r "$dir" "$src" && chmod -R u+w "$src"
 	# A plain `go install` is refused because of the module's replace directives.
-	(cd "$src" && GOFLAGS=-mod=mod go build -ldflags "-s -w" -o "$BIN/tofu" ./cmd/tofu)
+	(cd "$src" && GOFLAGS=-mod=mod go build -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" -o "$BIN/tofu" ./cmd/tofu)
 	rm -rf "$src"
 	touch "$s"
 }
