@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 )
 
 // Address is the provider's registry address.
@@ -99,15 +101,26 @@ func (p *zitiProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	data := &providerData{version: p.version}
+	data := configureNetwork(ctx, p.version, &cfg, &resp.Diagnostics)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
 
 // providerData is handed to every resource and data source. PKI resources
-// ignore it; network resources take their controller client from it.
+// ignore it; network resources take their controller client from it (see
+// provider_network.go).
 type providerData struct {
 	version string
+	// client is nil when the provider has no controller configured (PKI-only
+	// use) or when its configuration was unknown at plan time.
+	client *edgeapi.Client
+	// unknown: some provider argument is unknown during this plan (it comes
+	// from a resource not yet created), so network resources plan without
+	// calling the controller.
+	unknown bool
+	// missing explains why no controller is configured; network resources
+	// report it as their one diagnostic.
+	missing string
 }
 
 func (p *zitiProvider) Resources(_ context.Context) []func() resource.Resource {

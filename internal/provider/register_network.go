@@ -7,9 +7,22 @@ import (
 
 // networkResources manage objects on a controller through the Edge API.
 func networkResources() []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		newIdentityResource,
+		newEnrollmentResource,
+		newCAResource,
+		newCAVerificationResource,
+		newEdgeRouterResource,
+	}
 }
 
 func networkDataSources() []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		newIdentityDataSource,
+		newIdentitiesDataSource,
+		newCADataSource,
+		newEdgeRouterDataSource,
+		newControllerVersionDataSource,
+		newCABundleDataSource,
+	}
 }

@@ -1,0 +1,53 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+)
+
+// dataClient returns the client for a data source read. Data sources need a
+// known provider configuration: Terraform defers them to apply otherwise.
+func (n *networkResource) dataClient(diags *diag.Diagnostics) *edgeapi.Client {
+	c := n.client(diags)
+	if c == nil && !diags.HasError() {
+		diags.AddError("Provider configuration unknown", "The ziti provider's configuration is not known yet; this data source is read during apply.")
+	}
+	return c
+}
+
+// lookupByIDOrName finds one entity by id or by exact name.
+func lookupByIDOrName[T any](ctx context.Context, diags *diag.Diagnostics, kind string, id, name types.String,
+	get func(context.Context, string) (*T, error), list func(context.Context, edgeapi.ListOptions) ([]T, error)) *T {
+	if !id.IsNull() && id.ValueString() != "" {
+		d, err := get(ctx, id.ValueString())
+		if err != nil {
+			if edgeapi.IsNotFound(err) {
+				diags.AddAttributeError(path.Root("id"), kind+" not found", fmt.Sprintf("No %s has id %q.", kind, id.ValueString()))
+			} else {
+				apiDiag(diags, "Reading "+kind+" "+id.ValueString(), err)
+			}
+			return nil
+		}
+		return d
+	}
+	if name.IsNull() || name.ValueString() == "" {
+		diags.AddError("Missing id or name", "Set id or name to select the "+kind+".")
+		return nil
+	}
+	found, err := list(ctx, edgeapi.ListOptions{Filter: "name=" + edgeapi.QuoteFilter(name.ValueString())})
+	if err != nil {
+		apiDiag(diags, "Listing "+kind+"s named "+name.ValueString(), err)
+		return nil
+	}
+	if len(found) != 1 {
+		diags.AddAttributeError(path.Root("name"), kind+" not found", fmt.Sprintf("Found %d %ss named %q, want exactly one.", len(found), kind, name.ValueString()))
+		return nil
+	}
+	return &found[0]
+}

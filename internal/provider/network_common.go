@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+)
+
+// networkResource is embedded by every network resource and data source:
+// it holds the provider data and offers the client.
+type networkResource struct {
+	data *providerData
+}
+
+func (n *networkResource) configure(providerData any, diags *diag.Diagnostics) {
+	if d := providerDataFrom(providerData, diags); d != nil {
+		n.data = d
+	}
+}
+
+// client returns the controller client, or nil with the single "not
+// configured" diagnostic; nil without a diagnostic means the provider
+// configuration is unknown at plan time.
+func (n *networkResource) client(diags *diag.Diagnostics) *edgeapi.Client {
+	c, _ := n.data.networkClient(diags)
+	return c
+}
+
+// planOnly reports whether the provider configuration is unknown, in which
+// case reads during plan keep the prior state.
+func (n *networkResource) planOnly() bool {
+	return n.data != nil && n.data.unknown
+}
+
+// apiDiag adds an error from the Edge API with the operation in the summary.
+func apiDiag(diags *diag.Diagnostics, op string, err error) {
+	diags.AddError(op, err.Error())
+}
+
+// tagsFromMap converts a Terraform map(string) to API tags; null stays nil.
+func tagsFromMap(ctx context.Context, m types.Map, diags *diag.Diagnostics) edgeapi.Tags {
+	if m.IsNull() || m.IsUnknown() {
+		return nil
+	}
+	var sm map[string]string
+	diags.Append(m.ElementsAs(ctx, &sm, false)...)
+	out := edgeapi.Tags{}
+	for k, v := range sm {
+		out[k] = v
+	}
+	return out
+}
+
+// tagsToMap converts API tags to map(string). Non-string values (the API
+// allows booleans and numbers) are shown in their JSON form. An empty map
+// becomes null when the prior value was null, so "no tags" never diffs
+// against "{}".
+func tagsToMap(t edgeapi.Tags, prior types.Map) types.Map {
+	if len(t) == 0 && (prior.IsNull() || prior.IsUnknown()) {
+		return types.MapNull(types.StringType)
+	}
+	elems := make(map[string]attr.Value, len(t))
+	for k, v := range t {
+		switch x := v.(type) {
+		case string:
+			elems[k] = types.StringValue(x)
+		case nil:
+			elems[k] = types.StringValue("")
+		default:
+			b, _ := json.Marshal(x)
+			elems[k] = types.StringValue(string(b))
+		}
+	}
+	return types.MapValueMust(types.StringType, elems)
+}
+
+// stringsFromSet converts a set(string); null and unknown become empty.
+func stringsFromSet(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
+	out := []string{}
+	if s.IsNull() || s.IsUnknown() {
+		return out
+	}
+	diags.Append(s.ElementsAs(ctx, &out, false)...)
+	sort.Strings(out)
+	return out
+}
+
+func setFromStrings(v []string) types.Set {
+	elems := make([]attr.Value, 0, len(v))
+	for _, s := range v {
+		elems = append(elems, types.StringValue(s))
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// optString maps "" and nil to null: the API treats an empty string as
+// unset for fields like externalId.
+func optString(p *string) types.String {
+	if p == nil || *p == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(*p)
+}
+
+func strPtrOrNil(v types.String) *string {
+	if v.IsNull() || v.IsUnknown() || v.ValueString() == "" {
+		return nil
+	}
+	s := v.ValueString()
+	return &s
+}
+
+func timeString(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339))
+}
+
+// diagHolder lets helpers take the diagnostics of any response type.
+type diagHolder struct{ d *diag.Diagnostics }

@@ -1,0 +1,453 @@
+package provider
+
+import (
+	"context"
+	"crypto/x509/pkix"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+	"github.com/zitiform/terraform-provider-ziti/internal/pki"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*caResource)(nil)
+	_ resource.ResourceWithImportState = (*caResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*caResource)(nil)
+)
+
+func newCAResource() resource.Resource { return &caResource{} }
+
+// caResource manages /cas, third-party CAs (seed 004). With the CA's
+// private key as a write-only argument it also verifies the CA in the same
+// apply: it mints a short-lived certificate whose CN is the CA's
+// verificationToken, signs it with that key and POSTs it to
+// /cas/{id}/verify. The key is never stored in state or shown in a plan.
+type caResource struct{ networkResource }
+
+type caModel struct {
+	ID                        types.String  `tfsdk:"id"`
+	Name                      types.String  `tfsdk:"name"`
+	CertPEM                   pemCertsValue `tfsdk:"cert_pem"`
+	IsAutoCaEnrollmentEnabled types.Bool    `tfsdk:"is_auto_ca_enrollment_enabled"`
+	IsOttCaEnrollmentEnabled  types.Bool    `tfsdk:"is_ott_ca_enrollment_enabled"`
+	IsAuthEnabled             types.Bool    `tfsdk:"is_auth_enabled"`
+	IdentityRoles             types.Set     `tfsdk:"identity_roles"`
+	IdentityNameFormat        types.String  `tfsdk:"identity_name_format"`
+	ExternalIDClaim           types.Object  `tfsdk:"external_id_claim"`
+	Tags                      types.Map     `tfsdk:"tags"`
+	CAPrivateKeyPEMWO         types.String  `tfsdk:"ca_private_key_pem_wo"`
+	CAPrivateKeyPEMWOVersion  types.Int64   `tfsdk:"ca_private_key_pem_wo_version"`
+	IsVerified                types.Bool    `tfsdk:"is_verified"`
+	VerificationToken         types.String  `tfsdk:"verification_token"`
+	Fingerprint               types.String  `tfsdk:"fingerprint"`
+}
+
+type externalIDClaimModel struct {
+	Location        types.String `tfsdk:"location"`
+	Matcher         types.String `tfsdk:"matcher"`
+	MatcherCriteria types.String `tfsdk:"matcher_criteria"`
+	Parser          types.String `tfsdk:"parser"`
+	ParserCriteria  types.String `tfsdk:"parser_criteria"`
+	Index           types.Int64  `tfsdk:"index"`
+}
+
+var externalIDClaimAttrTypes = map[string]attr.Type{
+	"location": types.StringType, "matcher": types.StringType, "matcher_criteria": types.StringType,
+	"parser": types.StringType, "parser_criteria": types.StringType, "index": types.Int64Type,
+}
+
+func (r *caResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_ca"
+}
+
+func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A third-party CA (`/cas`) whose client certificates may enroll (`ottca`, auto CA enrollment) and authenticate. " +
+			"Give `ca_private_key_pem_wo` to verify it in the same apply.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "CA id.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Required: true, MarkdownDescription: "Unique name.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"cert_pem": schema.StringAttribute{
+				Required: true, CustomType: pemCertsType{},
+				MarkdownDescription: "The CA certificate (PEM, CA:true). Compared by content: whitespace and line endings are no diff. Changing it replaces the CA.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{caCertValidator{}},
+			},
+			"is_auto_ca_enrollment_enabled": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Client certificates of this CA enroll automatically on first authentication (an identity is created).",
+			},
+			"is_ott_ca_enrollment_enabled": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Pre-created identities with an `ottca` enrollment naming this CA may enroll with its certificates.",
+			},
+			"is_auth_enabled": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Client certificates of this CA may authenticate.",
+			},
+			"identity_roles": schema.SetAttribute{
+				ElementType: types.StringType, Optional: true, Computed: true,
+				Default:             setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
+				MarkdownDescription: "Role attributes given to identities created by auto CA enrollment.",
+			},
+			"identity_name_format": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "Name format of auto-enrolled identities, e.g. `[caName]-[commonName]`; the controller's default when unset.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"external_id_claim": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "How to pull a value out of client certificates to match an identity's `external_id` (seed 004: location, matcher, parser).",
+				Attributes: map[string]schema.Attribute{
+					"location": schema.StringAttribute{
+						Optional: true, MarkdownDescription: "`COMMON_NAME`, `SAN_URI` or `SAN_EMAIL`.",
+						Validators: []validator.String{stringvalidator.OneOf(edgeapi.ClaimLocations...)},
+					},
+					"matcher": schema.StringAttribute{
+						Optional: true, MarkdownDescription: "`ALL`, `PREFIX`, `SUFFIX` or `SCHEME` (SCHEME only with SAN_URI).",
+						Validators: []validator.String{stringvalidator.OneOf(edgeapi.ClaimMatchers...)},
+					},
+					"matcher_criteria": schema.StringAttribute{
+						Optional: true, MarkdownDescription: "The prefix, suffix or URI scheme the matcher looks for.",
+					},
+					"parser": schema.StringAttribute{
+						Optional: true, MarkdownDescription: "`NONE` or `SPLIT`.",
+						Validators: []validator.String{stringvalidator.OneOf(edgeapi.ClaimParsers...)},
+					},
+					"parser_criteria": schema.StringAttribute{
+						Optional: true, MarkdownDescription: "The separator for `SPLIT`.",
+					},
+					"index": schema.Int64Attribute{
+						Optional: true, MarkdownDescription: "Which value to use when several remain.",
+						Validators: []validator.Int64{int64validator.AtLeast(0)},
+					},
+				},
+			},
+			"tags": schema.MapAttribute{
+				ElementType: types.StringType, Optional: true, MarkdownDescription: "Tags (string values).",
+			},
+			"ca_private_key_pem_wo": schema.StringAttribute{
+				Optional: true, Sensitive: true, WriteOnly: true,
+				MarkdownDescription: "Write-only (Terraform >= 1.11): the CA's private key (PEM). When given and the CA is not verified, " +
+					"the provider signs a short-lived certificate with CN = `verification_token` and submits it, so `is_verified` is true after one apply. " +
+					"Never stored in state or plan.",
+			},
+			"ca_private_key_pem_wo_version": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "Change this to make the provider use `ca_private_key_pem_wo` again (write-only values are not compared between runs).",
+			},
+			"is_verified": schema.BoolAttribute{
+				Computed: true, MarkdownDescription: "Whether the CA has been verified (proof of possession of its key).",
+			},
+			"verification_token": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "The CN a verification certificate must carry (see `ziti_ca_verification`).",
+			},
+			"fingerprint": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "Lowercase hex SHA-1 of the certificate DER.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *caResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan keeps the verification state stable, and plans a verification
+// (is_verified unknown) when the CA is unverified and its key is given.
+func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if r.data != nil {
+		r.data.networkClient(&resp.Diagnostics)
+	}
+	if req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0 {
+		return
+	}
+	var state caModel
+	var key types.String
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("ca_private_key_pem_wo"), &key)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !state.IsVerified.ValueBool() && (!key.IsNull() || key.IsUnknown()) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("is_verified"), types.BoolUnknown())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("verification_token"), types.StringUnknown())...)
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("is_verified"), state.IsVerified)...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("verification_token"), state.VerificationToken)...)
+}
+
+func (m *caModel) claim(ctx context.Context, diags *diag.Diagnostics) *edgeapi.ExternalIDClaim {
+	if m.ExternalIDClaim.IsNull() || m.ExternalIDClaim.IsUnknown() {
+		return nil
+	}
+	var cm externalIDClaimModel
+	diags.Append(m.ExternalIDClaim.As(ctx, &cm, basetypes.ObjectAsOptions{})...)
+	out := &edgeapi.ExternalIDClaim{
+		Location: cm.Location.ValueStringPointer(), Matcher: cm.Matcher.ValueStringPointer(),
+		MatcherCriteria: cm.MatcherCriteria.ValueStringPointer(), Parser: cm.Parser.ValueStringPointer(),
+		ParserCriteria: cm.ParserCriteria.ValueStringPointer(), Index: cm.Index.ValueInt64Pointer(),
+	}
+	return out
+}
+
+func claimObject(c *edgeapi.ExternalIDClaim) types.Object {
+	if c == nil || (c.Location == nil && c.Matcher == nil && c.MatcherCriteria == nil && c.Parser == nil && c.ParserCriteria == nil && c.Index == nil) {
+		return types.ObjectNull(externalIDClaimAttrTypes)
+	}
+	return types.ObjectValueMust(externalIDClaimAttrTypes, map[string]attr.Value{
+		"location": types.StringPointerValue(c.Location), "matcher": types.StringPointerValue(c.Matcher),
+		"matcher_criteria": types.StringPointerValue(c.MatcherCriteria), "parser": types.StringPointerValue(c.Parser),
+		"parser_criteria": types.StringPointerValue(c.ParserCriteria), "index": types.Int64PointerValue(c.Index),
+	})
+}
+
+func (m *caModel) fromAPI(d *edgeapi.CADetail) {
+	m.ID = types.StringValue(d.ID)
+	m.Name = types.StringValue(d.Name)
+	// The framework keeps the prior value when the new one is semantically
+	// equal (same certificates), so reformatting is no drift.
+	m.CertPEM = newPEMCerts(d.CertPEM)
+	m.IsAutoCaEnrollmentEnabled = types.BoolValue(d.IsAutoCaEnrollmentEnabled)
+	m.IsOttCaEnrollmentEnabled = types.BoolValue(d.IsOttCaEnrollmentEnabled)
+	m.IsAuthEnabled = types.BoolValue(d.IsAuthEnabled)
+	m.IdentityRoles = setFromStrings(d.IdentityRoles)
+	m.IdentityNameFormat = types.StringValue(d.IdentityNameFormat)
+	m.ExternalIDClaim = claimObject(d.ExternalIDClaim)
+	m.Tags = tagsToMap(d.Tags, m.Tags)
+	m.IsVerified = types.BoolValue(d.IsVerified)
+	m.VerificationToken = types.StringValue(d.VerificationToken)
+	m.Fingerprint = types.StringValue(d.Fingerprint)
+	// Write-only: never in state.
+	m.CAPrivateKeyPEMWO = types.StringNull()
+}
+
+func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan caModel
+	var key types.String
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("ca_private_key_pem_wo"), &key)...)
+	c := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || c == nil {
+		return
+	}
+	signer := r.verifier(plan.CertPEM.ValueString(), key, &resp.Diagnostics)
+	in := &edgeapi.CACreate{
+		Name:                      plan.Name.ValueString(),
+		CertPEM:                   plan.CertPEM.ValueString(),
+		IsAutoCaEnrollmentEnabled: plan.IsAutoCaEnrollmentEnabled.ValueBool(),
+		IsOttCaEnrollmentEnabled:  plan.IsOttCaEnrollmentEnabled.ValueBool(),
+		IsAuthEnabled:             plan.IsAuthEnabled.ValueBool(),
+		IdentityRoles:             stringsFromSet(ctx, plan.IdentityRoles, &resp.Diagnostics),
+		IdentityNameFormat:        plan.IdentityNameFormat.ValueString(),
+		ExternalIDClaim:           plan.claim(ctx, &resp.Diagnostics),
+		Tags:                      tagsFromMap(ctx, plan.Tags, &resp.Diagnostics),
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, err := c.CreateCA(ctx, in)
+	if err != nil {
+		apiDiag(&resp.Diagnostics, "Creating CA "+in.Name, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	r.finish(ctx, c, id, &plan, signer, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// finish verifies the CA when asked and reads it back into plan.
+func (r *caResource) finish(ctx context.Context, c *edgeapi.Client, id string, plan *caModel, signer *pki.Issuer, diags *diag.Diagnostics) {
+	d, err := c.GetCA(ctx, id)
+	if err != nil {
+		apiDiag(diags, "Reading CA "+id, err)
+		return
+	}
+	if signer != nil && !d.IsVerified {
+		if err := verifyCA(ctx, c, d, signer); err != nil {
+			apiDiag(diags, "Verifying CA "+d.Name, err)
+		} else if d, err = c.GetCA(ctx, id); err != nil {
+			apiDiag(diags, "Reading CA "+id+" after verification", err)
+			return
+		}
+	}
+	plan.fromAPI(d)
+}
+
+// verifier parses the write-only CA key and checks it belongs to cert_pem.
+func (r *caResource) verifier(certPEM string, key types.String, diags *diag.Diagnostics) *pki.Issuer {
+	if key.IsNull() || key.IsUnknown() || key.ValueString() == "" {
+		return nil
+	}
+	cert, err := pki.ParseCertPEM([]byte(certPEM))
+	if err != nil {
+		diags.AddAttributeError(path.Root("cert_pem"), "Invalid cert_pem", err.Error())
+		return nil
+	}
+	signer, err := pki.ParsePrivateKeyPEM([]byte(key.ValueString()))
+	if err != nil {
+		diags.AddAttributeError(path.Root("ca_private_key_pem_wo"), "Invalid CA private key",
+			"ca_private_key_pem_wo is not a PEM private key (PKCS#8, PKCS#1 or SEC 1): "+scrubKeyError(err))
+		return nil
+	}
+	if !pki.SameKey(signer, cert.PublicKey) {
+		diags.AddAttributeError(path.Root("ca_private_key_pem_wo"), "CA private key does not match cert_pem",
+			"ca_private_key_pem_wo is not the private key of the certificate in cert_pem: give the key of this CA.")
+		return nil
+	}
+	return &pki.Issuer{Cert: cert, Key: signer}
+}
+
+// verifyCA mints the CN=verificationToken certificate and submits it.
+func verifyCA(ctx context.Context, c *edgeapi.Client, d *edgeapi.CADetail, is *pki.Issuer) error {
+	if d.VerificationToken == "" {
+		return fmt.Errorf("the controller gave CA %s no verification token", d.ID)
+	}
+	pem, err := mintVerificationCert(d.VerificationToken, is)
+	if err != nil {
+		return err
+	}
+	return c.VerifyCA(ctx, d.ID, pem)
+}
+
+// mintVerificationCert signs a 10-minute client certificate with CN =
+// token for a throwaway key: only the CA's signature matters.
+func mintVerificationCert(token string, is *pki.Issuer) ([]byte, error) {
+	leafKey, err := pki.GenerateKey(pki.ECP256)
+	if err != nil {
+		return nil, err
+	}
+	issued, err := pki.Issue(pki.Request{
+		Kind: pki.KindClient, Subject: pkix.Name{CommonName: token}, Validity: 10 * time.Minute,
+	}, leafKey.Public(), nil, is)
+	if err != nil {
+		return nil, fmt.Errorf("signing the verification certificate: %w", err)
+	}
+	return pki.EncodeCertsPEM(issued.Cert), nil
+}
+
+func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state caModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || r.planOnly() {
+		return
+	}
+	c := r.client(&resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	d, err := c.GetCA(ctx, state.ID.ValueString())
+	if edgeapi.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		apiDiag(&resp.Diagnostics, "Reading CA "+state.ID.ValueString(), err)
+		return
+	}
+	state.fromAPI(d)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state caModel
+	var key types.String
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("ca_private_key_pem_wo"), &key)...)
+	c := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || c == nil {
+		return
+	}
+	var signer *pki.Issuer
+	if !state.IsVerified.ValueBool() {
+		signer = r.verifier(plan.CertPEM.ValueString(), key, &resp.Diagnostics)
+	}
+	in := &edgeapi.CAUpdate{
+		Name:                      plan.Name.ValueString(),
+		IsAutoCaEnrollmentEnabled: plan.IsAutoCaEnrollmentEnabled.ValueBool(),
+		IsOttCaEnrollmentEnabled:  plan.IsOttCaEnrollmentEnabled.ValueBool(),
+		IsAuthEnabled:             plan.IsAuthEnabled.ValueBool(),
+		IdentityRoles:             stringsFromSet(ctx, plan.IdentityRoles, &resp.Diagnostics),
+		IdentityNameFormat:        plan.IdentityNameFormat.ValueString(),
+		ExternalIDClaim:           plan.claim(ctx, &resp.Diagnostics),
+		Tags:                      tagsFromMap(ctx, plan.Tags, &resp.Diagnostics),
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	if err := c.UpdateCA(ctx, id, in); err != nil {
+		apiDiag(&resp.Diagnostics, "Updating CA "+id, err)
+		return
+	}
+	r.finish(ctx, c, id, &plan, signer, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state caModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || c == nil {
+		return
+	}
+	if err := c.DeleteCA(ctx, state.ID.ValueString()); err != nil && !edgeapi.IsNotFound(err) {
+		apiDiag(&resp.Diagnostics, "Deleting CA "+state.ID.ValueString(), err)
+	}
+}
+
+func (r *caResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// caCertValidator checks cert_pem at validate time: one PEM certificate
+// with CA:true.
+type caCertValidator struct{}
+
+func (caCertValidator) Description(context.Context) string {
+	return "must be one PEM certificate with CA:true"
+}
+func (v caCertValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (caCertValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	certs, err := pki.ParseCertsPEM([]byte(req.ConfigValue.ValueString()))
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid cert_pem", "cert_pem must hold a PEM certificate: "+err.Error())
+	case len(certs) != 1:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid cert_pem", fmt.Sprintf("cert_pem holds %d certificates: give exactly one, the CA certificate (not a chain).", len(certs)))
+	case !certs[0].IsCA:
+		resp.Diagnostics.AddAttributeError(req.Path, "Not a CA certificate", "cert_pem is not a CA certificate (basicConstraints CA:true): give the third-party CA's certificate, not a leaf.")
+	}
+}

@@ -1,0 +1,138 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+	"github.com/zitiform/terraform-provider-ziti/internal/pki"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*caVerificationResource)(nil)
+	_ resource.ResourceWithImportState = (*caVerificationResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*caVerificationResource)(nil)
+)
+
+func newCAVerificationResource() resource.Resource { return &caVerificationResource{} }
+
+// caVerificationResource submits a verification certificate made elsewhere
+// (CN = the CA's verification_token, signed by the CA) to
+// /cas/{id}/verify. Verification cannot be undone: destroy only forgets it.
+type caVerificationResource struct{ networkResource }
+
+type caVerificationModel struct {
+	ID      types.String  `tfsdk:"id"`
+	CAID    types.String  `tfsdk:"ca_id"`
+	CertPEM pemCertsValue `tfsdk:"certificate_pem"`
+}
+
+func (r *caVerificationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_ca_verification"
+}
+
+func (r *caVerificationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Verifies a third-party CA with a certificate made elsewhere (CN = the CA's `verification_token`, signed by the CA), " +
+			"for when the CA key must not reach Terraform. Use `ziti_ca.ca_private_key_pem_wo` otherwise. Destroying it does not un-verify the CA.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "Same as `ca_id`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"ca_id": schema.StringAttribute{
+				Required: true, PlanModifiers: replace, MarkdownDescription: "The CA to verify (`ziti_ca.id`).",
+			},
+			"certificate_pem": schema.StringAttribute{
+				Required: true, CustomType: pemCertsType{}, PlanModifiers: replace,
+				MarkdownDescription: "The verification certificate (PEM): CN = `verification_token`, signed by the CA.",
+			},
+		},
+	}
+}
+
+func (r *caVerificationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *caVerificationResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() && r.data != nil {
+		r.data.networkClient(&resp.Diagnostics)
+	}
+}
+
+func (r *caVerificationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan caVerificationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	c := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || c == nil {
+		return
+	}
+	if _, err := pki.ParseCertPEM([]byte(plan.CertPEM.ValueString())); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("certificate_pem"), "Invalid certificate_pem", err.Error())
+		return
+	}
+	id := plan.CAID.ValueString()
+	d, err := c.GetCA(ctx, id)
+	if err != nil {
+		apiDiag(&resp.Diagnostics, "Reading CA "+id, err)
+		return
+	}
+	if !d.IsVerified {
+		if err := c.VerifyCA(ctx, id, []byte(plan.CertPEM.ValueString())); err != nil {
+			apiDiag(&resp.Diagnostics, "Verifying CA "+d.Name, err)
+			return
+		}
+	}
+	plan.ID = types.StringValue(id)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *caVerificationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state caVerificationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || r.planOnly() {
+		return
+	}
+	c := r.client(&resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	d, err := c.GetCA(ctx, state.ID.ValueString())
+	if edgeapi.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		apiDiag(&resp.Diagnostics, "Reading CA "+state.ID.ValueString(), err)
+		return
+	}
+	if !d.IsVerified {
+		// Not verified (any more): plan the verification again.
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.CAID = types.StringValue(d.ID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *caVerificationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan caVerificationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *caVerificationResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+	// A verification cannot be withdrawn; forgetting it is all there is.
+}
+
+func (r *caVerificationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}

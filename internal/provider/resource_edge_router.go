@@ -1,0 +1,283 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*edgeRouterResource)(nil)
+	_ resource.ResourceWithImportState = (*edgeRouterResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*edgeRouterResource)(nil)
+)
+
+func newEdgeRouterResource() resource.Resource { return &edgeRouterResource{} }
+
+// edgeRouterResource manages /edge-routers. The router's enrollment JWT
+// (erott) is a sensitive computed value; changing re_enroll revokes the
+// router's certificates and issues a new JWT, in place.
+type edgeRouterResource struct{ networkResource }
+
+type edgeRouterModel struct {
+	ID                  types.String `tfsdk:"id"`
+	Name                types.String `tfsdk:"name"`
+	RoleAttributes      types.Set    `tfsdk:"role_attributes"`
+	IsTunnelerEnabled   types.Bool   `tfsdk:"is_tunneler_enabled"`
+	Cost                types.Int64  `tfsdk:"cost"`
+	NoTraversal         types.Bool   `tfsdk:"no_traversal"`
+	Disabled            types.Bool   `tfsdk:"disabled"`
+	AppData             types.Map    `tfsdk:"app_data"`
+	Tags                types.Map    `tfsdk:"tags"`
+	ReEnroll            types.Map    `tfsdk:"re_enroll"`
+	EnrollmentJWT       types.String `tfsdk:"enrollment_jwt"`
+	EnrollmentExpiresAt types.String `tfsdk:"enrollment_expires_at"`
+	IsVerified          types.Bool   `tfsdk:"is_verified"`
+	Fingerprint         types.String `tfsdk:"fingerprint"`
+}
+
+func (r *edgeRouterResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_edge_router"
+}
+
+func (r *edgeRouterResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An edge router (`/edge-routers`) with its enrollment JWT.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "Edge router id.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Required: true, MarkdownDescription: "Unique name.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"role_attributes": schema.SetAttribute{
+				ElementType: types.StringType, Optional: true, Computed: true,
+				Default:             setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
+				MarkdownDescription: "Role attributes that policies select the router by.",
+			},
+			"is_tunneler_enabled": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Whether the router also runs a tunneler (and gets an identity).",
+			},
+			"cost": schema.Int64Attribute{
+				Optional: true, Computed: true, Default: int64default.StaticInt64(0),
+				MarkdownDescription: "Routing cost, 0 to 65535.",
+				Validators:          []validator.Int64{int64validator.Between(0, 65535)},
+			},
+			"no_traversal": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Whether fabric paths may not traverse this router.",
+			},
+			"disabled": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Whether the router is disabled.",
+			},
+			"app_data": schema.MapAttribute{
+				ElementType: types.StringType, Optional: true, MarkdownDescription: "Application data (string values).",
+			},
+			"tags": schema.MapAttribute{
+				ElementType: types.StringType, Optional: true, MarkdownDescription: "Tags (string values).",
+			},
+			"re_enroll": schema.MapAttribute{
+				ElementType: types.StringType, Optional: true,
+				MarkdownDescription: "Arbitrary values; any change re-enrolls the router in place: its certificates are revoked and a new `enrollment_jwt` is issued.",
+			},
+			"enrollment_jwt": schema.StringAttribute{
+				Computed: true, Sensitive: true,
+				MarkdownDescription: "The router's enrollment JWT (`erott`); null once the router has enrolled.",
+			},
+			"enrollment_expires_at": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "Expiry of `enrollment_jwt` (RFC 3339).",
+			},
+			"is_verified": schema.BoolAttribute{
+				Computed: true, MarkdownDescription: "Whether the router has enrolled.",
+			},
+			"fingerprint": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "Fingerprint of the router's certificate once enrolled.",
+			},
+		},
+	}
+}
+
+func (r *edgeRouterResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan keeps the enrollment values from state, except when re_enroll
+// changed: then they are unknown until the re-enrollment.
+func (r *edgeRouterResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if r.data != nil {
+		r.data.networkClient(&resp.Diagnostics)
+	}
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var plan, state edgeRouterModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.ReEnroll.Equal(state.ReEnroll) {
+		plan.EnrollmentJWT, plan.EnrollmentExpiresAt = state.EnrollmentJWT, state.EnrollmentExpiresAt
+		plan.IsVerified, plan.Fingerprint = state.IsVerified, state.Fingerprint
+	} else {
+		plan.EnrollmentJWT, plan.EnrollmentExpiresAt = types.StringUnknown(), types.StringUnknown()
+		plan.IsVerified, plan.Fingerprint = types.BoolUnknown(), types.StringUnknown()
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (m *edgeRouterModel) body(ctx context.Context, diags *diagHolder) *edgeapi.EdgeRouterCreate {
+	roles := stringsFromSet(ctx, m.RoleAttributes, diags.d)
+	return &edgeapi.EdgeRouterCreate{
+		Name:              m.Name.ValueString(),
+		RoleAttributes:    &roles,
+		IsTunnelerEnabled: m.IsTunnelerEnabled.ValueBool(),
+		Cost:              ptr(m.Cost.ValueInt64()),
+		NoTraversal:       ptr(m.NoTraversal.ValueBool()),
+		Disabled:          ptr(m.Disabled.ValueBool()),
+		AppData:           tagsFromMap(ctx, m.AppData, diags.d),
+		Tags:              tagsFromMap(ctx, m.Tags, diags.d),
+	}
+}
+
+func (m *edgeRouterModel) fromAPI(d *edgeapi.EdgeRouterDetail) {
+	m.ID = types.StringValue(d.ID)
+	m.Name = types.StringValue(d.Name)
+	m.RoleAttributes = setFromStrings(d.RoleAttributes)
+	m.IsTunnelerEnabled = types.BoolValue(d.IsTunnelerEnabled)
+	m.Cost = types.Int64Value(0)
+	if d.Cost != nil {
+		m.Cost = types.Int64Value(*d.Cost)
+	}
+	m.NoTraversal = types.BoolValue(d.NoTraversal != nil && *d.NoTraversal)
+	m.Disabled = types.BoolValue(d.Disabled)
+	m.AppData = tagsToMap(d.AppData, m.AppData)
+	m.Tags = tagsToMap(d.Tags, m.Tags)
+	m.EnrollmentJWT = optString(d.EnrollmentJWT)
+	m.EnrollmentExpiresAt = types.StringNull()
+	if d.EnrollmentExpiresAt != nil {
+		m.EnrollmentExpiresAt = timeString(*d.EnrollmentExpiresAt)
+	}
+	m.IsVerified = types.BoolValue(d.IsVerified)
+	m.Fingerprint = types.StringValue(d.Fingerprint)
+	if m.ReEnroll.IsUnknown() {
+		m.ReEnroll = types.MapNull(types.StringType)
+	}
+}
+
+func (r *edgeRouterResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan edgeRouterModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	c := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || c == nil {
+		return
+	}
+	in := plan.body(ctx, &diagHolder{&resp.Diagnostics})
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, err := c.CreateEdgeRouter(ctx, in)
+	if err != nil {
+		apiDiag(&resp.Diagnostics, "Creating edge router "+in.Name, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	d, err := c.GetEdgeRouter(ctx, id)
+	if err != nil {
+		apiDiag(&resp.Diagnostics, "Reading edge router "+id+" after create", err)
+		return
+	}
+	plan.fromAPI(d)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *edgeRouterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state edgeRouterModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || r.planOnly() {
+		return
+	}
+	c := r.client(&resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	d, err := c.GetEdgeRouter(ctx, state.ID.ValueString())
+	if edgeapi.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		apiDiag(&resp.Diagnostics, "Reading edge router "+state.ID.ValueString(), err)
+		return
+	}
+	state.fromAPI(d)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *edgeRouterResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state edgeRouterModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || c == nil {
+		return
+	}
+	id := state.ID.ValueString()
+	in := plan.body(ctx, &diagHolder{&resp.Diagnostics})
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := c.UpdateEdgeRouter(ctx, id, in); err != nil {
+		apiDiag(&resp.Diagnostics, "Updating edge router "+id, err)
+		return
+	}
+	if !plan.ReEnroll.Equal(state.ReEnroll) {
+		if err := c.ReEnrollEdgeRouter(ctx, id); err != nil {
+			apiDiag(&resp.Diagnostics, "Re-enrolling edge router "+id, err)
+			return
+		}
+	}
+	d, err := c.GetEdgeRouter(ctx, id)
+	if err != nil {
+		apiDiag(&resp.Diagnostics, "Reading edge router "+id+" after update", err)
+		return
+	}
+	plan.fromAPI(d)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *edgeRouterResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state edgeRouterModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || c == nil {
+		return
+	}
+	if err := c.DeleteEdgeRouter(ctx, state.ID.ValueString()); err != nil && !edgeapi.IsNotFound(err) {
+		apiDiag(&resp.Diagnostics, "Deleting edge router "+state.ID.ValueString(), err)
+	}
+}
+
+func (r *edgeRouterResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}

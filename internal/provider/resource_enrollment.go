@@ -1,0 +1,419 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*enrollmentResource)(nil)
+	_ resource.ResourceWithImportState    = (*enrollmentResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*enrollmentResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*enrollmentResource)(nil)
+)
+
+// defaultEnrollmentDuration applies when neither expires_at nor duration is
+// set: long enough to hand a token to a device during a bootstrap.
+const defaultEnrollmentDuration = 24 * time.Hour
+
+func newEnrollmentResource() resource.Resource { return &enrollmentResource{} }
+
+// enrollmentResource manages /enrollments: a one-time token for an
+// identity. Its lifecycle is the subtle part:
+//   - after the identity enrolls, the controller deletes the enrollment; the
+//     resource stays in state with consumed = true and no diff;
+//   - an unconsumed token whose expiry is within renew_before is refreshed
+//     in place (POST /enrollments/{id}/refresh), visible as an update;
+//   - a new token on demand is a replacement through the rotation map.
+type enrollmentResource struct{ networkResource }
+
+type enrollmentModel struct {
+	ID          types.String `tfsdk:"id"`
+	IdentityID  types.String `tfsdk:"identity_id"`
+	Method      types.String `tfsdk:"method"`
+	CAID        types.String `tfsdk:"ca_id"`
+	Username    types.String `tfsdk:"username"`
+	ExpiresAt   types.String `tfsdk:"expires_at"`
+	Duration    types.String `tfsdk:"duration"`
+	RenewBefore types.String `tfsdk:"renew_before"`
+	Rotation    types.Map    `tfsdk:"rotation"`
+	JWT         types.String `tfsdk:"jwt"`
+	Token       types.String `tfsdk:"token"`
+	Consumed    types.Bool   `tfsdk:"consumed"`
+}
+
+func (r *enrollmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_enrollment"
+}
+
+func (r *enrollmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An enrollment token for an identity (`/enrollments`): `ott` (one-time token, the device makes its own key), " +
+			"`ottca` (the device proves a certificate of a verified third-party CA) or `updb` (username/password).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "Enrollment id.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"identity_id": schema.StringAttribute{
+				Required: true, PlanModifiers: replace, MarkdownDescription: "The identity that enrolls with this token.",
+			},
+			"method": schema.StringAttribute{
+				Required: true, PlanModifiers: replace, MarkdownDescription: "`ott`, `ottca` or `updb`.",
+				Validators: []validator.String{stringvalidator.OneOf(edgeapi.MethodOtt, edgeapi.MethodOttca, edgeapi.MethodUpdb)},
+			},
+			"ca_id": schema.StringAttribute{
+				Optional: true, PlanModifiers: replace, MarkdownDescription: "The verified third-party CA (`ziti_ca.id`); required for and only for `ottca`.",
+			},
+			"username": schema.StringAttribute{
+				Optional: true, PlanModifiers: replace, MarkdownDescription: "The username; required for and only for `updb`.",
+			},
+			"expires_at": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "Expiry (RFC 3339). Computed from `duration` when not set. Changing it refreshes the token in place.",
+				Validators:          []validator.String{rfc3339Validator{}, stringvalidator.ConflictsWith(path.MatchRoot("duration"))},
+			},
+			"duration": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Lifetime from creation or refresh, a Go duration such as `\"24h\"` (default 24h when `expires_at` is not set). Changing it refreshes the token in place.",
+				Validators:          []validator.String{durationValidator{}},
+			},
+			"renew_before": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "When an unconsumed token expires within this Go duration (e.g. `\"2h\"`), the plan refreshes it in place " +
+					"(a new `jwt` and `expires_at`). Not with a fixed `expires_at`.",
+				Validators: []validator.String{durationValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("expires_at"))},
+			},
+			"rotation": schema.MapAttribute{
+				ElementType: types.StringType, Optional: true,
+				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Arbitrary values; any change replaces the enrollment with a new token (explicit re-issue).",
+			},
+			"jwt": schema.StringAttribute{
+				Computed: true, Sensitive: true,
+				MarkdownDescription: "The enrollment JWT to hand to the device. Kept after the identity enrolled.",
+			},
+			"token": schema.StringAttribute{
+				Computed: true, Sensitive: true, MarkdownDescription: "The one-time token (the JWT's `jti`).",
+			},
+			"consumed": schema.BoolAttribute{
+				Computed: true, MarkdownDescription: "True once the identity has enrolled with this token.",
+			},
+		},
+	}
+}
+
+func (r *enrollmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *enrollmentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m enrollmentModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.Method.IsUnknown() || m.Method.IsNull() {
+		return
+	}
+	method := m.Method.ValueString()
+	set := func(v types.String) bool { return !v.IsNull() }
+	switch {
+	case method == edgeapi.MethodOttca && !set(m.CAID):
+		resp.Diagnostics.AddAttributeError(path.Root("ca_id"), "ca_id is required for ottca", "An ottca enrollment names the third-party CA whose certificate the device presents: set ca_id = ziti_ca.<name>.id.")
+	case method != edgeapi.MethodOttca && set(m.CAID):
+		resp.Diagnostics.AddAttributeError(path.Root("ca_id"), "ca_id only applies to ottca", fmt.Sprintf("method = %q takes no ca_id: remove it or use method = \"ottca\".", method))
+	}
+	if !m.RenewBefore.IsNull() && !m.RenewBefore.IsUnknown() && !m.Duration.IsUnknown() {
+		rb, err1 := time.ParseDuration(m.RenewBefore.ValueString())
+		life := defaultEnrollmentDuration
+		var err2 error
+		if !m.Duration.IsNull() {
+			life, err2 = time.ParseDuration(m.Duration.ValueString())
+		}
+		if err1 == nil && err2 == nil && rb >= life {
+			resp.Diagnostics.AddAttributeError(path.Root("renew_before"), "renew_before must be shorter than duration",
+				fmt.Sprintf("renew_before = %q is not shorter than the token lifetime %s: every plan would refresh the token. Use a smaller renew_before or a longer duration.", m.RenewBefore.ValueString(), life))
+		}
+	}
+	switch {
+	case method == edgeapi.MethodUpdb && !set(m.Username):
+		resp.Diagnostics.AddAttributeError(path.Root("username"), "username is required for updb", "An updb enrollment sets the password of a username: set username.")
+	case method != edgeapi.MethodUpdb && set(m.Username):
+		resp.Diagnostics.AddAttributeError(path.Root("username"), "username only applies to updb", fmt.Sprintf("method = %q takes no username: remove it or use method = \"updb\".", method))
+	}
+}
+
+// ModifyPlan keeps the computed token values stable, and marks them
+// unknown exactly when an in-place refresh is due.
+func (r *enrollmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	if r.data != nil {
+		r.data.networkClient(&resp.Diagnostics)
+	}
+	if req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0 {
+		return // create or replacement: everything computed is new
+	}
+	var plan, state, cfg enrollmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	keep := func() {
+		plan.JWT, plan.Token, plan.Consumed = state.JWT, state.Token, state.Consumed
+		if cfg.ExpiresAt.IsNull() {
+			plan.ExpiresAt = state.ExpiresAt
+		}
+	}
+	refresh := func(why string) {
+		plan.JWT, plan.Token = types.StringUnknown(), types.StringUnknown()
+		plan.Consumed = types.BoolValue(false)
+		if cfg.ExpiresAt.IsNull() {
+			plan.ExpiresAt = types.StringUnknown()
+		}
+		tflog.Debug(ctx, "enrollment refresh planned", map[string]any{"reason": why})
+	}
+	switch {
+	case state.Consumed.ValueBool():
+		// A consumed token cannot be refreshed; re-issue is a rotation.
+		keep()
+	case !cfg.ExpiresAt.IsNull() && !cfg.ExpiresAt.IsUnknown() && !sameInstant(cfg.ExpiresAt.ValueString(), state.ExpiresAt.ValueString()):
+		refresh("expires_at changed")
+	case cfg.ExpiresAt.IsUnknown():
+		refresh("expires_at unknown")
+	case !cfg.Duration.Equal(state.Duration) && cfg.ExpiresAt.IsNull():
+		refresh("duration changed")
+	case renewDue(state.ExpiresAt, plan.RenewBefore, time.Now()):
+		refresh("within renew_before of expiry")
+	default:
+		keep()
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// renewDue reports whether expiry is within renewBefore of now.
+func renewDue(expiresAt, renewBefore types.String, now time.Time) bool {
+	if renewBefore.IsNull() || renewBefore.IsUnknown() || expiresAt.IsNull() || expiresAt.IsUnknown() {
+		return false
+	}
+	d, err := time.ParseDuration(renewBefore.ValueString())
+	if err != nil {
+		return false
+	}
+	exp, err := time.Parse(time.RFC3339, expiresAt.ValueString())
+	if err != nil {
+		return false
+	}
+	return exp.Sub(now) < d
+}
+
+func sameInstant(a, b string) bool {
+	ta, err1 := time.Parse(time.RFC3339, a)
+	tb, err2 := time.Parse(time.RFC3339, b)
+	return err1 == nil && err2 == nil && ta.Equal(tb)
+}
+
+// expiry is the expiresAt to send: the configured instant, or now+duration.
+func (m *enrollmentModel) expiry(diags interface{ AddError(string, string) }) time.Time {
+	if !m.ExpiresAt.IsNull() && !m.ExpiresAt.IsUnknown() {
+		t, err := time.Parse(time.RFC3339, m.ExpiresAt.ValueString())
+		if err != nil {
+			diags.AddError("Invalid expires_at", err.Error())
+		}
+		return t
+	}
+	d := defaultEnrollmentDuration
+	if !m.Duration.IsNull() {
+		var err error
+		if d, err = time.ParseDuration(m.Duration.ValueString()); err != nil {
+			diags.AddError("Invalid duration", err.Error())
+		}
+	}
+	return time.Now().Add(d).UTC().Truncate(time.Second)
+}
+
+func (m *enrollmentModel) fromAPI(d *edgeapi.EnrollmentDetail) {
+	m.ID = types.StringValue(d.ID)
+	m.IdentityID = types.StringValue(d.IdentityID)
+	if d.IdentityID == "" && d.Identity != nil {
+		m.IdentityID = types.StringValue(d.Identity.ID)
+	}
+	m.Method = types.StringValue(d.Method)
+	m.CAID = optString(d.CAID)
+	if d.Username != "" {
+		m.Username = types.StringValue(d.Username)
+	} else {
+		m.Username = types.StringNull()
+	}
+	// Keep the user's spelling of the same instant (time zone, precision).
+	if !sameInstant(m.ExpiresAt.ValueString(), d.ExpiresAt.UTC().Format(time.RFC3339)) {
+		m.ExpiresAt = timeString(d.ExpiresAt)
+	}
+	m.JWT = types.StringValue(d.JWT)
+	m.Token = types.StringValue(d.Token)
+	m.Consumed = types.BoolValue(false)
+}
+
+func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan enrollmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	c := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || c == nil {
+		return
+	}
+	in := &edgeapi.EnrollmentCreate{
+		Method:     plan.Method.ValueString(),
+		IdentityID: plan.IdentityID.ValueString(),
+		ExpiresAt:  plan.expiry(&resp.Diagnostics),
+		CAID:       strPtrOrNil(plan.CAID),
+		Username:   strPtrOrNil(plan.Username),
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, err := c.CreateEnrollment(ctx, in)
+	if err != nil {
+		apiDiag(&resp.Diagnostics, "Creating the "+in.Method+" enrollment of identity "+in.IdentityID, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	d, err := c.GetEnrollment(ctx, id)
+	if err != nil {
+		apiDiag(&resp.Diagnostics, "Reading enrollment "+id+" after create", err)
+		return
+	}
+	plan.fromAPI(d)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *enrollmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state enrollmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || r.planOnly() {
+		return
+	}
+	c := r.client(&resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	id := state.ID.ValueString()
+	d, err := c.GetEnrollment(ctx, id)
+	if err == nil {
+		state.fromAPI(d)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
+	if !edgeapi.IsNotFound(err) {
+		apiDiag(&resp.Diagnostics, "Reading enrollment "+id, err)
+		return
+	}
+	if state.Consumed.ValueBool() {
+		// Already known as consumed: only the identity's disappearance
+		// matters now.
+		if _, err := c.GetIdentity(ctx, state.IdentityID.ValueString()); edgeapi.IsNotFound(err) {
+			resp.State.RemoveResource(ctx)
+		} else if err != nil {
+			apiDiag(&resp.Diagnostics, "Reading identity "+state.IdentityID.ValueString(), err)
+		}
+		return
+	}
+	if state.IdentityID.IsNull() || state.IdentityID.ValueString() == "" {
+		// An import of an id that no longer exists.
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	// The controller deletes an enrollment when it is used. Tell "used"
+	// from "deleted out of band" by the authenticator the method creates.
+	ident, err := c.GetIdentity(ctx, state.IdentityID.ValueString())
+	if edgeapi.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		apiDiag(&resp.Diagnostics, "Reading identity "+state.IdentityID.ValueString(), err)
+		return
+	}
+	used := false
+	switch state.Method.ValueString() {
+	case edgeapi.MethodOtt, edgeapi.MethodOttca:
+		used = ident.Authenticators.Cert != nil
+	case edgeapi.MethodUpdb:
+		used = ident.Authenticators.Updb != nil
+	}
+	if !used {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.Consumed = types.BoolValue(true)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *enrollmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state enrollmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.JWT.IsUnknown() {
+		// Only arguments that live in state changed (renew_before, a
+		// consumed token's duration): nothing to send.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	c := r.client(&resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	id := state.ID.ValueString()
+	exp := plan.expiry(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := c.RefreshEnrollment(ctx, id, &edgeapi.EnrollmentRefresh{ExpiresAt: exp}); err != nil {
+		apiDiag(&resp.Diagnostics, "Refreshing enrollment "+id, err)
+		return
+	}
+	d, err := c.GetEnrollment(ctx, id)
+	if err != nil {
+		apiDiag(&resp.Diagnostics, "Reading enrollment "+id+" after refresh", err)
+		return
+	}
+	plan.fromAPI(d)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *enrollmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state enrollmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || c == nil {
+		return
+	}
+	if state.Consumed.ValueBool() {
+		return // the controller deleted it when it was used
+	}
+	if err := c.DeleteEnrollment(ctx, state.ID.ValueString()); err != nil && !edgeapi.IsNotFound(err) {
+		apiDiag(&resp.Diagnostics, "Deleting enrollment "+state.ID.ValueString(), err)
+	}
+}
+
+func (r *enrollmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
