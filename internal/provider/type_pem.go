@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/pem"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -83,7 +84,13 @@ func newPEMCerts(s string) pemCertsValue {
 // certDERs returns the DER of every CERTIFICATE block, nil if there is none
 // or if anything but whitespace surrounds the blocks.
 func certDERs(s string) [][]byte {
-	rest := bytes.ReplaceAll([]byte(s), []byte("\r\n"), []byte("\n"))
+	// Normalise line endings and indentation (heredocs, Windows files)
+	// before decoding: encoding/pem wants BEGIN at the start of a line.
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	rest := []byte(strings.Join(lines, "\n"))
 	var out [][]byte
 	for {
 		var b *pem.Block
