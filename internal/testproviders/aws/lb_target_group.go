@@ -80,7 +80,6 @@ func lbTargetGroupDef() *resourceDef {
 			},
 		},
 		configValidators: []resource.ConfigValidator{conflicts{"name", "name_prefix"}},
-		check:            checkTargetGroup,
 		fill:             fillTargetGroup,
 		nested:           nestedTargetGroup,
 	}
@@ -95,28 +94,6 @@ func healthProto(f *filler) string {
 		}
 	}
 	return ""
-}
-
-// checkTargetGroup emulates the provider's plan-time CustomizeDiff and the
-// API's CreateTargetGroup checks that matter for a TCP passthrough setup.
-func checkTargetGroup(f *filler) error {
-	proto := f.strOr("protocol", "")
-	for _, hc := range f.blocks("health_check") {
-		if healthProto(f) != "TCP" {
-			continue
-		}
-		for _, k := range []string{"path", "matcher"} {
-			if v := hc[k]; v.IsKnown() && !v.IsNull() {
-				return fmt.Errorf("health_check.%s is not supported for target_groups with TCP health checks (emulated by the schema double)", k)
-			}
-		}
-	}
-	if proto == "TCP" || proto == "TLS" || proto == "UDP" || proto == "TCP_UDP" {
-		if _, ok := f.str("protocol_version"); ok {
-			return fmt.Errorf("ValidationError: protocol_version is only supported for HTTP and HTTPS target groups (emulated by the schema double)")
-		}
-	}
-	return nil
 }
 
 func fillTargetGroup(f *filler) {

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// schemaOf serves the provider in-process and returns its schema response.
+func schemaOf(t *testing.T) *tfprotov6.GetProviderSchemaResponse {
+	t.Helper()
+	srv, err := providerserver.NewProtocol6WithError(New())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range resp.Diagnostics {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			t.Errorf("schema error: %s: %s", d.Summary, d.Detail)
+		}
+	}
+	return resp
+}
+
+// TestResourcesAreExactlyThoseTheModuleUses keeps the double honest: it
+// declares the resource types modules/aws-nlb uses, no fewer and no more.
+func TestResourcesAreExactlyThoseTheModuleUses(t *testing.T) {
+	files, _ := filepath.Glob("../../../modules/aws-nlb/*.tf")
+	if len(files) == 0 {
+		t.Fatal("modules/aws-nlb/*.tf not found")
+	}
+	re := regexp.MustCompile(`(?m)^resource\s+"(aws_[a-z0-9_]+)"`)
+	used := map[string]bool{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = true
+		}
+	}
+	var want, got []string
+	for k := range used {
+		want = append(want, k)
+	}
+	for k := range schemaOf(t).ResourceSchemas {
+		got = append(got, k)
+	}
+	sort.Strings(want)
+	sort.Strings(got)
+	if strings.Join(want, " ") != strings.Join(got, " ") {
+		t.Errorf("module uses %v, double declares %v", want, got)
+	}
+}
+
+// TestNLBArgumentTypes pins the attribute types that differ from what one
+// would guess and that the module's assertions depend on.
+func TestNLBArgumentTypes(t *testing.T) {
+	s := schemaOf(t).ResourceSchemas
+	attr := func(res, name string) *tfprotov6.SchemaAttribute {
+		for _, a := range s[res].Block.Attributes {
+			if a.Name == name {
+				return a
+			}
+		}
+		t.Fatalf("%s.%s not declared", res, name)
+		return nil
+	}
+	for _, c := range []struct{ res, name, typ string }{
+		{"aws_lb_target_group", "preserve_client_ip", "tftypes.String"},
+		{"aws_lb_target_group", "deregistration_delay", "tftypes.String"},
+		{"aws_lb_target_group", "proxy_protocol_v2", "tftypes.Bool"},
+		{"aws_lb_listener", "port", "tftypes.Number"},
+		{"aws_lb", "security_groups", "tftypes.Set[tftypes.String]"},
+	} {
+		if got := attr(c.res, c.name).Type.String(); got != c.typ {
+			t.Errorf("%s.%s: type %s, want %s", c.res, c.name, got, c.typ)
+		}
+	}
+	if !attr("aws_lb_listener", "certificate_arn").Optional || !attr("aws_lb", "dns_name").Computed {
+		t.Error("certificate_arn must be optional and dns_name computed")
+	}
+}
+
+// terraformWithDouble builds the double and returns a function running
+// terraform in a fresh directory holding config, through dev_overrides.
+func terraformWithDouble(t *testing.T) func(config string, args ...string) (string, error) {
+	t.Helper()
+	tf, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Skip("SKIPPING: terraform is not on PATH; the CLI-level checks of the aws double need it")
+	}
+	plugins := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-aws"), ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the double: %v\n%s", err, out)
+	}
+	rc := filepath.Join(t.TempDir(), "dev.tfrc")
+	cfg := `provider_installation {
+  dev_overrides {
+    "registry.terraform.io/hashicorp/aws" = "` + plugins + `"
+  }
+  direct {}
+}
+`
+	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return func(config string, args ...string) (string, error) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(tf, append([]string{"-chdir=" + dir}, args...)...)
+		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+}
+
+const nlbConfig = `
+provider "aws" {
+  region = "us-west-2"
+}
+
+resource "aws_lb" "x" {
+  name               = "ctrl"
+  load_balancer_type = "network"
+  subnets            = ["subnet-1", "subnet-2"]
+}
+
+output "lb" {
+  value = [aws_lb.x.arn, aws_lb.x.dns_name, aws_lb.x.zone_id, aws_lb.x.id]
+}
+`
+
+// TestTerraformRejectsMisspeltArguments shows the property the module tests
+// rely on: an argument the real provider does not have fails validation.
+func TestTerraformRejectsMisspeltArguments(t *testing.T) {
+	run := terraformWithDouble(t)
+	if out, err := run(nlbConfig, "validate", "-no-color"); err != nil {
+		t.Fatalf("the control configuration must validate: %v\n%s", err, out)
+	}
+	for typo, want := range map[string]string{
+		`load_balancer_typ = "network"`:     `An argument named "load_balancer_typ" is not expected here`,
+		`proxy_protocol = false`:            `An argument named "proxy_protocol" is not expected here`,
+		`load_balancer_type = "networking"`: `expected load_balancer_type to be one of`,
+	} {
+		config := strings.Replace(nlbConfig, `load_balancer_type = "network"`, typo, 1)
+		out, err := run(config, "validate", "-no-color")
+		if err == nil || !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+			t.Errorf("%s: want an error containing %q, got err=%v\n%s", typo, want, err, out)
+		}
+	}
+}
+
+// TestComputedValuesAreDeterministic applies the same configuration twice
+// in separate directories and expects identical identifiers.
+func TestComputedValuesAreDeterministic(t *testing.T) {
+	run := terraformWithDouble(t)
+	var outs []string
+	for i := 0; i < 2; i++ {
+		out, err := run(nlbConfig+`
+output "json" {
+  value = jsonencode(aws_lb.x)
+}
+`, "apply", "-auto-approve", "-no-color")
+		if err != nil {
+			t.Fatalf("apply: %v\n%s", err, out)
+		}
+		_, after, _ := strings.Cut(out, "Outputs:")
+		outs = append(outs, after)
+	}
+	if outs[0] != outs[1] {
+		t.Errorf("two applies differ:\n%s\n---\n%s", outs[0], outs[1])
+	}
+	for _, want := range []string{
+		"arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/net/ctrl/",
+		".elb.us-west-2.amazonaws.com",
+		"Z18D5FSROUN65G",
+	} {
+		if !strings.Contains(outs[0], want) {
+			t.Errorf("outputs lack %q:\n%s", want, outs[0])
+		}
+	}
+}
