@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Terraform lint for modules/ and examples/ (called by `make lint`):
+#   1. `fmt -check -recursive` on both trees;
+#   2. `validate` in every directory holding .tf files whose providers can all
+#      be served offline: zitiform/ziti (built from this repo) and the test
+#      doubles under internal/testproviders/<name> (as hashicorp/<name>), via
+#      a dev_overrides CLI config. Local module calls are installed with
+#      `get` into a data dir under .build (never the registry; no `init`).
+#      Directories needing any other provider are listed as skipped;
+#   3. tflint with its bundled terraform ruleset, when a tflint binary is in
+#      ./bin or on PATH (it is not built by `make tools`; see below).
+# Uses terraform when on PATH, else ./bin/tofu.
+. "$(dirname "$0")/lib.sh"
+
+cli=$(command -v terraform || true)
+[ -n "$cli" ] || cli="$BIN/tofu"
+[ -x "$cli" ] || die "neither terraform nor ./bin/tofu found: install terraform or run 'make tools'"
+
+dirs=()
+for top in modules examples; do
+	[ -d "$ROOT/$top" ] && dirs+=("$ROOT/$top")
+done
+[ ${#dirs[@]} -gt 0 ] || { log "no modules/ or examples/: nothing to lint"; exit 0; }
+
+export TF_CLI_CONFIG_FILE
+TF_CLI_CONFIG_FILE=$(empty_cli_config)
+log "$(cli_flavor "$cli") fmt -check -recursive ${dirs[*]#"$ROOT"/}"
+if ! "$cli" fmt -check -recursive -diff "${dirs[@]}"; then
+	die "Terraform files are not formatted: run 'make fmt'"
+fi
+
+# Providers served offline, as dev_overrides (same layout as moduletest.sh).
+plugins="$BUILD/plugins"
+mkdir -p "$plugins"
+go build -o "$plugins/terraform-provider-ziti" "$ROOT"
+served=("zitiform/ziti")
+overrides=""
+for host in registry.terraform.io registry.opentofu.org; do
+	overrides+="    \"$host/zitiform/ziti\" = \"$plugins\"\n"
+done
+for d in "$ROOT"/internal/testproviders/*/; do
+	[ -d "$d" ] || continue
+	name=$(basename "$d")
+	mkdir -p "$plugins/$name"
+	go build -o "$plugins/$name/terraform-provider-$name" "$d"
+	served+=("hashicorp/$name")
+	for host in registry.terraform.io registry.opentofu.org; do
+		overrides+="    \"$host/hashicorp/$name\" = \"$plugins/$name\"\n"
+	done
+done
+TF_CLI_CONFIG_FILE="$BUILD/tflint.tfrc"
+printf 'provider_installation {\n  dev_overrides {\n%b  }\n  direct {}\n}\n' "$overrides" >"$TF_CLI_CONFIG_FILE"
+export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+
+status=0
+validated=0
+skipped=()
+while IFS= read -r dir; do
+	rel=${dir#"$ROOT"/}
+	export TF_DATA_DIR="$BUILD/tfdata/${rel//\//_}"
+	rm -rf "$TF_DATA_DIR"
+	# Local module sources only: `get` would fetch anything else.
+	if awk '/^module[ \t]/ {m = 1} m && /^[ \t]*source[ \t]*=/ {print} /^}/ {m = 0}' "$dir"/*.tf | grep -vqE '"\.\.?/'; then
+		skipped+=("$rel (non-local module source)")
+		continue
+	fi
+	if ! out=$("$cli" -chdir="$dir" get -no-color 2>&1); then
+		printf '%s\n' "$out" >&2
+		log "FAIL: $rel: module installation"
+		status=1
+		continue
+	fi
+	# Every provider of the configuration (and its modules) must be served.
+	missing=""
+	while IFS= read -r p; do
+		ok=0
+		for s in "${served[@]}"; do [ "$p" = "$s" ] && ok=1; done
+		[ $ok = 1 ] || missing+=" $p"
+	done < <("$cli" -chdir="$dir" providers -no-color 2>/dev/null |
+		sed -n 's/.*provider\[[^/]*\/\([^/]*\/[^]]*\)\].*/\1/p' | sort -u)
+	if [ -n "$missing" ]; then
+		skipped+=("$rel (needs$missing)")
+		continue
+	fi
+	if out=$("$cli" -chdir="$dir" validate -no-color 2>&1); then
+		log "validate $rel: ok"
+		validated=$((validated + 1))
+	else
+		printf '%s\n' "$out" >&2
+		log "FAIL: validate $rel"
+		status=1
+	fi
+done < <(find "${dirs[@]}" -name '*.tf' -not -path '*/.terraform/*' -printf '%h\n' | sort -u)
+unset TF_DATA_DIR
+log "validated $validated configuration(s)"
+for s in "${skipped[@]}"; do
+	log "skipped validate: $s"
+done
+
+# tflint is optional: `go install github.com/terraform-linters/tflint` from
+# the module proxy works but takes minutes, so `make tools` does not do it.
+tflint=$(command -v "$BIN/tflint" tflint 2>/dev/null | head -n1 || true)
+if [ -n "$tflint" ]; then
+	for d in "$ROOT"/modules/*/; do
+		log "tflint ${d#"$ROOT"/}"
+		"$tflint" --chdir="$d" --no-color || status=1
+	done
+else
+	printf '\n!!! tflint not installed (./bin/tflint or PATH): only fmt and validate ran !!!\n\n' >&2
+fi
+exit $status
