@@ -126,30 +126,36 @@ func (a *API) ConsumeEnrollment(token, method string, au *store.Authenticator) e
 	return outcome
 }
 
-// readCSR takes the CSR from the body in any of the content types clients
-// use: PEM (application/x-pem-file, text/plain), base64 DER
-// (application/pkcs7) or JSON {"clientCsr"|"certCsr": PEM}.
+// readCSR takes the CSR from the request body, or from a JSON field
+// already decoded by the caller.
 func readCSR(c *Ctx, fromJSON []byte) (*x509.CertificateRequest, error) {
-	body := fromJSON
-	if body == nil {
-		raw, err := c.ReadBody()
-		if err != nil {
-			return nil, err
+	if fromJSON != nil {
+		return ParseCSRBody(fromJSON, "application/x-pem-file")
+	}
+	raw, err := c.ReadBody()
+	if err != nil {
+		return nil, err
+	}
+	return ParseCSRBody(raw, c.R.Header.Get("Content-Type"))
+}
+
+// ParseCSRBody reads a CSR in any of the forms clients send: PEM
+// (application/x-pem-file, text/plain), base64 DER (application/pkcs7) or
+// JSON {"clientCsr"|"certCsr": PEM}. The signature and key strength are
+// checked. Errors are API errors with code COULD_NOT_PROCESS_CSR.
+func ParseCSRBody(body []byte, contentType string) (*x509.CertificateRequest, error) {
+	ct, _, _ := mime.ParseMediaType(contentType)
+	if ct == "application/json" {
+		var in struct {
+			ClientCsr string `json:"clientCsr"`
+			CertCsr   string `json:"certCsr"`
 		}
-		body = raw
-		ct, _, _ := mime.ParseMediaType(c.R.Header.Get("Content-Type"))
-		if ct == "application/json" {
-			var in struct {
-				ClientCsr string `json:"clientCsr"`
-				CertCsr   string `json:"certCsr"`
-			}
-			if err := json.Unmarshal(raw, &in); err != nil {
-				return nil, Errorf(http.StatusBadRequest, CodeCouldNotParseBody, "the request body is not valid JSON: %s", jsonErrText(err))
-			}
-			body = []byte(in.ClientCsr)
-			if in.CertCsr != "" {
-				body = []byte(in.CertCsr)
-			}
+		if err := json.Unmarshal(body, &in); err != nil {
+			return nil, Errorf(http.StatusBadRequest, CodeCouldNotParseBody, "the request body is not valid JSON: %s", jsonErrText(err))
+		}
+		body = []byte(in.ClientCsr)
+		if in.CertCsr != "" {
+			body = []byte(in.CertCsr)
 		}
 	}
 	s := strings.TrimSpace(string(body))

@@ -36,7 +36,7 @@ const (
 type FieldError struct {
 	Field  string `json:"field"`
 	Reason string `json:"reason"`
-	Value  any    `json:"value"`
+	Value  any    `json:"value,omitempty"`
 }
 
 // Error is an API error: status, stable code, human message and an optional

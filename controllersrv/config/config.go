@@ -76,7 +76,7 @@ type Duration struct{ time.Duration }
 // (as some OpenZiti configs write `duration: 180`).
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	s := strings.TrimSpace(n.Value)
-	if s == "" {
+	if s == "" || n.Tag == "!!null" {
 		return nil
 	}
 	if m, err := strconv.Atoi(s); err == nil {
@@ -102,7 +102,7 @@ type Config struct {
 	Edge struct {
 		API struct {
 			Address        string   `yaml:"address"`
-			SessionTimeout Duration `yaml:"sessionTimeout"`
+			SessionTimeout Duration `yaml:"sessionTimeout,omitempty"`
 		} `yaml:"api"`
 		Enrollment struct {
 			SigningCert struct {
@@ -123,6 +123,10 @@ type Config struct {
 	Warnings []string `yaml:"-"`
 }
 
+// durationKey marks leaves holding a duration, checked while walking so
+// that the error can name the key.
+const durationKey = "duration"
+
 // known is the tree of keys controllersrv reads. A nil value is a leaf; a
 // map an object; a one-element slice a list of that shape.
 var known = map[string]any{
@@ -133,11 +137,11 @@ var known = map[string]any{
 	},
 	"ctrl": map[string]any{"listener": nil},
 	"edge": map[string]any{
-		"api": map[string]any{"address": nil, "sessionTimeout": nil},
+		"api": map[string]any{"address": nil, "sessionTimeout": durationKey},
 		"enrollment": map[string]any{
 			"signingCert":  map[string]any{"cert": nil, "key": nil},
-			"edgeIdentity": map[string]any{"duration": nil},
-			"edgeRouter":   map[string]any{"duration": nil},
+			"edgeIdentity": map[string]any{"duration": durationKey},
+			"edgeRouter":   map[string]any{"duration": durationKey},
 		},
 	},
 	"web": []any{map[string]any{
@@ -178,22 +182,29 @@ func Parse(data []byte) (*Config, error) {
 	if doc.Kind != yaml.MappingNode {
 		return nil, errors.New("the config must be a YAML mapping at the top level")
 	}
+	var warnings []string
+	if err := walk(doc, known, "", &warnings); err != nil {
+		return nil, err
+	}
 	var c Config
 	if err := doc.Decode(&c); err != nil {
 		return nil, fmt.Errorf("invalid config: %w", err)
 	}
-	walk(doc, known, "", &c.Warnings)
+	c.Warnings = warnings
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
 	return &c, nil
 }
 
-func walk(n *yaml.Node, shape any, path string, warnings *[]string) {
+func walk(n *yaml.Node, shape any, path string, warnings *[]string) error {
 	switch s := shape.(type) {
 	case map[string]any:
 		if n.Kind != yaml.MappingNode {
-			return
+			if n.Tag == "!!null" {
+				return nil
+			}
+			return fmt.Errorf("%s: must be a mapping (line %d)", path, n.Line)
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			key := n.Content[i].Value
@@ -206,16 +217,35 @@ func walk(n *yaml.Node, shape any, path string, warnings *[]string) {
 				*warnings = append(*warnings, fmt.Sprintf("%s: unknown or unsupported key, ignored", p))
 				continue
 			}
-			walk(n.Content[i+1], sub, p, warnings)
+			if err := walk(n.Content[i+1], sub, p, warnings); err != nil {
+				return err
+			}
 		}
 	case []any:
 		if n.Kind != yaml.SequenceNode {
-			return
+			if n.Tag == "!!null" {
+				return nil
+			}
+			return fmt.Errorf("%s: must be a list (line %d)", path, n.Line)
 		}
 		for i, item := range n.Content {
-			walk(item, s[0], fmt.Sprintf("%s[%d]", path, i), warnings)
+			if err := walk(item, s[0], fmt.Sprintf("%s[%d]", path, i), warnings); err != nil {
+				return err
+			}
+		}
+	case string:
+		if s == durationKey {
+			var d Duration
+			if err := d.UnmarshalYAML(n); err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+		}
+	default:
+		if n.Kind != yaml.ScalarNode {
+			return fmt.Errorf("%s: must be a single value (line %d)", path, n.Line)
 		}
 	}
+	return nil
 }
 
 func (c *Config) validate() error {
@@ -365,6 +395,9 @@ func (c *Config) Marshal() ([]byte, error) {
 	type plain Config // drop methods so yaml sees the struct
 	return yaml.Marshal((*plain)(c))
 }
+
+// IsZero lets yaml omit unset durations.
+func (d Duration) IsZero() bool { return d.Duration == 0 }
 
 // MarshalYAML writes Go duration syntax.
 func (d Duration) MarshalYAML() (any, error) {
