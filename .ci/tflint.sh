@@ -60,8 +60,17 @@ while IFS= read -r dir; do
 	export TF_DATA_DIR="$BUILD/tfdata/${rel//\//_}"
 	rm -rf "$TF_DATA_DIR"
 	# Local module sources only: `get` would fetch anything else.
-	if awk '/^module[ \t]/ {m = 1} m && /^[ \t]*source[ \t]*=/ {print} /^}/ {m = 0}' "$dir"/*.tf | grep -vqE '"\.\.?/'; then
-		skipped+=("$rel (non-local module source)")
+	sources=$(awk '/^module[ \t]/ {m = 1} m && /^[ \t]*source[ \t]*=/ {print} /^}/ {m = 0}' "$dir"/*.tf |
+		sed -n 's/^[^"]*"\([^"]*\)".*/\1/p')
+	absent=""
+	for src in $sources; do
+		case "$src" in
+		./* | ../*) [ -d "$dir/$src" ] || absent+=" $src" ;;
+		*) absent+=" $src (not local)" ;;
+		esac
+	done
+	if [ -n "$absent" ]; then
+		skipped+=("$rel (module source missing:$absent)")
 		continue
 	fi
 	if ! out=$("$cli" -chdir="$dir" get -no-color 2>&1); then
