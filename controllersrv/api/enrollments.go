@@ -299,7 +299,8 @@ func refreshEnrollment(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Created("enrollments", id)
+	// The spec answers a refresh with 200 and the create envelope.
+	return c.OK(map[string]any{"id": id, "_links": selfLinks("enrollments", id)})
 }
 
 type enrollmentView struct {

@@ -371,7 +371,7 @@ func updateIdentity(patch bool) HandlerFunc {
 			// send the whole object back on PUT).
 			in.Enrollment = nil
 		}
-		return c.API.DB.Update(func(tx *store.Tx) error {
+		err = c.API.DB.Update(func(tx *store.Tx) error {
 			v, err := tx.GetIdentity(id)
 			if err != nil {
 				return NotFound("identity", id)
@@ -388,6 +388,10 @@ func updateIdentity(patch bool) HandlerFunc {
 			v.UpdatedAt = c.API.now()
 			return tx.PutIdentity(v)
 		})
+		if err != nil {
+			return err
+		}
+		return c.Empty()
 	}
 }
 

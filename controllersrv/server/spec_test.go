@@ -119,6 +119,12 @@ func fixSpecErrata(doc *openapi2.T) {
 		}
 	}
 	drop("enrollmentDetail", "details") // "details" has no property definition
+	// subTags declares its values as {"type": "object"}, which go-swagger
+	// (OpenZiti's generator) maps to interface{}: the description says
+	// values are null, strings or booleans. Accept any value, as OpenZiti does.
+	if st := doc.Definitions["subTags"]; st != nil && st.Value != nil {
+		st.Value.AdditionalProperties = openapi3.AdditionalProperties{Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{}}}
+	}
 }
 
 // validateResponse checks a response against the operation in the spec.
