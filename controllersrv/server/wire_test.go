@@ -22,10 +22,10 @@ func TestWireContract(t *testing.T) {
 		t.Fatalf("page: %d items, meta %v", n, r["meta"])
 	}
 	for f, want := range map[string]int{
-		`name="bulk-03"`:                                    1, // quotes unencoded, as real clients send them
-		`name%20contains%20%22bulk-1%22`:                    10,
-		`id%20in%20%5B%22nope%22%5D`:                        0,
-		`externalId%20%3D%20%22ext-7%22`:                    1,
+		`name="bulk-03"`:                                     1, // quotes unencoded, as real clients send them
+		`name%20contains%20%22bulk-1%22`:                     10,
+		`id%20in%20%5B%22nope%22%5D`:                         0,
+		`externalId%20%3D%20%22ext-7%22`:                     1,
 		`name%20%3D%20%22bulk-01%22%20or%20name%3D"bulk-02"`: 2,
 	} {
 		r := c.mustStatus(c.do("GET", M+"/identities?limit=500&filter="+f, nil), 200).json(t)
