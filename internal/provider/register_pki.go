@@ -12,9 +12,10 @@ func pkiResources() []func() resource.Resource {
 		NewPKIIntermediateResource,
 		NewPKIServerCertResource,
 		NewPKIClientCertResource,
+		NewPKIDirectoryResource,
 	}
 }
 
 func pkiDataSources() []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{NewControllerConfigDataSource}
 }
