@@ -156,7 +156,7 @@ func identityAttr(desc string, withServer bool) schema.SingleNestedAttribute {
 }
 
 func (d *controllerConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	hostPort := hostPortValidator{}
+	hostPort := ctrlHostPortValidator{}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Renders an OpenZiti controller configuration (YAML, `v: 3`) with its three identities wired as OpenZiti expects: " +
 			"the control-plane `identity` (network ICA), the Edge API `web[].identity` (edge ICA; its TLS key also signs enrollment JWTs), " +
@@ -189,9 +189,9 @@ func (d *controllerConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 				Validators: []validator.List{listvalidator.UniqueValues(), listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.OneOf(webAPIs...))},
 				MarkdownDescription: "API bindings served on the web listener (`web[].apis[].binding`): any of `" + strings.Join(webAPIs, "`, `") +
 					"`. Default `edge-management`, `edge-client`, `health-checks`."},
-			"identity_enrollment_duration": schema.StringAttribute{Optional: true, Validators: []validator.String{durationValidator{}},
+			"identity_enrollment_duration": schema.StringAttribute{Optional: true, Validators: []validator.String{ctrlDurationValidator{}},
 				MarkdownDescription: "Lifetime of identity enrollment tokens (`edge.enrollment.edgeIdentity.duration`), a Go duration. Default `180m`."},
-			"router_enrollment_duration": schema.StringAttribute{Optional: true, Validators: []validator.String{durationValidator{}},
+			"router_enrollment_duration": schema.StringAttribute{Optional: true, Validators: []validator.String{ctrlDurationValidator{}},
 				MarkdownDescription: "Lifetime of router enrollment tokens (`edge.enrollment.edgeRouter.duration`). Default `180m`."},
 			"yaml": schema.StringAttribute{Computed: true, MarkdownDescription: "The rendered controller configuration."},
 		},
@@ -207,7 +207,7 @@ func (d *controllerConfigDataSource) ValidateConfig(ctx context.Context, req dat
 	// The seed-000 mistake in config form: one certificate for everything
 	// hides which ICA does what; the control plane and the Edge API must not
 	// share a server certificate.
-	if m.Identity != nil && m.WebIdentity != nil && known(m.Identity.ServerCert) && known(m.WebIdentity.ServerCert) &&
+	if m.Identity != nil && m.WebIdentity != nil && pkiKnown(m.Identity.ServerCert) && pkiKnown(m.WebIdentity.ServerCert) &&
 		m.Identity.ServerCert.ValueString() == m.WebIdentity.ServerCert.ValueString() {
 		resp.Diagnostics.AddAttributeWarning(path.Root("web_identity").AtName("server_cert"), "Control plane and Edge API share a server certificate",
 			"identity.server_cert and web_identity.server_cert are the same file. OpenZiti expects separate ICAs: the network ICA for the control plane, the edge ICA for the Edge API (whose key signs enrollment JWTs).")
@@ -285,7 +285,7 @@ func renderControllerConfig(ctx context.Context, m *controllerConfigModel) ([]by
 			Identity: identityOf(m.WebIdentity),
 		}},
 	}
-	if known(m.CtrlAdvertiseAddress) {
+	if pkiKnown(m.CtrlAdvertiseAddress) {
 		cfg.Ctrl.Options = &ctrlOptionsYAML{AdvertiseAddress: m.CtrlAdvertiseAddress.ValueString()}
 	}
 	for _, a := range apis {
@@ -308,13 +308,13 @@ func renderControllerConfig(ctx context.Context, m *controllerConfigModel) ([]by
 
 var ctrlListenerRE = regexp.MustCompile(`^tls:[^\s:]+(:[^\s:]+)*:[0-9]{1,5}$`)
 
-type hostPortValidator struct{}
+type ctrlHostPortValidator struct{}
 
-func (hostPortValidator) Description(context.Context) string { return "must be host:port" }
-func (v hostPortValidator) MarkdownDescription(ctx context.Context) string {
+func (ctrlHostPortValidator) Description(context.Context) string { return "must be host:port" }
+func (v ctrlHostPortValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
-func (hostPortValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (ctrlHostPortValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
@@ -326,15 +326,15 @@ func (hostPortValidator) ValidateString(_ context.Context, req validator.StringR
 	}
 }
 
-type durationValidator struct{}
+type ctrlDurationValidator struct{}
 
-func (durationValidator) Description(context.Context) string {
+func (ctrlDurationValidator) Description(context.Context) string {
 	return "must be a Go duration such as 180m"
 }
-func (v durationValidator) MarkdownDescription(ctx context.Context) string {
+func (v ctrlDurationValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
-func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (ctrlDurationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}

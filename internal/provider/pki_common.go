@@ -34,10 +34,10 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
-// now is the clock of the PKI resources: it stamps new certificates and
+// pkiNow is the clock of the PKI resources: it stamps new certificates and
 // decides ready_for_renewal. Tests replace it to move time forward instead of
 // sleeping; nothing else may assign it.
-var now = time.Now
+var pkiNow = time.Now
 
 // Default lifetimes, as `ziti pki` uses them: ten years for CAs, one for leaves.
 const (
@@ -315,10 +315,10 @@ func (r *certResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			dnsDesc = "DNS names (SANs): every name clients use to reach the server. A server certificate needs at least one DNS name or IP address."
 			ipDesc = "IP addresses (SANs) clients use to reach the server, e.g. `127.0.0.1`."
 		}
-		attrs["dns_names"] = list(dnsDesc, dnsNameValidator{})
-		attrs["ip_addresses"] = list(ipDesc, ipValidator{})
-		attrs["uris"] = list("URI SANs, e.g. `spiffe://example.org/app` for external-id claims.", uriValidator{})
-		attrs["email_addresses"] = list("Email address SANs.", emailValidator{})
+		attrs["dns_names"] = list(dnsDesc, sanDNSValidator{})
+		attrs["ip_addresses"] = list(ipDesc, sanIPValidator{})
+		attrs["uris"] = list("URI SANs, e.g. `spiffe://example.org/app` for external-id claims.", sanURIValidator{})
+		attrs["email_addresses"] = list("Email address SANs.", sanEmailValidator{})
 		attrs["csr_pem"] = schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: "Sign this PKCS #10 request (PEM) instead of generating a key, for keys that live elsewhere (an HSM, another host). " +
@@ -425,12 +425,12 @@ func (r *certResource) ValidateConfig(ctx context.Context, req resource.Validate
 	if r.kind.IsCA() {
 		return
 	}
-	if known(d.CSRPEM) {
+	if pkiKnown(d.CSRPEM) {
 		csr, err := pki.ParseCSRPEM([]byte(d.CSRPEM.ValueString()))
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("csr_pem"), "Invalid certificate request",
 				err.Error()+". Give a PEM \"CERTIFICATE REQUEST\" made and signed with the key that will use the certificate, e.g. `openssl req -new -key key.pem`.")
-		} else if alg, err := pki.AlgorithmOf(csr.PublicKey); err == nil && known(d.KeyAlgorithm) && d.KeyAlgorithm.ValueString() != string(alg) {
+		} else if alg, err := pki.AlgorithmOf(csr.PublicKey); err == nil && pkiKnown(d.KeyAlgorithm) && d.KeyAlgorithm.ValueString() != string(alg) {
 			resp.Diagnostics.AddAttributeError(path.Root("key_algorithm"), "key_algorithm does not match csr_pem",
 				fmt.Sprintf("The certificate request holds a %s key but key_algorithm is %q: remove key_algorithm (it follows the request) or set it to %q.", alg, d.KeyAlgorithm.ValueString(), alg))
 		}
@@ -444,7 +444,7 @@ func (r *certResource) ValidateConfig(ctx context.Context, req resource.Validate
 }
 
 // known reports whether a string is set and known.
-func known(s types.String) bool { return !s.IsNull() && !s.IsUnknown() }
+func pkiKnown(s types.String) bool { return !s.IsNull() && !s.IsUnknown() }
 
 // parsedIssuer is the issuer as far as it can be parsed; fields stay nil when
 // their input is unknown or invalid.
@@ -457,7 +457,7 @@ type parsedIssuer struct {
 // other. Errors never quote the private key.
 func (r *certResource) validateIssuer(d certData, diags *diag.Diagnostics) parsedIssuer {
 	var out parsedIssuer
-	if known(d.IssuerCertPEM) {
+	if pkiKnown(d.IssuerCertPEM) {
 		c, err := pki.ParseCertPEM([]byte(d.IssuerCertPEM.ValueString()))
 		switch {
 		case err != nil:
@@ -477,7 +477,7 @@ func (r *certResource) validateIssuer(d certData, diags *diag.Diagnostics) parse
 			}
 		}
 	}
-	if known(d.IssuerPrivateKeyPEM) {
+	if pkiKnown(d.IssuerPrivateKeyPEM) {
 		key, err := pki.ParsePrivateKeyPEM([]byte(d.IssuerPrivateKeyPEM.ValueString()))
 		switch {
 		case err != nil:
@@ -490,7 +490,7 @@ func (r *certResource) validateIssuer(d certData, diags *diag.Diagnostics) parse
 			out.issuer = &pki.Issuer{Cert: out.cert, Key: key}
 		}
 	}
-	if known(d.IssuerCABundlePEM) {
+	if pkiKnown(d.IssuerCABundlePEM) {
 		bundle, err := pki.ParseCertsPEM([]byte(d.IssuerCABundlePEM.ValueString()))
 		switch {
 		case err != nil:
@@ -530,7 +530,7 @@ func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	var early types.Int64
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("validity_end_time"), &end)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("early_renewal_hours"), &early)...)
-	if resp.Diagnostics.HasError() || early.IsUnknown() || !known(end) {
+	if resp.Diagnostics.HasError() || early.IsUnknown() || !pkiKnown(end) {
 		return
 	}
 	t, err := time.Parse(time.RFC3339, end.ValueString())
@@ -546,7 +546,7 @@ func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 }
 
 func readyForRenewal(end time.Time, earlyHours int64) bool {
-	return !now().Before(end.Add(-time.Duration(earlyHours) * time.Hour))
+	return !pkiNow().Before(end.Add(-time.Duration(earlyHours) * time.Hour))
 }
 
 func (r *certResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -569,7 +569,7 @@ func (r *certResource) issue(ctx context.Context, d *certData, diags *diag.Diagn
 		Kind:       r.kind,
 		Subject:    subjectOf(d),
 		Validity:   time.Duration(d.ValidityPeriodHours.ValueInt64()) * time.Hour,
-		Now:        now(),
+		Now:        pkiNow(),
 		MaxPathLen: -1,
 	}
 	var issuer *pki.Issuer
@@ -601,7 +601,7 @@ func (r *certResource) issue(ctx context.Context, d *certData, diags *diag.Diagn
 		keyPEM []byte
 		err    error
 	)
-	if !r.kind.IsCA() && known(d.CSRPEM) {
+	if !r.kind.IsCA() && pkiKnown(d.CSRPEM) {
 		csr, err := pki.ParseCSRPEM([]byte(d.CSRPEM.ValueString()))
 		if err != nil {
 			diags.AddAttributeError(path.Root("csr_pem"), "Invalid certificate request", err.Error())
@@ -718,15 +718,15 @@ func (r *certResource) Delete(context.Context, resource.DeleteRequest, *resource
 
 // Validators for SAN list elements. Each names the bad value and the fix.
 
-type ipValidator struct{}
+type sanIPValidator struct{}
 
-func (ipValidator) Description(context.Context) string {
+func (sanIPValidator) Description(context.Context) string {
 	return "each entry must be an IPv4 or IPv6 address"
 }
-func (v ipValidator) MarkdownDescription(ctx context.Context) string {
+func (v sanIPValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
-func (ipValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (sanIPValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
@@ -736,17 +736,17 @@ func (ipValidator) ValidateString(_ context.Context, req validator.StringRequest
 	}
 }
 
-type dnsNameValidator struct{}
+type sanDNSValidator struct{}
 
 var dnsRE = regexp.MustCompile(`^(\*\.)?([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$`)
 
-func (dnsNameValidator) Description(context.Context) string {
+func (sanDNSValidator) Description(context.Context) string {
 	return "each entry must be a DNS name (a leading *. wildcard is allowed)"
 }
-func (v dnsNameValidator) MarkdownDescription(ctx context.Context) string {
+func (v sanDNSValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
-func (dnsNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (sanDNSValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
@@ -762,13 +762,13 @@ func (dnsNameValidator) ValidateString(_ context.Context, req validator.StringRe
 	}
 }
 
-type uriValidator struct{}
+type sanURIValidator struct{}
 
-func (uriValidator) Description(context.Context) string {
+func (sanURIValidator) Description(context.Context) string {
 	return "each entry must be an absolute URI"
 }
-func (v uriValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-func (uriValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v sanURIValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (sanURIValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
@@ -779,13 +779,13 @@ func (uriValidator) ValidateString(_ context.Context, req validator.StringReques
 	}
 }
 
-type emailValidator struct{}
+type sanEmailValidator struct{}
 
-func (emailValidator) Description(context.Context) string {
+func (sanEmailValidator) Description(context.Context) string {
 	return "each entry must be an email address"
 }
-func (v emailValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-func (emailValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v sanEmailValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (sanEmailValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}

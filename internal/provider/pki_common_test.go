@@ -226,7 +226,7 @@ func checkTree(s *terraform.State) error {
 // certificate is within early_renewal_hours of its end the plan replaces it.
 func TestAccPKIRenewal(t *testing.T) {
 	start := time.Now()
-	t.Cleanup(func() { now = time.Now })
+	t.Cleanup(func() { pkiNow = time.Now })
 	config := `
 provider "ziti" {}
 resource "ziti_pki_ca" "root" {
@@ -244,7 +244,7 @@ resource "ziti_pki_client_cert" "c" {
 		ProtoV6ProviderFactories: pkiProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				PreConfig: func() { now = func() time.Time { return start } },
+				PreConfig: func() { pkiNow = func() time.Time { return start } },
 				Config:    config,
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttr("ziti_pki_ca.root", "ready_for_renewal", "false"),
@@ -254,14 +254,14 @@ resource "ziti_pki_client_cert" "c" {
 			},
 			{
 				// 1h59m later: not yet inside the renewal window.
-				PreConfig: func() { now = func() time.Time { return start.Add(119 * time.Minute) } },
+				PreConfig: func() { pkiNow = func() time.Time { return start.Add(119 * time.Minute) } },
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
 			{
-				PreConfig: func() { now = func() time.Time { return start.Add(2*time.Hour + time.Minute) } },
+				PreConfig: func() { pkiNow = func() time.Time { return start.Add(2*time.Hour + time.Minute) } },
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
@@ -362,9 +362,9 @@ func TestAccPKIValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	leafPEM, leafKeyPEM := pki.EncodeCertsPEM(leaf.Cert), must(pki.EncodePrivateKeyPEM(leafKey))
+	leafPEM, leafKeyPEM := pki.EncodeCertsPEM(leaf.Cert), pkiMust(pki.EncodePrivateKeyPEM(leafKey))
 	otherKey, _ := pki.GenerateKey(pki.ECP256)
-	otherKeyPEM := must(pki.EncodePrivateKeyPEM(otherKey))
+	otherKeyPEM := pkiMust(pki.EncodePrivateKeyPEM(otherKey))
 
 	goodCSR, _ := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "x"}}, leafKey)
 	bad := append([]byte(nil), goodCSR...)
@@ -433,7 +433,7 @@ resource "ziti_pki_client_cert" "c" {
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: pkiProviderFactories, Steps: steps})
 }
 
-func must[T any](v T, err error) T {
+func pkiMust[T any](v T, err error) T {
 	if err != nil {
 		panic(err)
 	}

@@ -148,7 +148,7 @@ func (r *pkiDirectoryResource) ValidateConfig(ctx context.Context, req resource.
 		seen[key] = p.String()
 	}
 	for i, c := range m.CAs {
-		if known(c.Name) {
+		if pkiKnown(c.Name) {
 			claim(c.Name.ValueString(), path.Root("ca").AtListIndex(i).AtName("name"))
 		}
 		for attr, v := range map[string]types.String{"cert_pem": c.CertPEM, "chain_pem": c.ChainPEM, "ca_bundle_pem": c.CABundlePEM} {
@@ -157,7 +157,7 @@ func (r *pkiDirectoryResource) ValidateConfig(ctx context.Context, req resource.
 		checkKeyPEM(c.PrivateKeyPEM, path.Root("ca").AtListIndex(i).AtName("private_key_pem"), &resp.Diagnostics)
 	}
 	for i, l := range m.Leaves {
-		if known(l.Name) {
+		if pkiKnown(l.Name) {
 			claim(l.Name.ValueString(), path.Root("leaf").AtListIndex(i).AtName("name"))
 		}
 		for attr, v := range map[string]types.String{"cert_pem": l.CertPEM, "chain_pem": l.ChainPEM} {
@@ -166,7 +166,7 @@ func (r *pkiDirectoryResource) ValidateConfig(ctx context.Context, req resource.
 		checkKeyPEM(l.PrivateKeyPEM, path.Root("leaf").AtListIndex(i).AtName("private_key_pem"), &resp.Diagnostics)
 	}
 	for i, f := range m.Files {
-		if !known(f.Path) {
+		if !pkiKnown(f.Path) {
 			continue
 		}
 		p := path.Root("file").AtListIndex(i).AtName("path")
@@ -179,7 +179,7 @@ func (r *pkiDirectoryResource) ValidateConfig(ctx context.Context, req resource.
 }
 
 func checkCertsPEM(v types.String, p path.Path, diags *diag.Diagnostics) {
-	if !known(v) {
+	if !pkiKnown(v) {
 		return
 	}
 	if _, err := pki.ParseCertsPEM([]byte(v.ValueString())); err != nil {
@@ -188,7 +188,7 @@ func checkCertsPEM(v types.String, p path.Path, diags *diag.Diagnostics) {
 }
 
 func checkKeyPEM(v types.String, p path.Path, diags *diag.Diagnostics) {
-	if !known(v) {
+	if !pkiKnown(v) {
 		return
 	}
 	if _, err := pki.ParsePrivateKeyPEM([]byte(v.ValueString())); err != nil {
@@ -202,7 +202,7 @@ func checkKeyPEM(v types.String, p path.Path, diags *diag.Diagnostics) {
 func (m *pkiDirectoryModel) pathKeys() (map[string]string, bool) {
 	out := map[string]string{}
 	for _, c := range m.CAs {
-		if !known(c.Name) {
+		if !pkiKnown(c.Name) {
 			return nil, false
 		}
 		n := c.Name.ValueString()
@@ -216,7 +216,7 @@ func (m *pkiDirectoryModel) pathKeys() (map[string]string, bool) {
 		}
 	}
 	for _, l := range m.Leaves {
-		if !known(l.Name) || !known(l.CA) {
+		if !pkiKnown(l.Name) || !pkiKnown(l.CA) {
 			return nil, false
 		}
 		ca, n := l.CA.ValueString(), l.Name.ValueString()
@@ -227,7 +227,7 @@ func (m *pkiDirectoryModel) pathKeys() (map[string]string, bool) {
 		}
 	}
 	for _, f := range m.Files {
-		if !known(f.Path) {
+		if !pkiKnown(f.Path) {
 			return nil, false
 		}
 		out[f.Path.ValueString()] = f.Path.ValueString()
@@ -250,7 +250,7 @@ func (r *pkiDirectoryResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	var m pkiDirectoryModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !known(m.PKIRoot) {
+	if resp.Diagnostics.HasError() || !pkiKnown(m.PKIRoot) {
 		return
 	}
 	root, err := absRoot(m.PKIRoot.ValueString())

@@ -116,8 +116,8 @@ func TestAccPKIDirectory(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						// paths is known at plan time although every certificate is still unknown.
-						plancheck.ExpectKnownValue("ziti_pki_directory.tree", tfjsonPath("paths", "d-server.chain"), knownString(rel("d-ica/certs/d-server.chain.pem"))),
-						plancheck.ExpectKnownValue("ziti_pki_directory.tree", tfjsonPath("paths", "d-ica.key"), knownString(rel("d-ica/keys/d-ica.key"))),
+						plancheck.ExpectKnownValue("ziti_pki_directory.tree", pkiMapKey("paths", "d-server.chain"), pkiString(rel("d-ica/certs/d-server.chain.pem"))),
+						plancheck.ExpectKnownValue("ziti_pki_directory.tree", pkiMapKey("paths", "d-ica.key"), pkiString(rel("d-ica/keys/d-ica.key"))),
 					},
 				},
 				Check: resource.ComposeTestCheckFunc(
@@ -247,6 +247,6 @@ func checkDirectoryFiles(root string, want []string) resource.TestCheckFunc {
 	}
 }
 
-func tfjsonPath(attr, key string) tfjsonpath.Path { return tfjsonpath.New(attr).AtMapKey(key) }
+func pkiMapKey(attr, key string) tfjsonpath.Path { return tfjsonpath.New(attr).AtMapKey(key) }
 
-func knownString(s string) knownvalue.Check { return knownvalue.StringExact(s) }
+func pkiString(s string) knownvalue.Check { return knownvalue.StringExact(s) }
