@@ -52,6 +52,7 @@ type Server struct {
 	sessions *auth.Sessions
 	url      string
 	caPEM    []byte
+	signing  *pki.Issuer // the enrollment signing CA (benchmarks compare against it)
 
 	adminUser, adminPass string
 
@@ -289,6 +290,7 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 		sessions: auth.NewSessions(cfg.SessionTimeout()),
 		url:      "https://" + cfg.Edge.API.Address,
 		caPEM:    pki.EncodeCertsPEM(bundle...),
+		signing:  signing,
 		stop:     make(chan struct{}),
 	}
 	env := api.Env{
