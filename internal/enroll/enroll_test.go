@@ -33,12 +33,17 @@ type miniController struct {
 	mu      sync.Mutex
 	tokens  map[string]time.Time // jti -> expiry
 	badCert bool                 // return a certificate for another key
+	// Certificate extension state: authenticators by fingerprint, and the
+	// extended certificate waiting for extend-verify.
+	certs      map[string]bool
+	pending    *x509.Certificate
+	failVerify bool
 }
 
 func newMiniController(t testing.TB) *miniController {
 	p := newTestPKI(t, pki.ECP256)
 	cert, _ := p.serverCert(t, pki.ECP256, []string{"localhost"}, loopback)
-	m := &miniController{t: t, pki: p, cert: cert, tokens: map[string]time.Time{}}
+	m := &miniController{t: t, pki: p, cert: cert, tokens: map[string]time.Time{}, certs: map[string]bool{}}
 	s := startTLS(t, cert, http.HandlerFunc(m.serve))
 	m.addr = s.Listener.Addr().String()
 	return m
@@ -105,8 +110,14 @@ func (m *miniController) serve(w http.ResponseWriter, r *http.Request) {
 			fail(400, "COULD_NOT_PROCESS_CSR", err.Error())
 			return
 		}
+		m.mu.Lock()
+		m.certs[pki.FingerprintSHA1(is.Cert)] = true
+		m.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{"cert": string(pki.EncodeCertsPEM(is.Chain...)), "ca": ""}})
+	case "/edge/client/v1/authenticate", "/edge/client/v1/current-identity/authenticators",
+		"/edge/client/v1/current-identity/authenticators/au-1/extend", "/edge/client/v1/current-identity/authenticators/au-1/extend-verify":
+		m.serveExtend(w, r, fail)
 	default:
 		fail(404, "NOT_FOUND", r.URL.Path)
 	}
@@ -215,5 +226,62 @@ func TestPinnedClientRefusesOtherLeaf(t *testing.T) {
 	_, _, err := FetchCACerts(context.Background(), c, "https://"+m.addr)
 	if err == nil || !strings.Contains(err.Error(), "different certificate") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func (m *miniController) serveExtend(w http.ResponseWriter, r *http.Request, fail func(int, string, string)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ok := func(data any) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"data": data, "meta": map[string]any{}})
+	}
+	var fp string
+	if len(r.TLS.PeerCertificates) > 0 {
+		fp = pki.FingerprintSHA1(r.TLS.PeerCertificates[0])
+	}
+	if r.URL.Path == "/edge/client/v1/authenticate" {
+		if r.URL.Query().Get("method") != "cert" || !m.certs[fp] {
+			fail(401, "UNAUTHORIZED", "no valid client certificate")
+			return
+		}
+		ok(map[string]any{"token": "session-" + fp, "identityId": "id-123"})
+		return
+	}
+	sess := strings.TrimPrefix(r.Header.Get("zt-session"), "session-")
+	if !m.certs[sess] {
+		fail(401, "UNAUTHORIZED", "no session")
+		return
+	}
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/authenticators"):
+		ok([]map[string]any{{"id": "au-1", "method": "cert", "fingerprint": sess, "isIssuedByNetwork": true}})
+	case strings.HasSuffix(r.URL.Path, "/extend"):
+		var in struct{ ClientCertCsr string }
+		_ = json.NewDecoder(r.Body).Decode(&in)
+		csr, err := pki.ParseCSRPEM([]byte(in.ClientCertCsr))
+		if err != nil {
+			fail(400, "COULD_NOT_PROCESS_CSR", err.Error())
+			return
+		}
+		is, err := pki.Issue(pki.Request{Kind: pki.KindClient, Subject: pkix.Name{CommonName: "id-123"}, Validity: 48 * time.Hour}, csr.PublicKey, nil, m.pki.signing)
+		if err != nil {
+			fail(400, "COULD_NOT_PROCESS_CSR", err.Error())
+			return
+		}
+		m.pending = is.Cert
+		ok(map[string]any{"clientCert": string(pki.EncodeCertsPEM(is.Chain...)), "ca": string(pki.EncodeCertsPEM(m.pki.bundle...))})
+	case strings.HasSuffix(r.URL.Path, "/extend-verify"):
+		var in struct{ ClientCert string }
+		_ = json.NewDecoder(r.Body).Decode(&in)
+		c, err := pki.ParseCertPEM([]byte(in.ClientCert))
+		if m.failVerify || err != nil || m.pending == nil || !c.Equal(m.pending) {
+			fail(400, "INVALID_CERT", "not the pending certificate")
+			return
+		}
+		delete(m.certs, sess)
+		m.certs[pki.FingerprintSHA1(c)] = true
+		m.pending = nil
+		ok(map[string]any{})
 	}
 }

@@ -1,6 +1,5 @@
-// Package pkcs11key keeps enrollment keys on a PKCS#11 token (an HSM, a TPM
-// through tpm2-pkcs11, SoftHSM) with ThalesGroup/crypto11. It needs cgo, so
-// only the controllersrv binary imports it; the provider stays CGO-free.
+//go:build cgo
+
 package pkcs11key
 
 import (
@@ -16,6 +15,9 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
+
+// Available reports whether this build supports PKCS#11 (it needs cgo).
+const Available = true
 
 // Token is an open session to one token.
 type Token struct {

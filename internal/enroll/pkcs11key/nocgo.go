@@ -1,0 +1,35 @@
+//go:build !cgo
+
+package pkcs11key
+
+import (
+	"crypto"
+	"errors"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/enroll"
+	"github.com/zitiform/terraform-provider-ziti/internal/pki"
+)
+
+// Available reports whether this build supports PKCS#11 (it needs cgo).
+const Available = false
+
+var errNoCgo = errors.New("this binary was built without cgo (CGO_ENABLED=0), so it cannot use PKCS#11 tokens: build controllersrv with cgo enabled")
+
+// LoadOrCreate is unavailable without cgo.
+func LoadOrCreate(ref string, _ pki.KeyAlgorithm) (*enroll.Key, bool, []string, error) {
+	if _, err := enroll.ParsePKCS11URI(ref); err != nil {
+		return nil, false, nil, err
+	}
+	return nil, false, nil, errNoCgo
+}
+
+// Resolve handles PEM keys; PKCS#11 URIs are unavailable without cgo.
+func Resolve(ref string) (crypto.Signer, error) {
+	if !enroll.IsPKCS11(ref) {
+		return enroll.PEMKeys(ref)
+	}
+	return nil, errNoCgo
+}
+
+// CloseAll is a no-op without cgo.
+func CloseAll() error { return nil }
