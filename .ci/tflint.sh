@@ -7,8 +7,9 @@
 #      a dev_overrides CLI config. Local module calls are installed with
 #      `get` into a data dir under .build (never the registry; no `init`).
 #      Directories needing any other provider are listed as skipped;
-#   3. tflint with its bundled terraform ruleset, when a tflint binary is in
-#      ./bin or on PATH (it is not built by `make tools`; see below).
+#   3. tflint with its bundled terraform ruleset over the validated
+#      configurations, when a tflint binary is in ./bin or on PATH (it is not
+#      built by `make tools`; see below).
 # Uses terraform when on PATH, else ./bin/tofu.
 . "$(dirname "$0")/lib.sh"
 
@@ -55,6 +56,7 @@ export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 status=0
 validated=0
 skipped=()
+lintable=()
 while IFS= read -r dir; do
 	rel=${dir#"$ROOT"/}
 	export TF_DATA_DIR="$BUILD/tfdata/${rel//\//_}"
@@ -94,6 +96,7 @@ while IFS= read -r dir; do
 	if out=$("$cli" -chdir="$dir" validate -no-color 2>&1); then
 		log "validate $rel: ok"
 		validated=$((validated + 1))
+		lintable+=("$dir")
 	else
 		printf '%s\n' "$out" >&2
 		log "FAIL: validate $rel"
@@ -106,11 +109,19 @@ for s in "${skipped[@]}"; do
 	log "skipped validate: $s"
 done
 
-# tflint is optional: `go install github.com/terraform-linters/tflint` from
-# the module proxy works but takes minutes, so `make tools` does not do it.
-tflint=$(command -v "$BIN/tflint" tflint 2>/dev/null | head -n1 || true)
+# tflint is optional: `go install github.com/terraform-linters/tflint@v0.61.0`
+# from the module proxy works but took 11 minutes here, so `make tools` does
+# not do it; put the binary in ./bin to enable it. It runs its bundled
+# terraform ruleset (a directory's .tflint.hcl may choose the preset) over
+# the configurations validated above.
+tflint=""
+if [ -x "$BIN/tflint" ]; then
+	tflint="$BIN/tflint"
+elif command -v tflint >/dev/null; then
+	tflint=$(command -v tflint)
+fi
 if [ -n "$tflint" ]; then
-	for d in "$ROOT"/modules/*/; do
+	for d in "${lintable[@]}"; do
 		log "tflint ${d#"$ROOT"/}"
 		"$tflint" --chdir="$d" --no-color || status=1
 	done

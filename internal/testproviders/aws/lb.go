@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -148,13 +149,15 @@ func fillLB(f *filler) {
 	}
 }
 
-// hexNum reads up to 15 hex digits as a number.
+// hexNum reads up to 15 hex digits as a number (0 if h is not hex).
 func hexNum(h string) int64 {
-	var n int64
 	if len(h) > 15 {
 		h = h[:15]
 	}
-	fmt.Sscanf(h, "%x", &n)
+	n, err := strconv.ParseInt(h, 16, 64)
+	if err != nil {
+		return 0
+	}
 	return n
 }
 

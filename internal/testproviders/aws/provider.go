@@ -59,13 +59,6 @@ func (p *awsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	}
 }
 
-type providerModel struct {
-	Region      types.String `tfsdk:"region"`
-	DefaultTags []struct {
-		Tags map[string]string `tfsdk:"tags"`
-	} `tfsdk:"default_tags"`
-}
-
 // Configure requires a region like the real provider does (from the
 // argument, AWS_REGION or AWS_DEFAULT_REGION): a configuration that only
 // works because the double is lenient would fail against AWS.
