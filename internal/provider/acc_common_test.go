@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
 // testAccProviders runs the provider in-process for terraform-plugin-testing.
@@ -31,3 +32,6 @@ func requireAcc(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1 (make testacc) to run it against terraform and an in-process controller")
 	}
 }
+
+// terraformState is the state type of check functions.
+type terraformState = terraform.State

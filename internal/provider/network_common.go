@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sort"
 	"time"
 
@@ -128,3 +129,8 @@ func timeString(t time.Time) types.String {
 
 // diagHolder lets helpers take the diagnostics of any response type.
 type diagHolder struct{ d *diag.Diagnostics }
+
+// asAPIError is errors.As for *edgeapi.APIError.
+func asAPIError(err error, target **edgeapi.APIError) bool {
+	return errors.As(err, target)
+}

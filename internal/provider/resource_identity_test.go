@@ -1,0 +1,189 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+)
+
+// captureAttr stores a state attribute for later steps.
+func captureAttr(dst *string) func(string) error {
+	return func(v string) error {
+		*dst = v
+		return nil
+	}
+}
+
+func TestAccIdentity(t *testing.T) {
+	cfg := accProviderConfig(t)
+	c := accClient(t)
+	name := uniqueName(t, "id")
+	var id string
+	config := func(n, typ, admin, roles string) string {
+		return cfg + fmt.Sprintf(`
+resource "ziti_identity" "x" {
+  name            = %q
+  type            = %q
+  is_admin        = %s
+  role_attributes = %s
+  external_id     = "ext-%s"
+  tags            = { owner = "acc" }
+  app_data        = { site = "lab" }
+}
+`, n, typ, admin, roles, n)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy: func(*terraformState) error {
+			if _, err := c.GetIdentity(context.Background(), id); !edgeapi.IsNotFound(err) {
+				return fmt.Errorf("identity %s still exists after destroy (err %v)", id, err)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config(name, "Device", "false", `["devices", "eu"]`),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrWith("ziti_identity.x", "id", captureAttr(&id)),
+					resource.TestCheckResourceAttr("ziti_identity.x", "type", "Device"),
+					resource.TestCheckResourceAttr("ziti_identity.x", "role_attributes.#", "2"),
+					resource.TestCheckResourceAttr("ziti_identity.x", "auth_policy_id", "default"),
+					resource.TestCheckResourceAttr("ziti_identity.x", "is_enrolled", "false"),
+					resource.TestCheckResourceAttr("ziti_identity.x", "tags.owner", "acc"),
+					func(*terraformState) error {
+						d, err := c.GetIdentity(context.Background(), id)
+						if err != nil {
+							return err
+						}
+						if d.Name != name || d.ExternalID == nil || *d.ExternalID != "ext-"+name || d.AppData["site"] != "lab" {
+							return fmt.Errorf("controller has %+v", d)
+						}
+						return nil
+					},
+				),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config: config(name+"-renamed", "User", "true", `["admins"]`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("ziti_identity.x", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("ziti_identity.x", "name", name+"-renamed"),
+					resource.TestCheckResourceAttr("ziti_identity.x", "is_admin", "true"),
+					resource.TestCheckResourceAttr("ziti_identity.x", "role_attributes.0", "admins"),
+				),
+			},
+			{
+				ResourceName: "ziti_identity.x", ImportState: true, ImportStateVerify: true,
+			},
+			{
+				// Drift: a change made outside Terraform shows as an update.
+				PreConfig: func() {
+					d, err := c.GetIdentity(context.Background(), id)
+					if err != nil {
+						t.Fatal(err)
+					}
+					roles := []string{"tampered"}
+					if err := c.UpdateIdentity(context.Background(), id, &edgeapi.IdentityUpdate{
+						Name: d.Name, Type: d.TypeName(), IsAdmin: d.IsAdmin, RoleAttributes: &roles,
+						ExternalID: d.ExternalID, AppData: d.AppData, Tags: d.Tags,
+					}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config(name+"-renamed", "User", "true", `["admins"]`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("ziti_identity.x", plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.TestCheckResourceAttr("ziti_identity.x", "role_attributes.0", "admins"),
+			},
+			{
+				// Deleted outside Terraform: read drops it, the plan creates it.
+				PreConfig: func() {
+					if err := c.DeleteIdentity(context.Background(), id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config(name+"-renamed", "User", "true", `["admins"]`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("ziti_identity.x", plancheck.ResourceActionCreate)},
+				},
+				Check: resource.TestCheckResourceAttrWith("ziti_identity.x", "id", captureAttr(&id)),
+			},
+		},
+	})
+}
+
+func TestAccIdentityDataSources(t *testing.T) {
+	cfg := accProviderConfig(t)
+	prefix := uniqueName(t, "ds")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: cfg + fmt.Sprintf(`
+resource "ziti_identity" "a" {
+  name            = "%[1]s-a"
+  type            = "Device"
+  role_attributes = ["ds"]
+}
+resource "ziti_identity" "b" {
+  name = "%[1]s-b"
+}
+data "ziti_identity" "by_name" {
+  name = ziti_identity.a.name
+}
+data "ziti_identity" "by_id" {
+  id = ziti_identity.b.id
+}
+data "ziti_identities" "both" {
+  filter     = "name contains \"%[1]s\""
+  depends_on = [ziti_identity.a, ziti_identity.b]
+}
+data "ziti_controller_version" "v" {}
+data "ziti_ca_bundle" "b" {}
+`, prefix),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrPair("data.ziti_identity.by_name", "id", "ziti_identity.a", "id"),
+				resource.TestCheckResourceAttr("data.ziti_identity.by_name", "type", "Device"),
+				resource.TestCheckResourceAttr("data.ziti_identity.by_name", "role_attributes.0", "ds"),
+				resource.TestCheckResourceAttrPair("data.ziti_identity.by_id", "name", "ziti_identity.b", "name"),
+				resource.TestCheckResourceAttr("data.ziti_identities.both", "identities.#", "2"),
+				resource.TestCheckResourceAttr("data.ziti_identities.both", "identities.0.name", prefix+"-a"),
+				resource.TestCheckResourceAttrPair("data.ziti_identities.both", "ids.1", "ziti_identity.b", "id"),
+				resource.TestCheckResourceAttrSet("data.ziti_controller_version.v", "version"),
+				resource.TestCheckResourceAttrWith("data.ziti_ca_bundle.b", "ca_pem", func(v string) error {
+					want := string(acc.srv.CAPEM())
+					if v == "" || !sameCerts(v, want) {
+						return fmt.Errorf("EST bundle differs from the controller's CA bundle")
+					}
+					return nil
+				}),
+			),
+		}},
+	})
+}
+
+// sameCerts compares the certificate sets of two PEM bundles.
+func sameCerts(a, b string) bool {
+	da, db := certDERs(a), certDERs(b)
+	if len(da) == 0 || len(da) != len(db) {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, d := range da {
+		seen[string(d)] = true
+	}
+	for _, d := range db {
+		if !seen[string(d)] {
+			return false
+		}
+	}
+	return true
+}
