@@ -39,6 +39,19 @@ locals {
   ]...)
 
   lb_security_groups = concat(aws_security_group.nlb[*].id, var.security_group_ids)
+
+  # With create_eips the subnets are given as mappings carrying the new
+  # Elastic IPs.
+  subnet_mappings = var.create_eips ? [
+    for i, s in var.subnet_ids : { subnet_id = s, allocation_id = aws_eip.this[i].allocation_id, private_ipv4_address = null }
+  ] : var.subnet_mappings
+}
+
+resource "aws_eip" "this" {
+  count = var.create_eips ? length(var.subnet_ids) : 0
+
+  domain = "vpc"
+  tags   = merge(var.tags, { Name = "${var.name}-${count.index}" })
 }
 
 resource "aws_lb" "this" {
@@ -46,9 +59,9 @@ resource "aws_lb" "this" {
   load_balancer_type = var.load_balancer_type
   internal           = var.internal
 
-  subnets = length(var.subnet_ids) > 0 ? var.subnet_ids : null
+  subnets = length(var.subnet_ids) > 0 && !var.create_eips ? var.subnet_ids : null
   dynamic "subnet_mapping" {
-    for_each = var.subnet_mappings
+    for_each = local.subnet_mappings
     content {
       subnet_id            = subnet_mapping.value.subnet_id
       allocation_id        = subnet_mapping.value.allocation_id

@@ -18,6 +18,11 @@ output "lb_zone_id" {
   value       = aws_lb.this.zone_id
 }
 
+output "eip_public_ips" {
+  description = "Public addresses of the Elastic IPs created by create_eips (empty otherwise)."
+  value       = aws_eip.this[*].public_ip
+}
+
 output "listener_ports" {
   description = "Exposed ports by listener name (edge-api, ctrl, router-<name>)."
   value       = local.listeners
@@ -63,8 +68,9 @@ output "cert_dns_names" {
 }
 
 output "cert_ip_addresses" {
-  description = "IP addresses the controller's server certificates must carry as SANs: the fixed private addresses of subnet_mappings and extra_ip_addresses. Feed to modules/pki."
+  description = "IP addresses the controller's server certificates must carry as SANs: the Elastic IPs of create_eips, the fixed private addresses of subnet_mappings and extra_ip_addresses. Feed to modules/pki."
   value = distinct(concat(
+    aws_eip.this[*].public_ip,
     compact([for m in var.subnet_mappings : m.private_ipv4_address]),
     var.extra_ip_addresses,
   ))

@@ -49,6 +49,17 @@ variable "subnet_mappings" {
   }
 }
 
+variable "create_eips" {
+  description = "Create one Elastic IP per subnet of subnet_ids and attach them to an internet-facing NLB, so clients can use fixed public addresses; they are added to cert_ip_addresses."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = !var.create_eips || (!var.internal && length(var.subnet_ids) > 0)
+    error_message = "create_eips needs an internet-facing NLB (internal = false) placed with subnet_ids (give your own Elastic IPs through subnet_mappings[*].allocation_id instead)."
+  }
+}
+
 variable "internal" {
   description = "true for an internal NLB (private addresses only), false for an internet-facing one."
   type        = bool

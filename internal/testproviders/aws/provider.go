@@ -114,6 +114,7 @@ func resourceDefs() []*resourceDef {
 		securityGroupRuleDef("aws_vpc_security_group_ingress_rule"),
 		securityGroupRuleDef("aws_vpc_security_group_egress_rule"),
 		route53RecordDef(),
+		eipDef(),
 	}
 }
 

@@ -301,3 +301,29 @@ func goValue(v interface{}) interface{} {
 		return v
 	}
 }
+
+// mapOf returns a known map of strings attribute.
+func mapOf(f *filler, name string) map[string]string {
+	out := map[string]string{}
+	v, ok := f.obj[name]
+	if !ok || !v.IsKnown() || v.IsNull() {
+		return out
+	}
+	m := map[string]tftypes.Value{}
+	if v.As(&m) != nil {
+		return out
+	}
+	for k, e := range m {
+		var s string
+		if e.IsKnown() && e.As(&s) == nil {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+// sortStrings sorts s in place and returns it.
+func sortStrings(s []string) []string {
+	sort.Strings(s)
+	return s
+}
