@@ -190,3 +190,28 @@ func decodeSeg(t *testing.T, seg string, v any) {
 		t.Fatal(err)
 	}
 }
+
+func TestJWKSPublishesTheSigningKey(t *testing.T) {
+	s := testServer(t)
+	c := newClient(t, s)
+	r := c.mustStatus(c.do("GET", "/edge/client/v1/enroll/jwks", nil), 200)
+	var set struct {
+		Keys []map[string]any `json:"keys"`
+	}
+	if err := json.Unmarshal(r.Body, &set); err != nil || len(set.Keys) != 1 {
+		t.Fatalf("jwks %s", r.Body)
+	}
+	k := set.Keys[0]
+	conn, err := tls.Dial("tcp", s.URL()[len("https://"):], &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // fetching the leaf to compare
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf := conn.ConnectionState().PeerCertificates[0]
+	conn.Close()
+	sum := sha1.Sum(leaf.Raw) //nolint:gosec
+	pub := leaf.PublicKey.(*ecdsa.PublicKey)
+	x := base64.RawURLEncoding.EncodeToString(pub.X.FillBytes(make([]byte, 32)))
+	if k["kid"] != hex.EncodeToString(sum[:]) || k["kty"] != "EC" || k["crv"] != "P-256" || k["x"] != x || k["alg"] != "ES256" {
+		t.Fatalf("jwk %v does not describe the TLS leaf", k)
+	}
+}
