@@ -9,20 +9,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll"
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll/pkcs11key"
+	"github.com/zitiform/terraform-provider-ziti/internal/enroll/proxytest"
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll/softhsmtest"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
-
-func front(t testing.TB) string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(freePort(t))) }
 
 // authenticateThrough logs in with the identity's certificate through addr
 // and returns the identity id the controller saw.
@@ -56,9 +53,9 @@ func checkPassthrough(t *testing.T, c *controller, addr string) {
 }
 
 func TestEnrollThroughNginxStream(t *testing.T) {
-	addr := front(t)
+	addr := proxytest.FreeAddr(t)
 	c := startController(t, addr)
-	startNginx(t, addr, c.direct, true)
+	proxytest.StartNginx(t, addr, c.direct, true)
 
 	id, jwt := c.ottJWT(t, "nginx-stream-client")
 	tok, err := enroll.ParseToken(jwt)
@@ -91,9 +88,9 @@ func TestEnrollThroughNginxStream(t *testing.T) {
 // token: generated there, never extractable, signing the CSR and then the
 // TLS handshakes that authenticate the identity through the proxy.
 func TestEnrollThroughHAProxyWithTokenKey(t *testing.T) {
-	addr := front(t)
+	addr := proxytest.FreeAddr(t)
 	c := startController(t, addr)
-	startHAProxy(t, addr, c.direct)
+	proxytest.StartHAProxy(t, addr, c.direct)
 	if !pkcs11key.Available {
 		msg := "\n\n*** this test binary has no cgo, so PKCS#11 cannot be tested: the token-key part is SKIPPED (build with CGO_ENABLED=1) ***\n"
 		if os.Getenv("CI") == "true" {
@@ -142,9 +139,9 @@ func TestEnrollThroughHAProxyWithTokenKey(t *testing.T) {
 }
 
 func TestEnrollThroughTLSTerminatingProxyFails(t *testing.T) {
-	addr := front(t)
+	addr := proxytest.FreeAddr(t)
 	c := startController(t, addr)
-	startNginx(t, addr, c.direct, false)
+	proxytest.StartNginx(t, addr, c.direct, false)
 
 	id, jwt := c.ottJWT(t, "behind-alb")
 	tok, err := enroll.ParseToken(jwt)

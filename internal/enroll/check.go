@@ -112,26 +112,27 @@ func CheckController(ctx context.Context, endpoint string, opts CheckOptions) (*
 	client := PinnedClient(p.Leaf(), host, nil)
 
 	// Who signs enrollment JWTs?
+	kid := ""
 	for _, raw := range opts.JWTs {
 		tok, err := ParseToken(raw)
 		if err != nil {
 			continue
 		}
 		ok := CheckSigner(tok, p) == nil
-		r.LeafIsSigner, r.SignerCheck = &ok, SignerCheckJWT
+		r.LeafIsSigner, r.SignerCheck, kid = &ok, SignerCheckJWT, tok.Header.Kid
 		break
 	}
 	if r.LeafIsSigner == nil {
-		ok, err := jwksNames(ctx, client, root, p)
+		ok, kids, err := jwksNames(ctx, client, root, p)
 		if err == nil {
-			r.LeafIsSigner, r.SignerCheck = &ok, SignerCheckJWKS
+			r.LeafIsSigner, r.SignerCheck, kid = &ok, SignerCheckJWKS, strings.Join(kids, ",")
 		} else {
 			r.Problems = append(r.Problems, "could not determine which certificate signs enrollment JWTs: "+err.Error()+
 				"; configure provider credentials so a pending enrollment JWT can be compared")
 		}
 	}
 	if r.LeafIsSigner != nil && !*r.LeafIsSigner {
-		r.Problems = append(r.Problems, (&NotSignerError{Addr: addr, Presented: p.Leaf()}).Error())
+		r.Problems = append(r.Problems, (&NotSignerError{Addr: addr, Kid: kid, Presented: p.Leaf()}).Error())
 	}
 	r.PassthroughOK = r.LeafIsSigner != nil && *r.LeafIsSigner
 
@@ -161,23 +162,23 @@ func CheckController(ctx context.Context, endpoint string, opts CheckOptions) (*
 }
 
 // jwksNames reports whether the enrollment JWKS lists the presented leaf.
-func jwksNames(ctx context.Context, client *http.Client, root string, p *Presented) (bool, error) {
+func jwksNames(ctx context.Context, client *http.Client, root string, p *Presented) (bool, []string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, root+"/edge/client/v1/enroll/jwks", nil)
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return false, fmt.Errorf("GET /edge/client/v1/enroll/jwks: %w", decodeAPIError(resp.StatusCode, body))
+		return false, nil, fmt.Errorf("GET /edge/client/v1/enroll/jwks: %w", decodeAPIError(resp.StatusCode, body))
 	}
 	var set struct {
 		Keys []struct {
@@ -192,16 +193,18 @@ func jwksNames(ctx context.Context, client *http.Client, root string, p *Present
 			Data json.RawMessage `json:"data"`
 		}
 		if json.Unmarshal(body, &env) != nil || json.Unmarshal(env.Data, &set) != nil {
-			return false, fmt.Errorf("the enrollment JWKS is not JSON: %v", err)
+			return false, nil, fmt.Errorf("the enrollment JWKS is not JSON: %v", err)
 		}
 	}
 	if len(set.Keys) == 0 {
-		return false, errors.New("the enrollment JWKS lists no keys")
+		return false, nil, errors.New("the enrollment JWKS lists no keys")
 	}
 	type equaler interface{ Equal(crypto.PublicKey) bool }
+	var kids []string
 	for _, k := range set.Keys {
+		kids = append(kids, k.Kid)
 		if strings.EqualFold(k.Kid, p.SHA1()) {
-			return true, nil
+			return true, nil, nil
 		}
 		if len(k.X5c) > 0 {
 			der, err := base64.StdEncoding.DecodeString(k.X5c[0])
@@ -209,14 +212,14 @@ func jwksNames(ctx context.Context, client *http.Client, root string, p *Present
 				continue
 			}
 			if bytes.Equal(der, p.Leaf().Raw) {
-				return true, nil
+				return true, nil, nil
 			}
 			if c, err := x509.ParseCertificate(der); err == nil {
 				if e, ok := c.PublicKey.(equaler); ok && e.Equal(p.Leaf().PublicKey) {
-					return true, nil
+					return true, nil, nil
 				}
 			}
 		}
 	}
-	return false, nil
+	return false, kids, nil
 }

@@ -24,5 +24,6 @@ func networkDataSources() []func() datasource.DataSource {
 		newEdgeRouterDataSource,
 		newControllerVersionDataSource,
 		newCABundleDataSource,
+		newControllerCheckDataSource,
 	}
 }

@@ -1,100 +1,54 @@
-package e2e
+// Package proxytest runs real proxies in front of a server for tests, on
+// loopback ports the test picks, as processes the test starts and stops by
+// pid: nginx `stream` and HAProxy `mode tcp` (TCP passthrough) and nginx
+// `http` terminating TLS with a certificate of its own (what an AWS ALB or
+// any HTTPS load balancer does). Missing binaries skip loudly, or fail
+// under CI=true.
+package proxytest
 
 import (
 	"bytes"
-	"context"
-	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
+	"strconv"
 	"syscall"
 	"testing"
 	"text/template"
 	"time"
 
-	"github.com/zitiform/terraform-provider-ziti/controllersrv/server"
-	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll/softhsmtest"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
-// nginxStreamModule is where Debian's libnginx-mod-stream puts the module.
-const nginxStreamModule = "/usr/lib/nginx/modules/ngx_stream_module.so"
+// NginxStreamModule is where Debian's libnginx-mod-stream puts the module.
+const NginxStreamModule = "/usr/lib/nginx/modules/ngx_stream_module.so"
 
-// freePort reserves a loopback port by binding and releasing it.
-func freePort(t testing.TB) int {
+// FreeAddr reserves a loopback host:port by binding and releasing it.
+func FreeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
 }
 
-// controller is controllersrv running in-process, advertising the front
-// address (the proxy's) in its JWTs, as it must behind a load balancer.
-type controller struct {
-	srv    *server.Server
-	direct string // host:port it listens on
-	front  string // host:port it advertises
-	admin  *edgeapi.Client
-	pool   *x509.CertPool
-}
-
-func startController(t testing.TB, front string) *controller {
-	t.Helper()
-	s, err := server.Start(context.Background(), server.Options{Home: t.TempDir(), Bind: "127.0.0.1:0", Address: front, AdminPassword: "e2e-admin-pw"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(s.CAPEM()) {
-		t.Fatal("controller CA bundle is empty")
-	}
-	direct := s.Addrs()[0].String()
-	user, pw := s.AdminCredentials()
-	admin, err := edgeapi.New(edgeapi.Config{Endpoint: "https://" + direct, Username: user, Password: pw, RootCAs: pool})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &controller{srv: s, direct: direct, front: front, admin: admin, pool: pool}
-}
-
-// ottJWT creates an identity with an ott enrollment and returns its JWT.
-func (c *controller) ottJWT(t testing.TB, name string) (id, jwt string) {
-	t.Helper()
-	ctx := context.Background()
-	id, err := c.admin.CreateIdentity(ctx, &edgeapi.IdentityCreate{Name: name, Type: "Device", Enrollment: &edgeapi.IdentityEnrollmentCreate{Ott: true}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := c.admin.GetIdentity(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.Enrollment.Ott == nil || d.Enrollment.Ott.JWT == "" {
-		t.Fatal("the new identity has no ott enrollment JWT")
-	}
-	return id, d.Enrollment.Ott.JWT
-}
-
-// proxy is an external proxy process the test started and will stop by pid.
-type proxy struct {
-	name string
-	addr string
+// Proxy is an external proxy process the test started and stops by pid.
+type Proxy struct {
+	Name string
+	Addr string
 	cmd  *exec.Cmd
 	log  *bytes.Buffer
 }
 
-func startProcess(t testing.TB, name, addr string, bin string, args ...string) *proxy {
+func startProcess(t testing.TB, name, addr string, bin string, args ...string) *Proxy {
 	t.Helper()
-	p := &proxy{name: name, addr: addr, log: &bytes.Buffer{}}
+	p := &Proxy{Name: name, Addr: addr, log: &bytes.Buffer{}}
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	// Own process group, so the stop signal reaches nginx's worker too.
@@ -168,15 +122,15 @@ http {
 {{end}}
 `))
 
-// startNginx runs nginx in the foreground with its own prefix directory.
+// StartNginx runs nginx in the foreground with its own prefix directory.
 // stream=true is L4 passthrough; false terminates TLS with a certificate of
 // its own, as an ALB or any HTTPS load balancer does.
-func startNginx(t testing.TB, listen, upstream string, stream bool) *proxy {
+func StartNginx(t testing.TB, listen, upstream string, stream bool) *Proxy {
 	t.Helper()
 	bin := softhsmtest.RequireTool(t, "nginx", "nginx libnginx-mod-stream")
 	if stream {
-		if _, err := os.Stat(nginxStreamModule); err != nil {
-			msg := "\n\n*** " + nginxStreamModule + " NOT FOUND: nginx stream test SKIPPED. Install it: apt-get install -y libnginx-mod-stream ***\n"
+		if _, err := os.Stat(NginxStreamModule); err != nil {
+			msg := "\n\n*** " + NginxStreamModule + " NOT FOUND: nginx stream test SKIPPED. Install it: apt-get install -y libnginx-mod-stream ***\n"
 			if os.Getenv("CI") == "true" {
 				t.Fatal(msg)
 			}
@@ -188,7 +142,7 @@ func startNginx(t testing.TB, listen, upstream string, stream bool) *proxy {
 		writeProxyCert(t, dir)
 	}
 	var conf bytes.Buffer
-	if err := nginxTmpl.Execute(&conf, map[string]any{"Stream": stream, "Module": nginxStreamModule, "Dir": dir, "Listen": listen, "Upstream": upstream}); err != nil {
+	if err := nginxTmpl.Execute(&conf, map[string]any{"Stream": stream, "Module": NginxStreamModule, "Dir": dir, "Listen": listen, "Upstream": upstream}); err != nil {
 		t.Fatal(err)
 	}
 	cfg := filepath.Join(dir, "nginx.conf")
@@ -226,8 +180,8 @@ func writeProxyCert(t testing.TB, dir string) {
 	}
 }
 
-// startHAProxy runs HAProxy in mode tcp in the foreground (-db).
-func startHAProxy(t testing.TB, listen, upstream string) *proxy {
+// StartHAProxy runs HAProxy in mode tcp in the foreground (-db).
+func StartHAProxy(t testing.TB, listen, upstream string) *Proxy {
 	t.Helper()
 	bin := softhsmtest.RequireTool(t, "haproxy", "haproxy")
 	dir := t.TempDir()
@@ -249,13 +203,4 @@ backend be
 		t.Fatal(err)
 	}
 	return startProcess(t, "haproxy mode tcp", listen, bin, "-f", cfg, "-db")
-}
-
-func contains(s string, subs ...string) error {
-	for _, sub := range subs {
-		if !strings.Contains(s, sub) {
-			return fmt.Errorf("%q lacks %q", s, sub)
-		}
-	}
-	return nil
 }

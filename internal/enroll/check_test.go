@@ -1,0 +1,80 @@
+package enroll
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/pki"
+)
+
+// TestCheckControllerJWKS covers the signer check without any JWT: the
+// controller's public enrollment JWKS must name the presented leaf.
+func TestCheckControllerJWKS(t *testing.T) {
+	p := newTestPKI(t, pki.ECP256)
+	ctrl, _ := p.serverCert(t, pki.ECP256, []string{"localhost"}, loopback)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/edge/client/v1/enroll/jwks", func(w http.ResponseWriter, _ *http.Request) {
+		_ = json.NewEncoder(w).Encode(map[string]any{"keys": []map[string]any{{
+			"kty": "EC", "kid": sha1Hex(ctrl.Certificate[0]), "x5c": []string{base64.StdEncoding.EncodeToString(ctrl.Certificate[0])},
+		}}})
+	})
+	mux.HandleFunc(CACertsPath, func(w http.ResponseWriter, _ *http.Request) {
+		b, _ := EncodeCACerts(p.bundle)
+		_, _ = w.Write(b)
+	})
+	mux.HandleFunc("/version", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"data":{"version":"v9.9.9"},"meta":{}}`))
+	})
+	direct := startTLS(t, ctrl, mux)
+	r, err := CheckController(context.Background(), direct.URL, CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.PassthroughOK || r.SignerCheck != SignerCheckJWKS || r.Version != "v9.9.9" || !*r.ChainTrusted || len(r.Problems) != 0 {
+		t.Fatalf("direct: %+v", r)
+	}
+
+	// A TLS-terminating proxy forwards the same JWKS but presents its own
+	// certificate (valid for the name, from the same CA even).
+	proxyCert, _ := p.serverCert(t, pki.ECP256, []string{"localhost"}, loopback)
+	proxy := startTLS(t, proxyCert, mux)
+	r, err = CheckController(context.Background(), strings.TrimPrefix(proxy.URL, "https://"), CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.PassthroughOK || r.LeafIsSigner == nil || *r.LeafIsSigner || !strings.Contains(strings.Join(r.Problems, " "), "TCP passthrough") {
+		t.Fatalf("proxy: passthrough_ok=%v problems=%q", r.PassthroughOK, r.Problems)
+	}
+
+	// No JWKS and no JWT: undetermined, never OK.
+	bare := startTLS(t, ctrl, http.NotFoundHandler())
+	r, err = CheckController(context.Background(), bare.URL, CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.PassthroughOK || r.LeafIsSigner != nil || r.SignerCheck != SignerCheckNone {
+		t.Fatalf("no signal: %+v", r)
+	}
+}
+
+func TestEndpointAddr(t *testing.T) {
+	for in, want := range map[string]string{
+		"ctrl.example.com":                     "ctrl.example.com:443",
+		"ctrl:1280":                            "ctrl:1280",
+		"https://ctrl:1280/edge/management/v1": "ctrl:1280",
+		"https://[::1]:8441":                   "[::1]:8441",
+	} {
+		if _, addr, _, err := EndpointAddr(in); err != nil || addr != want {
+			t.Errorf("%s: %q %v", in, addr, err)
+		}
+	}
+	for _, bad := range []string{"", "http://ctrl:1280", "https://ctrl:0"} {
+		if _, _, _, err := EndpointAddr(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
