@@ -77,7 +77,7 @@ provider "ziti" {
 				),
 			},
 			{
-				Config:      provider + fmt.Sprintf(`
+				Config: provider + fmt.Sprintf(`
 data "ziti_controller_check" "alb" {
   endpoint         = %q
   fail_on_problems = true
