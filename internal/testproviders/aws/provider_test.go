@@ -94,9 +94,33 @@ func TestNLBArgumentTypes(t *testing.T) {
 	}
 }
 
-// terraformWithDouble builds the double and returns a function running
-// terraform in a fresh directory holding config, through dev_overrides.
-func terraformWithDouble(t *testing.T) func(config string, args ...string) (string, error) {
+// tfRunner runs terraform through a dev_overrides config pointing at a
+// freshly built double.
+type tfRunner struct {
+	t      *testing.T
+	tf, rc string
+}
+
+// in runs terraform in dir.
+func (r tfRunner) in(dir string, args ...string) (string, error) {
+	cmd := exec.Command(r.tf, append([]string{"-chdir=" + dir}, args...)...)
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+r.rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// fresh runs terraform in a new directory holding config as main.tf.
+func (r tfRunner) fresh(config string, args ...string) (string, error) {
+	dir := r.t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		r.t.Fatal(err)
+	}
+	return r.in(dir, args...)
+}
+
+// terraformWithDouble builds the double and a CLI config overriding
+// hashicorp/aws with it; it skips (loudly) without terraform on PATH.
+func terraformWithDouble(t *testing.T) tfRunner {
 	t.Helper()
 	tf, err := exec.LookPath("terraform")
 	if err != nil {
@@ -118,16 +142,7 @@ func terraformWithDouble(t *testing.T) func(config string, args ...string) (stri
 	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return func(config string, args ...string) (string, error) {
-		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command(tf, append([]string{"-chdir=" + dir}, args...)...)
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
-		out, err := cmd.CombinedOutput()
-		return string(out), err
-	}
+	return tfRunner{t: t, tf: tf, rc: rc}
 }
 
 const nlbConfig = `
@@ -150,7 +165,7 @@ output "lb" {
 // rely on: an argument the real provider does not have fails validation.
 func TestTerraformRejectsMisspeltArguments(t *testing.T) {
 	run := terraformWithDouble(t)
-	if out, err := run(nlbConfig, "validate", "-no-color"); err != nil {
+	if out, err := run.fresh(nlbConfig, "validate", "-no-color"); err != nil {
 		t.Fatalf("the control configuration must validate: %v\n%s", err, out)
 	}
 	for typo, want := range map[string]string{
@@ -159,7 +174,7 @@ func TestTerraformRejectsMisspeltArguments(t *testing.T) {
 		`load_balancer_type = "networking"`: `expected load_balancer_type to be one of`,
 	} {
 		config := strings.Replace(nlbConfig, `load_balancer_type = "network"`, typo, 1)
-		out, err := run(config, "validate", "-no-color")
+		out, err := run.fresh(config, "validate", "-no-color")
 		if err == nil || !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
 			t.Errorf("%s: want an error containing %q, got err=%v\n%s", typo, want, err, out)
 		}
@@ -172,7 +187,7 @@ func TestComputedValuesAreDeterministic(t *testing.T) {
 	run := terraformWithDouble(t)
 	var outs []string
 	for i := 0; i < 2; i++ {
-		out, err := run(nlbConfig+`
+		out, err := run.fresh(nlbConfig+`
 output "json" {
   value = jsonencode(aws_lb.x)
 }
@@ -194,5 +209,54 @@ output "json" {
 		if !strings.Contains(outs[0], want) {
 			t.Errorf("outputs lack %q:\n%s", want, outs[0])
 		}
+	}
+}
+
+// TestModuleSecondPlanIsEmpty applies modules/aws-nlb with every optional
+// part switched on, then plans again: the plan must be empty (no perpetual
+// diff between what the module asks for and what the provider stores).
+func TestModuleSecondPlanIsEmpty(t *testing.T) {
+	run := terraformWithDouble(t)
+	mod, err := filepath.Abs("../../../modules/aws-nlb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := `
+provider "aws" {
+  region = "us-east-1"
+}
+
+module "nlb" {
+  source                   = "` + filepath.ToSlash(mod) + `"
+  name                     = "ziti-ctrl"
+  vpc_id                   = "vpc-0a1b2c3d4e5f60718"
+  subnet_ids               = ["subnet-0aaa1111bbbb2222c", "subnet-0ddd3333eeee4444f"]
+  create_eips              = true
+  targets                  = [{ id = "i-0123456789abcdef0" }, { id = "i-0fedcba9876543210" }]
+  target_security_group_id = "sg-0c0ffee0c0ffee000"
+  allowed_cidrs            = ["203.0.113.0/24", "2001:db8::/32"]
+  control_plane_port       = 6262
+  router_ports             = { edge = 3022 }
+  route53_zone_id          = "Z0123456789ABCDEFGHIJ"
+  dns_name                 = "ctrl.ziti.example.com"
+  stickiness_enabled       = true
+  tags                     = { Project = "ziti" }
+}
+`
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"get", "-no-color"},
+		{"apply", "-auto-approve", "-no-color"},
+	} {
+		if out, err := run.in(dir, args...); err != nil {
+			t.Fatalf("terraform %v: %v\n%s", args, err, out)
+		}
+	}
+	out, err := run.in(dir, "plan", "-detailed-exitcode", "-no-color")
+	if err != nil {
+		t.Fatalf("the second plan is not empty (exit %v):\n%s", err, out)
 	}
 }
