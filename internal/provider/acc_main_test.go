@@ -122,3 +122,29 @@ func requireServerFeature(t *testing.T, collection string) {
 		t.Fatalf("probing /%s: %v", collection, err)
 	}
 }
+
+// requireEnrollMethod skips, loudly, when the controller's client API does
+// not implement an enrollment method yet. It probes with a bogus token: an
+// implemented method answers "invalid token", a missing one "unsupported".
+func requireEnrollMethod(t *testing.T, method string) {
+	t.Helper()
+	s := accController(t)
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(s.CAPEM())
+	c, err := edgeapi.New(edgeapi.Config{Endpoint: s.URL(), RootCAs: pool, Retries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ae *edgeapi.APIError
+	switch method {
+	case "ottca":
+		err = c.EnrollOTTCA(context.Background(), "probe-token")
+	default:
+		t.Fatalf("unknown method %q", method)
+	}
+	if err != nil && asAPIError(err, &ae) && ae.Cause != nil && ae.Cause.Field == "method" && ae.Cause.Reason == "unsupported" {
+		msg := fmt.Sprintf("SKIPPED: controllersrv does not implement %s enrollment yet (%s); %s waits for that controller feature", method, ae.Message, t.Name())
+		fmt.Fprintf(os.Stderr, "\n!!! %s !!!\n\n", msg)
+		t.Skip(msg)
+	}
+}

@@ -91,9 +91,12 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 			},
 			"cert_pem": schema.StringAttribute{
 				Required: true, CustomType: pemCertsType{},
-				MarkdownDescription: "The CA certificate (PEM, CA:true). Compared by content: whitespace and line endings are no diff. Changing it replaces the CA.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{caCertValidator{}},
+				MarkdownDescription: "The CA certificate (PEM, CA:true). Compared by content: a change of whitespace or line endings never replaces the CA " +
+					"(Terraform shows it once as an in-place update that sends nothing), and the controller's formatting never shows as drift. Another certificate replaces the CA.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(certChanged,
+					"Replaces the CA when the certificate itself changes (not its formatting).",
+					"Replaces the CA when the certificate itself changes (not its formatting).")},
+				Validators: []validator.String{caCertValidator{}},
 			},
 			"is_auto_ca_enrollment_enabled": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
@@ -450,4 +453,15 @@ func (caCertValidator) ValidateString(_ context.Context, req validator.StringReq
 	case !certs[0].IsCA:
 		resp.Diagnostics.AddAttributeError(req.Path, "Not a CA certificate", "cert_pem is not a CA certificate (basicConstraints CA:true): give the third-party CA's certificate, not a leaf.")
 	}
+}
+
+// certChanged asks for a replacement only when the certificates differ, not
+// their PEM formatting.
+func certChanged(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	if req.StateValue.IsNull() || req.PlanValue.IsUnknown() {
+		resp.RequiresReplace = !req.StateValue.IsNull()
+		return
+	}
+	eq, _ := newPEMCerts(req.StateValue.ValueString()).StringSemanticEquals(context.Background(), newPEMCerts(req.PlanValue.ValueString()))
+	resp.RequiresReplace = !eq
 }
