@@ -507,6 +507,7 @@ func (a *API) identityDetail(tx *store.Tx, v *store.Identity) (*identityView, er
 		SdkInfo:                    map[string]any{},
 		RoleAttributes:             v.RoleAttributes,
 		EdgeRouterConnectionStatus: "offline",
+		HasAPISession:              a.Sessions.HasIdentity(v.ID),
 		ServiceHostingPrecedences:  v.ServiceHostingPrecedences,
 		ServiceHostingCosts:        v.ServiceHostingCosts,
 		DefaultHostingCost:         v.DefaultHostingCost,

@@ -32,7 +32,7 @@ func TestPasswordHash(t *testing.T) {
 func TestSessionIdleExpiry(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s := NewSessions(30 * time.Minute)
-	s.Now = func() time.Time { return now }
+	s.SetClock(func() time.Time { return now })
 	sess := s.Create("id1", "auth1", "password", "127.0.0.1")
 	now = now.Add(29 * time.Minute)
 	if _, ok := s.Touch(sess.Token); !ok {

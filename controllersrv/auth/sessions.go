@@ -27,36 +27,43 @@ func (s *Session) ExpiresAt(idle time.Duration) time.Time { return s.LastActivit
 // Sessions is the in-memory session table with idle expiry.
 type Sessions struct {
 	Idle time.Duration
-	Now  func() time.Time
 
 	mu      sync.RWMutex
+	now     func() time.Time
 	byToken map[string]*Session
+}
+
+// SetClock replaces the clock (tests move time forward with it).
+func (s *Sessions) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	s.now = now
+	s.mu.Unlock()
 }
 
 // NewSessions makes a session table with the given idle timeout.
 func NewSessions(idle time.Duration) *Sessions {
-	return &Sessions{Idle: idle, Now: time.Now, byToken: map[string]*Session{}}
+	return &Sessions{Idle: idle, now: time.Now, byToken: map[string]*Session{}}
 }
 
 // Create starts a session for an identity.
 func (s *Sessions) Create(identityID, authenticatorID, method, ip string) *Session {
-	now := s.Now().UTC()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now().UTC()
 	sess := &Session{
 		ID: RandomID(), Token: UUID(), IdentityID: identityID, AuthenticatorID: authenticatorID,
 		Method: method, IPAddress: ip, CreatedAt: now, UpdatedAt: now, LastActivityAt: now,
 	}
-	s.mu.Lock()
 	s.byToken[sess.Token] = sess
-	s.mu.Unlock()
 	return sess
 }
 
 // Touch returns the live session for token and records activity; expired
 // sessions are removed and reported as missing.
 func (s *Sessions) Touch(token string) (Session, bool) {
-	now := s.Now().UTC()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now := s.now().UTC()
 	sess, ok := s.byToken[token]
 	if !ok {
 		return Session{}, false
@@ -87,10 +94,23 @@ func (s *Sessions) DeleteIdentity(identityID string) {
 	s.mu.Unlock()
 }
 
+// HasIdentity reports whether an identity has a live session.
+func (s *Sessions) HasIdentity(identityID string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	now := s.now().UTC()
+	for _, sess := range s.byToken {
+		if sess.IdentityID == identityID && !now.After(sess.LastActivityAt.Add(s.Idle)) {
+			return true
+		}
+	}
+	return false
+}
+
 // Sweep drops expired sessions; the server calls it periodically.
 func (s *Sessions) Sweep() {
-	now := s.Now().UTC()
 	s.mu.Lock()
+	now := s.now().UTC()
 	for t, sess := range s.byToken {
 		if now.After(sess.LastActivityAt.Add(s.Idle)) {
 			delete(s.byToken, t)

@@ -55,6 +55,7 @@ func TestBadInputs(t *testing.T) {
 	// not an admin.
 	devID := admin.createIdentity(map[string]any{"name": "dev", "type": "Device", "isAdmin": false, "enrollment": map[string]any{"ott": true}})
 	ottToken := jsonPath(admin.mustStatus(admin.do("GET", "/edge/management/v1/identities/"+devID, nil), 200).data(t), "enrollment", "ott", "token").(string)
+	admin.createIdentity(map[string]any{"name": "has-ext", "type": "User", "isAdmin": false, "externalId": "ext-taken"})
 	userID := admin.createIdentity(map[string]any{"name": "user", "type": "User", "isAdmin": false, "enrollment": map[string]any{"updb": "user1"}})
 	updbToken := jsonPath(admin.mustStatus(admin.do("GET", "/edge/management/v1/identities/"+userID, nil), 200).data(t), "enrollment", "updb", "token").(string)
 	anon := newClient(t, s)
@@ -104,6 +105,7 @@ func TestBadInputs(t *testing.T) {
 		{"create with numeric name", admin, "POST", M + "/identities", map[string]any{"name": 5, "type": "User", "isAdmin": false}, "", 400, "COULD_NOT_VALIDATE"},
 		{"create with unknown type", admin, "POST", M + "/identities", map[string]any{"name": "x", "type": "Robot", "isAdmin": false}, "", 400, "COULD_NOT_VALIDATE"},
 		{"create with duplicate name", admin, "POST", M + "/identities", map[string]any{"name": "dev", "type": "User", "isAdmin": false}, "", 409, "NAME_ALREADY_IN_USE"},
+		{"create with duplicate externalId", admin, "POST", M + "/identities", map[string]any{"name": "x", "type": "User", "isAdmin": false, "externalId": "ext-taken"}, "", 409, "CONFLICT"},
 		{"create with unknown auth policy", admin, "POST", M + "/identities", map[string]any{"name": "x", "type": "User", "isAdmin": false, "authPolicyId": "nope"}, "", 400, "REFERENCED_ENTITY_NOT_FOUND"},
 		{"create with hosting cost out of range", admin, "POST", M + "/identities", map[string]any{"name": "x", "type": "User", "isAdmin": false, "defaultHostingCost": 70000}, "", 400, "COULD_NOT_VALIDATE"},
 		{"create with bad precedence", admin, "POST", M + "/identities", map[string]any{"name": "x", "type": "User", "isAdmin": false, "defaultHostingPrecedence": "top"}, "", 400, "COULD_NOT_VALIDATE"},

@@ -233,21 +233,44 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 	if err != nil {
 		return nil, err
 	}
-	// The web entry serving edge-client signs enrollment JWTs: clients
-	// verify them against the certificate that this listener presents.
+	// Enrollment JWTs are signed with the key of the web identity that
+	// clients meet at edge.api.address (they verify the token with the
+	// certificate that listener presents), as OpenZiti picks it: the
+	// edge-client web entry advertising that address, else one whose
+	// certificate covers its host, else the first edge-client entry.
 	var webs []*webIdentity
-	var signer *jwtsign.Signer
 	for i, w := range cfg.Web {
 		wi, err := loadWebIdentity(fmt.Sprintf("web[%d].identity", i), w.Identity)
 		if err != nil {
 			return nil, err
 		}
 		webs = append(webs, wi)
-		if signer == nil && w.Serves(config.BindingEdgeClient) {
-			if signer, err = jwtsign.New(wi.leaf, wi.key); err != nil {
-				return nil, fmt.Errorf("web[%d].identity: %w", i, err)
+	}
+	apiHostOnly, _, _ := net.SplitHostPort(cfg.Edge.API.Address)
+	chosen := -1
+	for pass := 0; pass < 3 && chosen < 0; pass++ {
+		for i, w := range cfg.Web {
+			if !w.Serves(config.BindingEdgeClient) {
+				continue
+			}
+			match := pass == 2
+			if pass == 0 {
+				for _, bp := range w.BindPoints {
+					match = match || bp.Address == cfg.Edge.API.Address
+				}
+			}
+			if pass == 1 {
+				match = webs[i].leaf.VerifyHostname(apiHostOnly) == nil
+			}
+			if match {
+				chosen = i
+				break
 			}
 		}
+	}
+	signer, err := jwtsign.New(webs[chosen].leaf, webs[chosen].key)
+	if err != nil {
+		return nil, fmt.Errorf("web[%d].identity: %w", chosen, err)
 	}
 	apiHost, _, _ := net.SplitHostPort(cfg.Edge.API.Address)
 	if signer.Leaf().VerifyHostname(apiHost) != nil {

@@ -106,6 +106,15 @@ func TestWireContract(t *testing.T) {
 	u.mustStatus(u.do("DELETE", "/edge/client/v1/current-api-session", nil), 200)
 	u.mustStatus(u.do("GET", "/edge/client/v1/current-api-session", nil), 401)
 
+	// Idle sessions expire (default 30 minutes), activity extends them.
+	idle := newClient(t, s)
+	idle.login(M, "tol-user", "pw-12345")
+	s.sessions.SetClock(func() time.Time { return time.Now().Add(29 * time.Minute) })
+	idle.mustStatus(idle.do("GET", M+"/current-api-session", nil), 200)
+	s.sessions.SetClock(func() time.Time { return time.Now().Add(29*time.Minute + 31*time.Minute) })
+	r = idle.mustStatus(idle.do("GET", M+"/current-api-session", nil), 401).json(t)
+	s.sessions.SetClock(time.Now)
+
 	// Built-in auth policy.
 	p := c.mustStatus(c.do("GET", M+"/auth-policies", nil), 200).json(t)
 	if len(p["data"].([]any)) != 1 {

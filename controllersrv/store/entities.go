@@ -23,15 +23,38 @@ func (t *Tx) IdentityByName(name string) (*Identity, error) {
 	return t.GetIdentity(id)
 }
 
-// PutIdentity creates or replaces an identity, keeping the name unique.
+// IdentityByExternalID finds an identity by its unique externalId (how
+// third-party certificates map to identities).
+func (t *Tx) IdentityByExternalID(externalID string) (*Identity, error) {
+	id := t.IndexGet(idxIdentityExtID, externalID)
+	if id == "" {
+		return nil, ErrNotFound
+	}
+	return t.GetIdentity(id)
+}
+
+// PutIdentity creates or replaces an identity, keeping the name and the
+// externalId unique.
 func (t *Tx) PutIdentity(v *Identity) error {
-	if old, err := t.GetIdentity(v.ID); err == nil && old.Name != v.Name {
-		if err := t.IndexRelease(idxIdentityName, old.Name, v.ID); err != nil {
-			return err
+	if old, err := t.GetIdentity(v.ID); err == nil {
+		if old.Name != v.Name {
+			if err := t.IndexRelease(idxIdentityName, old.Name, v.ID); err != nil {
+				return err
+			}
+		}
+		if old.ExternalID != nil && (v.ExternalID == nil || *old.ExternalID != *v.ExternalID) {
+			if err := t.IndexRelease(idxIdentityExtID, *old.ExternalID, v.ID); err != nil {
+				return err
+			}
 		}
 	}
 	if err := t.IndexClaim(idxIdentityName, "name", v.Name, v.ID); err != nil {
 		return err
+	}
+	if v.ExternalID != nil {
+		if err := t.IndexClaim(idxIdentityExtID, "externalId", *v.ExternalID, v.ID); err != nil {
+			return err
+		}
 	}
 	return t.Put(BucketIdentities, v.ID, v)
 }
@@ -54,6 +77,11 @@ func (t *Tx) DeleteIdentity(id string) error {
 	}
 	if err := t.IndexRelease(idxIdentityName, v.Name, id); err != nil {
 		return err
+	}
+	if v.ExternalID != nil {
+		if err := t.IndexRelease(idxIdentityExtID, *v.ExternalID, id); err != nil {
+			return err
+		}
 	}
 	return t.Delete(BucketIdentities, id)
 }

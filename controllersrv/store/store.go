@@ -38,6 +38,7 @@ const (
 	BucketMeta           = "meta"
 
 	idxIdentityName    = "idx.identities.name"
+	idxIdentityExtID   = "idx.identities.externalId"
 	idxEnrollmentToken = "idx.enrollments.token"
 	idxAuthFingerprint = "idx.authenticators.fingerprint"
 	idxAuthUsername    = "idx.authenticators.username"
@@ -47,7 +48,7 @@ const (
 
 var allBuckets = []string{
 	BucketIdentities, BucketEnrollments, BucketAuthenticators, BucketMeta,
-	idxIdentityName, idxEnrollmentToken, idxAuthFingerprint, idxAuthUsername, idxAuthIdentity, idxEnrollIdentity,
+	idxIdentityName, idxIdentityExtID, idxEnrollmentToken, idxAuthFingerprint, idxAuthUsername, idxAuthIdentity, idxEnrollIdentity,
 }
 
 // RegisterBuckets lets entity files added later (CAs, edge routers) create
