@@ -148,6 +148,9 @@ func runEnroll(ctx context.Context, stderr, stdout io.Writer, f *enrollFlags, ro
 		tokenKey    *enroll.Key
 		createdOnHW bool
 	)
+	if tok.Claims.Method == enroll.MethodUPDB && f.key != "" {
+		return errors.New("this token is for updb (username/password) enrollment, which uses no key: drop --key")
+	}
 	key, keyFileNew, created, warnings, err := loadKey(f.key, alg, f.force)
 	if err != nil {
 		return fmt.Errorf("--key: %w", err)
@@ -167,6 +170,12 @@ func runEnroll(ctx context.Context, stderr, stdout io.Writer, f *enrollFlags, ro
 
 	switch tok.Claims.Method {
 	case enroll.MethodOTTCA:
+		if keyFileNew || created {
+			if d, ok := key.Signer.(interface{ Delete() error }); ok && created && !keyFileNew {
+				_ = d.Delete()
+			}
+			return errors.New("--key does not exist: for ottca it must be the existing key of --cert")
+		}
 		if f.cert == "" || key == nil {
 			return errors.New("this token is for ottca enrollment: pass --cert and --key, the certificate and key issued by the third-party CA")
 		}

@@ -9,13 +9,41 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/server"
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll"
+	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
 // enrollTestController runs controllersrv in-process and hands out ott JWTs.
 func enrollTestController(t *testing.T) (*server.Server, func(name string) (id, jwtFile string)) {
+	s, admin, dir := enrollTestServer(t)
+	return s, func(name string) (string, string) {
+		id, err := admin.CreateIdentity(context.Background(), &edgeapi.IdentityCreate{Name: name, Type: "Device", Enrollment: &edgeapi.IdentityEnrollmentCreate{Ott: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := admin.GetIdentity(context.Background(), id)
+		if err != nil || d.Enrollment.Ott == nil {
+			t.Fatalf("no ott enrollment: %v", err)
+		}
+		return id, writeFile(t, dir, name+".jwt", d.Enrollment.Ott.JWT)
+	}
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	f := filepath.Join(dir, name)
+	if err := os.WriteFile(f, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func enrollTestServer(t *testing.T) (*server.Server, *edgeapi.Client, string) {
 	t.Helper()
 	s, err := server.Start(context.Background(), server.Options{Home: t.TempDir(), Bind: "127.0.0.1:0", AdminPassword: "cli-admin-pw"})
 	if err != nil {
@@ -29,25 +57,26 @@ func enrollTestController(t *testing.T) (*server.Server, func(name string) (id, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	return s, func(name string) (string, string) {
-		id, err := admin.CreateIdentity(context.Background(), &edgeapi.IdentityCreate{Name: name, Type: "Device", Enrollment: &edgeapi.IdentityEnrollmentCreate{Ott: true}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := admin.GetIdentity(context.Background(), id)
-		if err != nil || d.Enrollment.Ott == nil {
-			t.Fatalf("no ott enrollment: %v", err)
-		}
-		f := filepath.Join(dir, name+".jwt")
-		if err := os.WriteFile(f, []byte(d.Enrollment.Ott.JWT), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return id, f
-	}
+	return s, admin, t.TempDir()
 }
 
 func runCLI(args ...string) (string, error) {
+	// cobra keeps flag values between Execute calls: start each run clean.
+	var reset func(c *cobra.Command)
+	reset = func(c *cobra.Command) {
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if sv, ok := f.Value.(pflag.SliceValue); ok {
+				_ = sv.Replace(nil)
+			} else {
+				_ = f.Value.Set(f.DefValue)
+			}
+			f.Changed = false
+		})
+		for _, sub := range c.Commands() {
+			reset(sub)
+		}
+	}
+	reset(rootCmd)
 	var out bytes.Buffer
 	rootCmd.SetOut(&out)
 	rootCmd.SetErr(&out)
@@ -118,5 +147,98 @@ func TestEnrollCommand(t *testing.T) {
 		if strings.HasPrefix(e.Name(), ".") {
 			t.Fatalf("temporary file left behind: %s", e.Name())
 		}
+	}
+}
+
+func TestEnrollRouterCommand(t *testing.T) {
+	_, admin, dir := enrollTestServer(t)
+	ctx := context.Background()
+	rid, err := admin.CreateEdgeRouter(ctx, &edgeapi.EdgeRouterCreate{Name: "router-one"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := admin.GetEdgeRouter(ctx, rid)
+	if err != nil || r.EnrollmentJWT == nil {
+		t.Fatalf("no router enrollment JWT: %v", err)
+	}
+	jwt := writeFile(t, dir, "router.jwt", *r.EnrollmentJWT)
+	out := filepath.Join(dir, "router")
+
+	// The router token needs the router subcommand.
+	if _, err := runCLI("enroll", "--jwt", jwt, "--out", filepath.Join(dir, "x.json")); err == nil || !strings.Contains(err.Error(), "enroll router") {
+		t.Fatalf("router token to enroll: %v", err)
+	}
+	stdout, err := runCLI("enroll", "router", "--jwt", jwt, "--out-dir", out, "--dns", "router1.example", "--ip", "127.0.0.1", "--key-alg", "ec-p256")
+	if err != nil {
+		t.Fatalf("enroll router: %v\n%s", err, stdout)
+	}
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	client, _ := pki.ParseCertsPEM(read("client.cert"))
+	server, _ := pki.ParseCertsPEM(read("server.chain.pem"))
+	cas, _ := pki.ParseCertsPEM(read("cas.pem"))
+	key, err := pki.ParsePrivateKeyPEM(read("router.key"))
+	if err != nil || len(client) == 0 || len(server) == 0 || len(cas) == 0 {
+		t.Fatalf("router files incomplete: %v", err)
+	}
+	if st, _ := os.Stat(filepath.Join(out, "router.key")); st.Mode().Perm() != 0o600 {
+		t.Fatalf("router.key mode %v", st.Mode())
+	}
+	if !pki.SameKey(key, client[0].PublicKey) || !pki.SameKey(key, server[0].PublicKey) {
+		t.Fatal("router.key does not belong to the certificates")
+	}
+	pool := x509.NewCertPool()
+	for _, c := range cas {
+		pool.AddCert(c)
+	}
+	inter := x509.NewCertPool()
+	for _, c := range server[1:] {
+		inter.AddCert(c)
+	}
+	if _, err := server[0].Verify(x509.VerifyOptions{DNSName: "router1.example", Roots: pool, Intermediates: inter}); err != nil {
+		t.Fatalf("server certificate: %v", err)
+	}
+	if r, _ := admin.GetEdgeRouter(ctx, rid); !r.IsVerified || r.Fingerprint != pki.FingerprintSHA1(client[0]) {
+		t.Fatalf("controller does not show the router enrolled: verified=%v", r.IsVerified)
+	}
+}
+
+func TestEnrollUPDBCommand(t *testing.T) {
+	s, admin, dir := enrollTestServer(t)
+	ctx := context.Background()
+	id, err := admin.CreateIdentity(ctx, &edgeapi.IdentityCreate{Name: "pw-user", Type: "User", Enrollment: &edgeapi.IdentityEnrollmentCreate{Updb: "alice"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := admin.GetIdentity(ctx, id)
+	if d.Enrollment.Updb == nil {
+		t.Fatal("no updb enrollment")
+	}
+	jwt := writeFile(t, dir, "updb.jwt", d.Enrollment.Updb.JWT)
+	out := filepath.Join(dir, "alice.json")
+	if _, err := runCLI("enroll", "--jwt", jwt, "--out", out); err == nil || !strings.Contains(err.Error(), "password") {
+		t.Fatalf("updb without password: %v", err)
+	}
+	pwFile := writeFile(t, dir, "pw", "correct horse battery\n")
+	if stdout, err := runCLI("enroll", "--jwt", jwt, "--out", out, "--password-file", pwFile); err != nil {
+		t.Fatalf("updb: %v\n%s", err, stdout)
+	}
+	ident, err := enroll.ReadIdentity(out)
+	if err != nil || ident.ID.Cert != "" || ident.ID.CA == "" {
+		t.Fatalf("updb identity: %+v %v", ident, err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM([]byte(ident.ID.CA))
+	alice, err := edgeapi.New(edgeapi.Config{Endpoint: s.URL(), Username: "alice", Password: "correct horse battery", RootCAs: pool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if me, err := alice.CurrentIdentity(ctx); err != nil || me.ID != id {
+		t.Fatalf("password login after updb enrollment: %v", err)
 	}
 }

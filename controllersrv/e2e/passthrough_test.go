@@ -46,9 +46,14 @@ func checkPassthrough(t *testing.T, c *controller, addr string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.PassthroughOK || !r.AddressCovered || r.ChainTrusted == nil || !*r.ChainTrusted || r.Version == "" || len(r.Problems) != 0 {
+	if !r.PassthroughOK || !r.AddressCovered || r.ChainTrusted == nil || !*r.ChainTrusted || r.Version == "" || len(r.Problems) != 0 || r.SignerCheck != enroll.SignerCheckJWT {
 		t.Fatalf("controller check through %s: passthrough_ok=%v covered=%v trusted=%v version=%q problems=%q",
 			addr, r.PassthroughOK, r.AddressCovered, r.ChainTrusted, r.Version, r.Problems)
+	}
+	// Without credentials (no JWT), the public enrollment JWKS decides.
+	r, err = enroll.CheckController(context.Background(), addr, enroll.CheckOptions{})
+	if err != nil || !r.PassthroughOK || r.SignerCheck != enroll.SignerCheckJWKS {
+		t.Fatalf("JWKS check through %s: %v %+v", addr, err, r)
 	}
 }
 
@@ -177,7 +182,7 @@ func TestEnrollThroughTLSTerminatingProxyFails(t *testing.T) {
 	}
 	// Without a JWT to compare, the check must still not call it OK.
 	r, err = enroll.CheckController(context.Background(), addr, enroll.CheckOptions{})
-	if err != nil || r.PassthroughOK {
-		t.Fatalf("check without JWT: passthrough_ok=%v err=%v problems=%q", r != nil && r.PassthroughOK, err, r.Problems)
+	if err != nil || r.PassthroughOK || r.SignerCheck != enroll.SignerCheckJWKS || r.LeafIsSigner == nil || *r.LeafIsSigner {
+		t.Fatalf("check without JWT (JWKS through the proxy): err=%v %+v", err, r)
 	}
 }
