@@ -1,11 +1,12 @@
 # The DNS name in the controller certificate must resolve to the NLB.
 
 resource "aws_route53_record" "this" {
-  count = var.route53_zone_id == null ? 0 : 1
+  # A for IPv4 clients, AAAA too when the NLB is dual-stack.
+  for_each = var.route53_zone_id == null ? toset([]) : toset(var.ip_address_type == "dualstack" ? ["A", "AAAA"] : ["A"])
 
   zone_id = var.route53_zone_id
   name    = var.dns_name
-  type    = "A"
+  type    = each.key
 
   alias {
     name                   = aws_lb.this.dns_name

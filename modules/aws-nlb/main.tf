@@ -58,6 +58,7 @@ resource "aws_lb" "this" {
   name               = var.name
   load_balancer_type = var.load_balancer_type
   internal           = var.internal
+  ip_address_type    = var.ip_address_type
 
   subnets = length(var.subnet_ids) > 0 && !var.create_eips ? var.subnet_ids : null
   dynamic "subnet_mapping" {

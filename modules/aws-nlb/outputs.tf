@@ -44,8 +44,8 @@ output "security_group_id" {
 }
 
 output "dns_record_fqdn" {
-  description = "FQDN of the Route 53 alias record, or null."
-  value       = one(aws_route53_record.this[*].fqdn)
+  description = "FQDN of the Route 53 alias record(s), or null."
+  value       = try(aws_route53_record.this["A"].fqdn, null)
 }
 
 output "edge_api_address" {

@@ -77,6 +77,17 @@ variable "load_balancer_type" {
   }
 }
 
+variable "ip_address_type" {
+  description = "\"ipv4\", or \"dualstack\" for IPv4 and IPv6 clients (the subnets need IPv6 CIDRs; an AAAA alias record is added). Targets stay IPv4; IPv6 clients reach them with the NLB's address as source."
+  type        = string
+  default     = "ipv4"
+
+  validation {
+    condition     = contains(["ipv4", "dualstack"], var.ip_address_type)
+    error_message = "ip_address_type must be \"ipv4\" or \"dualstack\"."
+  }
+}
+
 variable "create_security_group" {
   description = "Create a security group for the NLB with one ingress rule per listener port and allowed CIDR, and egress to the targets. AWS only lets security groups be attached to an NLB when it is created, so switching this later replaces the load balancer."
   type        = bool

@@ -74,12 +74,12 @@ run "apply_fills_names_and_the_alias_record" {
     error_message = "the applied listener must be plain TCP without an SSL policy"
   }
   assert {
-    condition     = one(aws_route53_record.this[0].alias).name == aws_lb.this.dns_name && one(aws_route53_record.this[0].alias).zone_id == aws_lb.this.zone_id
+    condition     = one(aws_route53_record.this["A"].alias).name == aws_lb.this.dns_name && one(aws_route53_record.this["A"].alias).zone_id == aws_lb.this.zone_id
     error_message = "the alias record must point at the NLB"
   }
   assert {
-    condition     = aws_route53_record.this[0].name == "ctrl.ziti.example.com" && aws_route53_record.this[0].type == "A"
-    error_message = "the alias record must be an A record for dns_name"
+    condition     = aws_route53_record.this["A"].name == "ctrl.ziti.example.com" && aws_route53_record.this["A"].type == "A" && keys(aws_route53_record.this) == ["A"]
+    error_message = "the alias record must be a single A record for dns_name (ipv4 NLB)"
   }
   assert {
     condition     = aws_lb.this.zone_id == "Z26RNL4JYFTOTI"
@@ -112,5 +112,22 @@ run "apply_fills_names_and_the_alias_record" {
   assert {
     condition     = contains(aws_lb.this.security_groups, aws_security_group.nlb[0].id)
     error_message = "the NLB must carry its security group"
+  }
+}
+
+run "dualstack_adds_an_aaaa_alias" {
+  command = apply
+
+  variables {
+    ip_address_type = "dualstack"
+  }
+
+  assert {
+    condition     = aws_lb.this.ip_address_type == "dualstack" && keys(aws_route53_record.this) == ["A", "AAAA"]
+    error_message = "a dual-stack NLB gets A and AAAA alias records"
+  }
+  assert {
+    condition     = one(aws_route53_record.this["AAAA"].alias).name == aws_lb.this.dns_name && output.dns_record_fqdn == "ctrl.ziti.example.com"
+    error_message = "the AAAA alias must point at the NLB too"
   }
 }
