@@ -15,6 +15,9 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/server"
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll"
+	"github.com/zitiform/terraform-provider-ziti/internal/enroll/pkcs11key"
+	"github.com/zitiform/terraform-provider-ziti/internal/enroll/proxytest"
+	"github.com/zitiform/terraform-provider-ziti/internal/enroll/softhsmtest"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
@@ -240,5 +243,88 @@ func TestEnrollUPDBCommand(t *testing.T) {
 	}
 	if me, err := alice.CurrentIdentity(ctx); err != nil || me.ID != id {
 		t.Fatalf("password login after updb enrollment: %v", err)
+	}
+}
+
+// TestEnrollCommandBehindTLSTerminatingProxy: the seed-000 failure through
+// the CLI: the passthrough message, and no identity or key file written.
+func TestEnrollCommandBehindTLSTerminatingProxy(t *testing.T) {
+	front := proxytest.FreeAddr(t)
+	s, err := server.Start(context.Background(), server.Options{Home: t.TempDir(), Bind: "127.0.0.1:0", Address: front, AdminPassword: "alb-admin-pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	direct := s.Addrs()[0].String()
+	proxytest.StartNginx(t, front, direct, false)
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(s.CAPEM())
+	u, pw := s.AdminCredentials()
+	admin, err := edgeapi.New(edgeapi.Config{Endpoint: "https://" + direct, Username: u, Password: pw, RootCAs: pool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := admin.CreateIdentity(context.Background(), &edgeapi.IdentityCreate{Name: "behind-alb", Type: "Device", Enrollment: &edgeapi.IdentityEnrollmentCreate{Ott: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := admin.GetIdentity(context.Background(), id)
+	dir := t.TempDir()
+	jwt := writeFile(t, dir, "alb.jwt", d.Enrollment.Ott.JWT)
+	out, key := filepath.Join(dir, "alb.json"), filepath.Join(dir, "alb.key")
+	_, err = runCLI("enroll", "--jwt", jwt, "--out", out, "--key", key)
+	if err == nil || !strings.Contains(err.Error(), "the certificate presented by "+front+" is not the one that signed this token - is TLS terminated by a proxy or load balancer? The controller must be reachable with TCP passthrough (seed 000)") {
+		t.Fatalf("got %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("files written on failure: %v", entries)
+	}
+}
+
+// TestEnrollCommandPKCS11 enrolls with a key generated on a SoftHSM token
+// through the CLI, and checks that a failed attempt leaves no key behind.
+func TestEnrollCommandPKCS11(t *testing.T) {
+	if !pkcs11key.Available {
+		msg := "\n\n*** built without cgo: PKCS#11 CLI test SKIPPED ***\n"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	hsm := softhsmtest.New(t, "ziti-cli")
+	t.Cleanup(func() { _ = pkcs11key.CloseAll() })
+	t.Setenv("ZITI_CLI_PIN", hsm.UserPIN)
+	s, newJWT := enrollTestController(t)
+	dir := t.TempDir()
+	uri := func(obj string) string {
+		return "pkcs11:token=" + hsm.Label + ";object=" + obj + "?module-path=" + hsm.Module + "&pin-source=env:ZITI_CLI_PIN"
+	}
+	id, jwt := newJWT("hsm-cli")
+	out := filepath.Join(dir, "hsm.json")
+	if stdout, err := runCLI("enroll", "--jwt", jwt, "--out", out, "--key", uri("cli-key")); err != nil {
+		t.Fatalf("enroll with a token key: %v\n%s", err, stdout)
+	}
+	ident, err := enroll.ReadIdentity(out)
+	if err != nil || !enroll.IsPKCS11(ident.ID.Key) || strings.Contains(ident.ID.Key, hsm.UserPIN) {
+		t.Fatalf("identity key %q: %v", ident.ID.Key, err)
+	}
+	creds, err := ident.Load(pkcs11key.Resolve)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := enroll.Authenticate(context.Background(), enroll.TrustingClient(creds.Pool(), "127.0.0.1", creds.TLSCertificate()), s.URL())
+	if err != nil || sess.IdentityID != id {
+		t.Fatalf("authenticate with the token key: %v", err)
+	}
+
+	// A spent token with a new object label: the key made for the attempt
+	// is removed again.
+	if _, err := runCLI("enroll", "--jwt", jwt, "--out", filepath.Join(dir, "again.json"), "--key", uri("doomed-key")); err == nil {
+		t.Fatal("reused token accepted")
+	}
+	objs := hsm.Tool(t, "--list-objects")
+	if strings.Contains(objs, "doomed-key") || !strings.Contains(objs, "cli-key") {
+		t.Fatalf("token objects after a failed attempt:\n%s", objs)
 	}
 }
