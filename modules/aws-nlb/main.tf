@@ -99,7 +99,10 @@ resource "aws_lb" "this" {
 resource "aws_lb_target_group" "this" {
   for_each = local.listeners
 
-  name        = "${var.name}-${each.value}"
+  # The name changes with every argument that forces a replacement (port,
+  # target type), so create_before_destroy never collides with the old
+  # group's name; target group names are unique per account and region.
+  name        = "${var.name}-${substr(var.target_type, 0, 1)}${each.value}"
   vpc_id      = var.vpc_id
   port        = each.value
   protocol    = "TCP"
@@ -113,12 +116,14 @@ resource "aws_lb_target_group" "this" {
   connection_termination = var.connection_termination
 
   health_check {
-    enabled             = true
-    protocol            = local.health_checks[each.key].protocol
-    port                = local.health_checks[each.key].port
-    path                = local.health_checks[each.key].path
-    matcher             = local.health_checks[each.key].matcher
-    interval            = var.health_check_interval
+    enabled  = true
+    protocol = local.health_checks[each.key].protocol
+    port     = local.health_checks[each.key].port
+    path     = local.health_checks[each.key].path
+    matcher  = local.health_checks[each.key].matcher
+    interval = var.health_check_interval
+    # Below the interval, at most the NLB's 10 s default for HTTPS/TCP.
+    timeout             = min(10, var.health_check_interval - 1)
     healthy_threshold   = var.health_check_thresholds.healthy
     unhealthy_threshold = var.health_check_thresholds.unhealthy
   }

@@ -11,10 +11,10 @@ variable "name" {
   type        = string
 
   validation {
-    # 26 characters leave room for the "-<port>" suffix of target group
+    # 25 characters leave room for the "-i<port>" suffix of target group
     # names (32 characters at most).
-    condition     = can(regex("^[A-Za-z0-9]([A-Za-z0-9-]{0,24}[A-Za-z0-9])?$", var.name)) && !startswith(var.name, "internal-")
-    error_message = "name must be 1-26 letters, digits or hyphens, must not start or end with a hyphen, and must not start with \"internal-\" (AWS load balancer naming rules, minus room for target group suffixes)."
+    condition     = can(regex("^[A-Za-z0-9]([A-Za-z0-9-]{0,23}[A-Za-z0-9])?$", var.name)) && !startswith(var.name, "internal-")
+    error_message = "name must be 1-25 letters, digits or hyphens, must not start or end with a hyphen, and must not start with \"internal-\" (AWS load balancer naming rules, minus room for target group suffixes)."
   }
 }
 

@@ -161,9 +161,10 @@ func hexNum(h string) int64 {
 	return n
 }
 
-// lbName is the provider's validName: at most 32 alphanumerics or hyphens,
-// no leading or trailing hyphen, not starting with "internal-".
-type lbName struct{}
+// lbName is the provider's validName (and, with tg, validTargetGroupName):
+// at most 32 alphanumerics or hyphens, no leading or trailing hyphen, and for
+// load balancers not starting with "internal-".
+type lbName struct{ tg bool }
 
 func (lbName) Description(context.Context) string {
 	return "at most 32 alphanumerics or hyphens, no hyphen at either end, not starting with internal-"
@@ -174,7 +175,7 @@ func (v lbName) ValidateString(ctx context.Context, req validator.StringRequest,
 		return
 	}
 	s := req.ConfigValue.ValueString()
-	if !lbNameRE.MatchString(s) || strings.HasPrefix(s, "internal-") {
+	if !lbNameRE.MatchString(s) || (!v.tg && strings.HasPrefix(s, "internal-")) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid name",
 			fmt.Sprintf("%s: %q: only alphanumeric characters and hyphens allowed, at most 32, not beginning or ending with a hyphen nor with \"internal-\"", req.Path, s))
 	}

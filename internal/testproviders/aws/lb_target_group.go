@@ -29,7 +29,7 @@ func lbTargetGroupDef() *resourceDef {
 				"load_balancing_algorithm_type":      strA(opt|comp, enum("round_robin", "least_outstanding_requests", "weighted_random")),
 				"load_balancing_anomaly_mitigation":  strA(opt|comp, enum("on", "off")),
 				"load_balancing_cross_zone_enabled":  strA(opt|comp, enum("true", "false", "use_load_balancer_configuration")),
-				"name":                               strA(opt | comp | forceNew),
+				"name":                               strA(opt|comp|forceNew, lbName{tg: true}),
 				"name_prefix":                        strA(opt | comp | forceNew),
 				"port":                               intA(opt|forceNew, between{1, 65535}),
 				"preserve_client_ip":                 strA(opt|comp, enum("true", "false")),

@@ -57,6 +57,10 @@ run "plan_is_a_tcp_passthrough_nlb" {
     error_message = "the health check must probe the Edge API port"
   }
   assert {
+    condition     = aws_lb_target_group.this["edge-api"].name == "ziti-ctrl-i1280" && one(aws_lb_target_group.this["edge-api"].health_check).timeout == 9
+    error_message = "target group name carries target type and port; health check timeout stays below the 10 s interval"
+  }
+  assert {
     condition     = aws_lb.this.enable_cross_zone_load_balancing == true && aws_lb.this.internal == false
     error_message = "cross-zone load balancing on, internet-facing by default"
   }

@@ -164,3 +164,11 @@ run "rejects_bad_name" {
   }
   expect_failures = [var.name]
 }
+
+run "rejects_name_too_long_for_target_group_names" {
+  command = plan
+  variables {
+    name = "a-name-of-twenty-six-chars"
+  }
+  expect_failures = [var.name]
+}
