@@ -134,22 +134,10 @@ func (a *API) resolveThirdParty(ca *store.CA, leaf *x509.Certificate, requestedN
 			return "", "", fmt.Errorf("externalIdClaim: %w", err)
 		}
 		var found *store.Identity
-		err = a.DB.View(func(tx *store.Tx) error {
-			all, err := tx.ListIdentities()
-			if err != nil {
-				return err
-			}
-			for _, idn := range all {
-				if idn.ExternalID != nil && *idn.ExternalID == value {
-					found = idn
-					break
-				}
-			}
+		_ = a.DB.View(func(tx *store.Tx) error {
+			found, _ = tx.IdentityByExternalID(value)
 			return nil
 		})
-		if err != nil {
-			return "", "", err
-		}
 		if found == nil {
 			return "", "", fmt.Errorf("no identity has externalId %q", value)
 		}
