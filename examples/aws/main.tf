@@ -57,4 +57,12 @@ module "pki" {
   # them as SANs.
   dns_names    = module.nlb.cert_dns_names
   ip_addresses = module.nlb.cert_ip_addresses
+
+  # The Edge API address in the controller config (and so the issuer of
+  # every enrollment JWT) is the name clients resolve to the NLB.
+  controller_advertised_address = module.nlb.edge_api_address
+
+  # Where the ziti pki tree and the controller configuration are written,
+  # to be copied to the controller hosts.
+  pki_root = var.pki_root
 }

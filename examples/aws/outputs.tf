@@ -17,3 +17,8 @@ output "nlb_dns_name" {
   description = "The NLB's own DNS name."
   value       = module.nlb.lb_dns_name
 }
+
+output "controller_config_path" {
+  description = "The rendered controller configuration (edge.api.address = edge_api_address, certificates with the NLB names as SANs)."
+  value       = module.pki.controller_config_path
+}

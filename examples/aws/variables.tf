@@ -52,3 +52,9 @@ variable "tags" {
   type        = map(string)
   default     = { Project = "ziti" }
 }
+
+variable "pki_root" {
+  description = "Local directory for the controller's PKI tree and configuration."
+  type        = string
+  default     = "pki"
+}
