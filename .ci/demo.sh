@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# make demo: the bootstrap walkthrough on loopback, from a fresh clone.
+#
+#   1. build the provider and controllersrv into ./bin
+#   2. stage 1 (examples/bootstrap/stage1): the PKI tree and the controller
+#      config, offline
+#   3. start controllersrv with that config (embedded store under ./demo)
+#   4. stage 2 (examples/bootstrap/stage2): against the running controller, a
+#      third-party device CA verified in the same apply, an admin and device
+#      identities with enrollment tokens (ott, ottca), an edge router
+#   5. enroll one device for real (controllersrv enroll), show that the next
+#      plan is empty, print what was made, stop the controller
+#
+# Re-running reuses ./demo (state, PKI, database) and changes nothing;
+# `make demo-clean` removes it. Terraform runs with a dev_overrides CLI
+# config pointing at ./bin: nothing is fetched from a registry.
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+DEMO="$ROOT/demo"
+PORT="${DEMO_PORT:-1280}"
+ADDR="127.0.0.1:$PORT"
+mkdir -p "$DEMO"
+chmod 700 "$DEMO"
+
+tf=$(command -v terraform || true)
+[ -n "$tf" ] || tf="$BIN/tofu"
+[ -x "$tf" ] || die "neither terraform nor ./bin/tofu found: install terraform (>= 1.11) or run 'make tools'"
+
+log "building the provider and controllersrv into ./bin"
+mkdir -p "$BIN"
+go build -o "$BIN/terraform-provider-ziti" .
+go build -o "$BIN/controllersrv" ./controllersrv
+
+# A CLI config of our own: the provider from ./bin, under both registries'
+# names, and no other source.
+export TF_CLI_CONFIG_FILE="$DEMO/dev.tfrc"
+cat >"$TF_CLI_CONFIG_FILE" <<EOF
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/zitiform/ziti"  = "$BIN"
+    "registry.opentofu.org/zitiform/ziti" = "$BIN"
+  }
+  direct {}
+}
+EOF
+export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+
+# The admin password is made once and kept (0600) so re-runs log in to the
+# same database.
+if [ ! -s "$DEMO/admin-password" ]; then
+	(umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$DEMO/admin-password")
+fi
+export ZITI_USERNAME=admin
+ZITI_PASSWORD=$(cat "$DEMO/admin-password")
+export ZITI_PASSWORD
+
+# stage_copy mirrors a stage's .tf files into ./demo/<stage> (state stays
+# there, the examples stay clean).
+stage_copy() {
+	mkdir -p "$DEMO/$1"
+	rm -f "$DEMO/$1"/*.tf
+	cp "$ROOT/examples/bootstrap/$1"/*.tf "$DEMO/$1/"
+}
+
+# out NAME... prints the first stage-1 output that exists, raw.
+out() {
+	local n
+	for n in "$@"; do
+		if "$tf" -chdir="$DEMO/stage1" output -raw "$n" 2>/dev/null; then return 0; fi
+	done
+	return 1
+}
+
+ctrl_pid=""
+stop_controller() {
+	if [ -n "$ctrl_pid" ] && kill -0 "$ctrl_pid" 2>/dev/null; then
+		log "stopping the controller (pid $ctrl_pid)"
+		kill "$ctrl_pid"
+		wait "$ctrl_pid" 2>/dev/null || true
+	fi
+}
+trap stop_controller EXIT
+
+if [ -d "$ROOT/examples/bootstrap/stage1" ]; then
+	log "stage 1: PKI tree and controller config (offline)"
+	stage_copy stage1
+	# Stage 1 writes its PKI and config under ./demo/pki; the controller
+	# advertises $ADDR.
+	export TF_VAR_output_dir="$DEMO/pki" TF_VAR_pki_dir="$DEMO/pki" TF_VAR_db_path="$DEMO/ctrl.db"
+	export TF_VAR_controller_address="$ADDR" TF_VAR_advertised_address="$ADDR"
+	"$tf" -chdir="$DEMO/stage1" apply -auto-approve -input=false >"$DEMO/stage1.log" 2>&1 ||
+		{ tail -n 40 "$DEMO/stage1.log" >&2; die "stage 1 failed (full log: demo/stage1.log)"; }
+	cfg=$(out controller_config_path controller_config_file config_path config_file || true)
+	if [ -z "$cfg" ]; then
+		# The config as text: write it next to the PKI.
+		out controller_config controller_config_yaml >"$DEMO/controller.yml" ||
+			die "stage 1 has no controller config output (controller_config_path or controller_config)"
+		cfg="$DEMO/controller.yml"
+	fi
+	out cas_full_pem ca_bundle_pem cas_pem >"$DEMO/cas.pem" ||
+		die "stage 1 has no CA bundle output (cas_full_pem)"
+	log "starting controllersrv run --config ${cfg#"$ROOT"/}"
+	"$BIN/controllersrv" run --config "$cfg" >"$DEMO/controller.log" 2>&1 &
+	ctrl_pid=$!
+else
+	printf '\n!!! examples/bootstrap/stage1 is not in this checkout: the PKI and config come from\n!!! `controllersrv quickstart` instead (same tree shape: root -> external ICA -> network, edge, signing ICAs)\n\n' >&2
+	log "starting controllersrv quickstart --home demo/ctrl"
+	"$BIN/controllersrv" quickstart --home "$DEMO/ctrl" --bind "$ADDR" >"$DEMO/controller.log" 2>&1 &
+	ctrl_pid=$!
+	for _ in $(seq 100); do [ -s "$DEMO/ctrl/pki/cas.pem" ] && break; sleep 0.1; done
+	cp "$DEMO/ctrl/pki/cas.pem" "$DEMO/cas.pem"
+fi
+
+endpoint="https://$ADDR"
+log "waiting for the controller at $endpoint"
+for _ in $(seq 150); do
+	if curl -fsS --cacert "$DEMO/cas.pem" "$endpoint/version" >/dev/null 2>&1; then break; fi
+	kill -0 "$ctrl_pid" 2>/dev/null || { tail -n 20 "$DEMO/controller.log" >&2; die "the controller exited (log: demo/controller.log)"; }
+	sleep 0.2
+done
+curl -fsS --cacert "$DEMO/cas.pem" "$endpoint/version" >/dev/null ||
+	die "the controller does not answer at $endpoint with a certificate that demo/cas.pem trusts"
+
+log "stage 2: third-party CA, identities, enrollments, edge router"
+stage_copy stage2
+export TF_VAR_controller_endpoint="$endpoint" TF_VAR_admin_username="$ZITI_USERNAME" TF_VAR_admin_password="$ZITI_PASSWORD"
+TF_VAR_controller_ca_pem=$(cat "$DEMO/cas.pem")
+export TF_VAR_controller_ca_pem
+"$tf" -chdir="$DEMO/stage2" apply -auto-approve -input=false >"$DEMO/stage2.log" 2>&1 ||
+	{ tail -n 40 "$DEMO/stage2.log" >&2; die "stage 2 failed (full log: demo/stage2.log)"; }
+grep -E '^Apply complete' "$DEMO/stage2.log" >&2 || true
+
+# Enroll one device as a device would: JWT -> TLS leaf check -> EST -> CSR.
+device=sensor-01
+if [ -s "$DEMO/$device.json" ]; then
+	log "$device is already enrolled (demo/$device.json)"
+else
+	log "enrolling $device with controllersrv enroll"
+	(umask 077 && "$tf" -chdir="$DEMO/stage2" output -json device_jwts |
+		python3 -c "import json,sys; print(json.load(sys.stdin)['$device'])" >"$DEMO/$device.jwt")
+	"$BIN/controllersrv" enroll --jwt "$DEMO/$device.jwt" --out "$DEMO/$device.json" --key "$DEMO/$device.key" >&2
+	rm -f "$DEMO/$device.jwt"
+fi
+
+# The used token stays in state as consumed; record that, then the plan
+# must be empty.
+"$tf" -chdir="$DEMO/stage2" apply -refresh-only -auto-approve -input=false >"$DEMO/refresh.log" 2>&1 ||
+	{ tail -n 20 "$DEMO/refresh.log" >&2; die "refresh failed (log: demo/refresh.log)"; }
+log "terraform plan after the enrollment (must be empty)"
+set +e
+"$tf" -chdir="$DEMO/stage2" plan -detailed-exitcode -input=false -no-color >"$DEMO/plan.log" 2>&1
+rc=$?
+set -e
+grep -E 'No changes|Plan:' "$DEMO/plan.log" >&2 || true
+[ $rc -eq 0 ] || { cat "$DEMO/plan.log" >&2; die "the plan after enrollment is not empty (exit $rc)"; }
+
+log "what was made"
+for o in controller_version devices_ca identities enrollments edge_router; do
+	printf '%s = ' "$o"
+	"$tf" -chdir="$DEMO/stage2" output -no-color "$o"
+done
+printf '\nIdentity file of %s: demo/%s.json (key demo/%s.key)\n' "$device" "$device" "$device"
+printf 'Controller log: demo/controller.log; state: demo/stage*/terraform.tfstate; remove everything with make demo-clean\n'
