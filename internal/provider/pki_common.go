@@ -269,8 +269,19 @@ func (r *certResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 	attrs["private_key_pem"] = schema.StringAttribute{
 		Computed:            true,
 		Sensitive:           true,
-		MarkdownDescription: "The private key (PEM: SEC 1 `EC PRIVATE KEY` or PKCS #1 `RSA PRIVATE KEY`). Null when `csr_pem` was given. It is stored in the state: protect the state accordingly.",
+		MarkdownDescription: "The private key (PEM: SEC 1 `EC PRIVATE KEY` or PKCS #1 `RSA PRIVATE KEY`). It is stored in the state: protect the state accordingly.",
 		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	if !r.kind.IsCA() {
+		attrs["private_key_pem"] = schema.StringAttribute{
+			Optional:  true,
+			Computed:  true,
+			Sensitive: true,
+			MarkdownDescription: "The private key (PEM: SEC 1 `EC PRIVATE KEY` or PKCS #1 `RSA PRIVATE KEY`). Generated unless given: " +
+				"set it to another certificate's `private_key_pem` to share one key, as `ziti pki --key-name` does for the server and client " +
+				"certificates of the controller's identities. Null when `csr_pem` is given. It is stored in the state: protect the state accordingly.",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+		}
 	}
 	if r.kind.IsCA() {
 		attrs["max_path_length"] = schema.Int64Attribute{
@@ -350,7 +361,7 @@ func (r *certResource) csrNote() string {
 	if r.kind.IsCA() {
 		return "."
 	}
-	return "; with `csr_pem` it is the request's key type (setting a different one is an error)."
+	return "; with `csr_pem` or a given `private_key_pem` it is that key's type (setting a different one is an error)."
 }
 
 func (r *certResource) bundleDesc() string {
@@ -388,26 +399,34 @@ func (keyAlgorithmPlan) PlanModifyString(ctx context.Context, req planmodifier.S
 	if !req.ConfigValue.IsNull() {
 		return
 	}
-	var csr types.String
+	var csr, key types.String
 	if d := req.Config.GetAttribute(ctx, path.Root("csr_pem"), &csr); d.HasError() {
-		// Resources without csr_pem: the default applies.
-		csr = types.StringNull()
+		// CAs have neither csr_pem nor an input key: the default applies.
+		csr, key = types.StringNull(), types.StringNull()
+	} else if d := req.Config.GetAttribute(ctx, path.Root("private_key_pem"), &key); d.HasError() {
+		key = types.StringNull()
 	}
 	switch {
-	case csr.IsUnknown():
+	case csr.IsUnknown() || key.IsUnknown():
 		resp.PlanValue = types.StringUnknown()
-	case csr.IsNull():
-		resp.PlanValue = types.StringValue(string(pki.DefaultKeyAlgorithm))
-	default:
+	case !csr.IsNull():
 		c, err := pki.ParseCSRPEM([]byte(csr.ValueString()))
 		if err != nil {
 			return // ValidateConfig reports it
 		}
-		alg, err := pki.AlgorithmOf(c.PublicKey)
+		if alg, err := pki.AlgorithmOf(c.PublicKey); err == nil {
+			resp.PlanValue = types.StringValue(string(alg))
+		}
+	case !key.IsNull():
+		k, err := pki.ParsePrivateKeyPEM([]byte(key.ValueString()))
 		if err != nil {
 			return
 		}
-		resp.PlanValue = types.StringValue(string(alg))
+		if alg, err := pki.AlgorithmOf(k.Public()); err == nil {
+			resp.PlanValue = types.StringValue(string(alg))
+		}
+	default:
+		resp.PlanValue = types.StringValue(string(pki.DefaultKeyAlgorithm))
 	}
 }
 
@@ -433,6 +452,20 @@ func (r *certResource) ValidateConfig(ctx context.Context, req resource.Validate
 		} else if alg, err := pki.AlgorithmOf(csr.PublicKey); err == nil && pkiKnown(d.KeyAlgorithm) && d.KeyAlgorithm.ValueString() != string(alg) {
 			resp.Diagnostics.AddAttributeError(path.Root("key_algorithm"), "key_algorithm does not match csr_pem",
 				fmt.Sprintf("The certificate request holds a %s key but key_algorithm is %q: remove key_algorithm (it follows the request) or set it to %q.", alg, d.KeyAlgorithm.ValueString(), alg))
+		}
+	}
+	if !d.PrivateKeyPEM.IsNull() && !d.CSRPEM.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("private_key_pem"), "Both csr_pem and private_key_pem given",
+			"Give either csr_pem (the key stays elsewhere) or private_key_pem (the key to certify), not both.")
+	}
+	if pkiKnown(d.PrivateKeyPEM) {
+		k, err := pki.ParsePrivateKeyPEM([]byte(d.PrivateKeyPEM.ValueString()))
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("private_key_pem"), "Invalid private key",
+				err.Error()+". Pass the private_key_pem of another ziti_pki_* certificate, or omit it to generate a key.")
+		} else if alg, err := pki.AlgorithmOf(k.Public()); err == nil && pkiKnown(d.KeyAlgorithm) && d.KeyAlgorithm.ValueString() != string(alg) {
+			resp.Diagnostics.AddAttributeError(path.Root("key_algorithm"), "key_algorithm does not match private_key_pem",
+				fmt.Sprintf("The given private key is %s but key_algorithm is %q: remove key_algorithm (it follows the key) or set it to %q.", alg, d.KeyAlgorithm.ValueString(), alg))
 		}
 	}
 	if r.kind == pki.KindServer && !d.DNSNames.IsUnknown() && !d.IPAddresses.IsUnknown() &&
@@ -608,6 +641,17 @@ func (r *certResource) issue(ctx context.Context, d *certData, diags *diag.Diagn
 			return
 		}
 		pub = csr.PublicKey
+		alg, _ := pki.AlgorithmOf(pub)
+		d.KeyAlgorithm = types.StringValue(string(alg))
+	} else if !r.kind.IsCA() && pkiKnown(d.PrivateKeyPEM) {
+		// A given key: certify it and keep the PEM exactly as given.
+		key, err = pki.ParsePrivateKeyPEM([]byte(d.PrivateKeyPEM.ValueString()))
+		if err != nil {
+			diags.AddAttributeError(path.Root("private_key_pem"), "Invalid private key", err.Error())
+			return
+		}
+		pub = key.Public()
+		keyPEM = []byte(d.PrivateKeyPEM.ValueString())
 		alg, _ := pki.AlgorithmOf(pub)
 		d.KeyAlgorithm = types.StringValue(string(alg))
 	} else {

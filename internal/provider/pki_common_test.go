@@ -77,6 +77,15 @@ resource "ziti_pki_client_cert" "client" {
   issuer_private_key_pem = ziti_pki_intermediate.network.private_key_pem
   issuer_ca_bundle_pem   = ziti_pki_intermediate.network.ca_bundle_pem
 }
+
+# One key for the server and the client certificate, as ziti pki --key-name does.
+resource "ziti_pki_client_cert" "shared" {
+  name                   = "network-components-client"
+  private_key_pem        = ziti_pki_server_cert.server.private_key_pem
+  issuer_cert_pem        = ziti_pki_intermediate.network.cert_pem
+  issuer_private_key_pem = ziti_pki_intermediate.network.private_key_pem
+  issuer_ca_bundle_pem   = ziti_pki_intermediate.network.ca_bundle_pem
+}
 `
 
 func TestAccPKITree(t *testing.T) {
@@ -106,6 +115,8 @@ func TestAccPKITree(t *testing.T) {
 						"ziti_pki_intermediate.network", tfjsonpath.New("authority_key_id"), compare.ValuesSame()),
 					statecheck.CompareValuePairs("ziti_pki_intermediate.network", tfjsonpath.New("subject_key_id"),
 						"ziti_pki_server_cert.server", tfjsonpath.New("authority_key_id"), compare.ValuesSame()),
+					statecheck.CompareValuePairs("ziti_pki_server_cert.server", tfjsonpath.New("private_key_pem"),
+						"ziti_pki_client_cert.shared", tfjsonpath.New("private_key_pem"), compare.ValuesSame()),
 					// A leaf's bundle is its issuer's.
 					statecheck.CompareValuePairs("ziti_pki_intermediate.network", tfjsonpath.New("ca_bundle_pem"),
 						"ziti_pki_server_cert.server", tfjsonpath.New("ca_bundle_pem"), compare.ValuesSame()),
@@ -211,6 +222,10 @@ func checkTree(s *terraform.State) error {
 	key, err := pki.ParsePrivateKeyPEM([]byte(attr("ziti_pki_server_cert.server", "private_key_pem")))
 	if err != nil || !pki.SameKey(key, chain[0].PublicKey) {
 		return fmt.Errorf("server private_key_pem does not match its certificate")
+	}
+	shared, err := certs("ziti_pki_client_cert.shared", "cert_pem")
+	if err != nil || !pki.SameKey(key, shared[0].PublicKey) {
+		return fmt.Errorf("the shared-key client certificate is not for the server's key")
 	}
 	if want := pki.FingerprintSHA1(chain[0]); attr("ziti_pki_server_cert.server", "fingerprint_sha1") != want {
 		return fmt.Errorf("fingerprint_sha1 is not the SHA-1 of the DER")
@@ -412,6 +427,9 @@ resource "ziti_pki_server_cert" "s" {
 			`(?s)csr_pem.*RSA key of 1024 bits is too weak`},
 		{"RSA-1024 algorithm", server(`dns_names = ["a.example"]`+"\n  key_algorithm = \"RSA-1024\"", okIssuer[0], okIssuer[1]),
 			`(?s)key_algorithm.*"EC-P256".*"RSA-4096"`},
+		{"CSR and key", server(`dns_names = ["a.example"]`+"\n  csr_pem = "+heredoc(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: goodCSR}))+
+			"\n  private_key_pem = "+heredoc(leafKeyPEM), okIssuer[0], okIssuer[1]),
+			`(?s)Both csr_pem and private_key_pem given`},
 		{"bad name", `
 provider "ziti" {}
 resource "ziti_pki_ca" "r" { name = "../etc" }
