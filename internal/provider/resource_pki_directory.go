@@ -38,13 +38,41 @@ var (
 	_ resource.ResourceWithModifyPlan     = (*pkiDirectoryResource)(nil)
 )
 
+// pkiDirectoryData is the resource as stored: the blocks stay lists because
+// they are unknown as a whole while dynamic blocks are not yet expanded.
+type pkiDirectoryData struct {
+	ID      types.String `tfsdk:"id"`
+	PKIRoot types.String `tfsdk:"pki_root"`
+	CA      types.List   `tfsdk:"ca"`
+	Leaf    types.List   `tfsdk:"leaf"`
+	File    types.List   `tfsdk:"file"`
+	Paths   types.Map    `tfsdk:"paths"`
+}
+
+// pkiDirectoryModel is pkiDirectoryData with its blocks decoded.
 type pkiDirectoryModel struct {
-	ID      types.String   `tfsdk:"id"`
-	PKIRoot types.String   `tfsdk:"pki_root"`
-	CAs     []dirCAModel   `tfsdk:"ca"`
-	Leaves  []dirLeafModel `tfsdk:"leaf"`
-	Files   []dirFileModel `tfsdk:"file"`
-	Paths   types.Map      `tfsdk:"paths"`
+	pkiDirectoryData
+	CAs    []dirCAModel
+	Leaves []dirLeafModel
+	Files  []dirFileModel
+}
+
+// loadDirectory reads and decodes the resource; ok is false while any block
+// list is unknown.
+func loadDirectory(ctx context.Context, src stateGetter) (m pkiDirectoryModel, ok bool, diags diag.Diagnostics) {
+	diags = src.Get(ctx, &m.pkiDirectoryData)
+	if diags.HasError() {
+		return m, false, diags
+	}
+	for _, l := range []types.List{m.CA, m.Leaf, m.File} {
+		if l.IsUnknown() {
+			return m, false, diags
+		}
+	}
+	diags.Append(m.CA.ElementsAs(ctx, &m.CAs, false)...)
+	diags.Append(m.Leaf.ElementsAs(ctx, &m.Leaves, false)...)
+	diags.Append(m.File.ElementsAs(ctx, &m.Files, false)...)
+	return m, !diags.HasError(), diags
 }
 
 type dirCAModel struct {
@@ -133,9 +161,9 @@ func (r *pkiDirectoryResource) Schema(_ context.Context, _ resource.SchemaReques
 // ValidateConfig rejects duplicate names and bad paths before anything is
 // written.
 func (r *pkiDirectoryResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var m pkiDirectoryModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	m, ok, diags := loadDirectory(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if !ok {
 		return
 	}
 	seen := map[string]string{}
@@ -248,8 +276,8 @@ func (r *pkiDirectoryResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var m pkiDirectoryModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	m, ok, diags := loadDirectory(ctx, req.Plan)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() || !pkiKnown(m.PKIRoot) {
 		return
 	}
@@ -259,6 +287,9 @@ func (r *pkiDirectoryResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringValue(root))...)
+	if !ok {
+		return
+	}
 	keys, ok := m.pathKeys()
 	if !ok {
 		return
@@ -366,24 +397,25 @@ func (r *pkiDirectoryResource) write(ctx context.Context, m *pkiDirectoryModel, 
 }
 
 func (r *pkiDirectoryResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m pkiDirectoryModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	m, ok, diags := loadDirectory(ctx, req.Plan)
+	resp.Diagnostics.Append(diags...)
+	if !ok {
+		resp.Diagnostics.AddError("Unknown ziti_pki_directory content", "The ca, leaf and file blocks must be known at apply time.")
 		return
 	}
 	r.write(ctx, &m, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m.pkiDirectoryData)...)
 }
 
 // Read compares the files on disk with what was written. If any is missing
 // or differs (content or mode) the resource leaves the state, so the plan
 // shows the tree being written again.
 func (r *pkiDirectoryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m pkiDirectoryModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	m, _, diags := loadDirectory(ctx, req.State)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -421,10 +453,15 @@ func (r *pkiDirectoryResource) Read(ctx context.Context, req resource.ReadReques
 // Update writes the new set atomically, then removes files the old set had
 // and the new one does not.
 func (r *pkiDirectoryResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state pkiDirectoryModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	plan, ok, diags := loadDirectory(ctx, req.Plan)
+	resp.Diagnostics.Append(diags...)
+	state, _, diags := loadDirectory(ctx, req.State)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !ok {
+		resp.Diagnostics.AddError("Unknown ziti_pki_directory content", "The ca, leaf and file blocks must be known at apply time.")
 		return
 	}
 	files := r.write(ctx, &plan, &resp.Diagnostics)
@@ -447,12 +484,12 @@ func (r *pkiDirectoryResource) Update(ctx context.Context, req resource.UpdateRe
 			resp.Diagnostics.AddWarning("Could not remove old PKI files", err.Error())
 		}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan.pkiDirectoryData)...)
 }
 
 func (r *pkiDirectoryResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m pkiDirectoryModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	m, _, diags := loadDirectory(ctx, req.State)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
