@@ -8,6 +8,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"sort"
 	"strings"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
@@ -38,7 +39,7 @@ func enroll(c *Ctx) error {
 	h, ok := EnrollMethods[method]
 	if !ok {
 		return &Error{Status: http.StatusBadRequest, Code: CodeInvalidEnrollMethod,
-			Message: "enrollment method " + quote(method) + " is not supported by this controller: use ott or updb",
+			Message: "enrollment method " + quote(method) + " is not supported by this controller: use one of " + enrollMethodNames(),
 			Cause:   &FieldError{Field: "method", Reason: "unsupported", Value: method}}
 	}
 	return h(c)
@@ -255,4 +256,14 @@ func enrollUPDB(c *Ctx, token string) error {
 	}
 	c.API.Logger.Info("identity enrolled", "identity", au.IdentityID, "method", "updb")
 	return c.Empty()
+}
+
+// enrollMethodNames lists the registered enrollment methods for messages.
+func enrollMethodNames() string {
+	names := make([]string, 0, len(EnrollMethods))
+	for n := range EnrollMethods {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }

@@ -23,6 +23,7 @@ func TestCACreateReadUpdateDelete(t *testing.T) {
 	certPEM := strings.ReplaceAll(root.pem(), "\n", "\r\n")
 	id := c.createCA(caBody("ext", certPEM, map[string]any{
 		"identityRoles": []string{"dev", "ext"}, "identityNameFormat": "ext-[commonName]",
+		"tags":            map[string]any{"owner": "team", "b": true},
 		"externalIdClaim": map[string]any{"location": "SAN_URI", "matcher": "SCHEME", "matcherCriteria": "spiffe", "parser": "NONE", "parserCriteria": "", "index": 0},
 	}))
 	d := c.mustStatus(c.do("GET", mgmt+"/cas/"+id, nil), 200).data(t)
@@ -35,7 +36,7 @@ func TestCACreateReadUpdateDelete(t *testing.T) {
 	if d["isVerified"] != false || d["verificationToken"] == "" || d["verificationToken"] == nil {
 		t.Fatalf("new CA: isVerified %v verificationToken %v", d["isVerified"], d["verificationToken"])
 	}
-	if jsonPath(d, "externalIdClaim", "matcherCriteria") != "spiffe" || d["identityNameFormat"] != "ext-[commonName]" {
+	if jsonPath(d, "externalIdClaim", "matcherCriteria") != "spiffe" || d["identityNameFormat"] != "ext-[commonName]" || jsonPath(d, "tags", "owner") != "team" || jsonPath(d, "tags", "b") != true {
 		t.Fatalf("fields: %s", tpJSON(d))
 	}
 	// List with a filter.
@@ -86,14 +87,10 @@ func TestCACreateReadUpdateDelete(t *testing.T) {
 		d["externalIdClaim"] != nil || d["identityNameFormat"] != "[caName]-[commonName]" {
 		t.Fatalf("after PUT: %s", tpJSON(d))
 	}
-	// Tags: checked by hand (the spec's subTags says "object" for tag values,
-	// an erratum fixed in spec_test.go by the core's tests).
-	c.mustStatus(c.do("PATCH", mgmt+"/cas/"+id, map[string]any{"tags": map[string]any{"owner": "team"}}), 200)
-	c.check = false
-	d = c.mustStatus(c.do("GET", mgmt+`/cas?filter=tags.owner="team"`, nil), 200).json(t)
-	c.check = true
-	if jsonPath(d, "meta", "pagination", "totalCount") != float64(1) {
-		t.Fatalf("tag filter: %s", tpJSON(d))
+	c.mustStatus(c.do("PATCH", mgmt+"/cas/"+id, map[string]any{"tags": map[string]any{"owner": "team2"}}), 200)
+	r = c.mustStatus(c.do("GET", mgmt+`/cas?filter=tags.owner="team2"`, nil), 200)
+	if jsonPath(r.json(t), "meta", "pagination", "totalCount") != float64(1) {
+		t.Fatalf("tag filter: %s", r.Body)
 	}
 	c.mustStatus(c.do("DELETE", mgmt+"/cas/"+id, nil), 200)
 	c.mustStatus(c.do("GET", mgmt+"/cas/"+id, nil), 404)
@@ -238,4 +235,35 @@ func serverLeaf(t testing.TB, s *Server) *x509.Certificate {
 	}
 	defer conn.Close()
 	return conn.ConnectionState().PeerCertificates[0]
+}
+
+// TestOTTCAEnrollmentReferences: /enrollments accepts ottca for an
+// existing CA only; deleting the CA drops its pending ottca enrollments.
+func TestOTTCAEnrollmentReferences(t *testing.T) {
+	s := testServer(t)
+	c := newClient(t, s).admin()
+	root := newExtRoot(t, "Ext Root")
+	caID := c.createCA(caBody("ext", root.pem(), map[string]any{"isOttCaEnrollmentEnabled": true}))
+	idn := c.createIdentity(map[string]any{"name": "dev", "type": "Device", "isAdmin": false})
+	r := c.mustStatus(c.do("POST", mgmt+"/enrollments", map[string]any{"method": "ottca", "identityId": idn, "caId": "nope"}), 400)
+	if r.errorCode(t) != "REFERENCED_ENTITY_NOT_FOUND" || jsonPath(r.json(t), "error", "cause", "field") != "caId" {
+		t.Fatalf("unknown CA: %s", r.Body)
+	}
+	eid := c.mustStatus(c.do("POST", mgmt+"/enrollments", map[string]any{"method": "ottca", "identityId": idn, "caId": caID}), 201).data(t)["id"].(string)
+	d := c.mustStatus(c.do("GET", mgmt+"/enrollments/"+eid, nil), 200).data(t)
+	if d["caId"] != caID || d["method"] != "ottca" {
+		t.Fatalf("enrollment: %s", tpJSON(d))
+	}
+	claims, err := jwtsign.Verify(d["jwt"].(string), serverLeaf(t, s))
+	if err != nil || claims.Method != "ottca" || claims.Subject != idn || claims.ID != d["token"] {
+		t.Fatalf("ottca JWT: %+v %v", claims, err)
+	}
+	// An unknown method names the registered ones.
+	anon := newClient(t, s)
+	r = anon.mustStatus(anon.do("POST", "/edge/client/v1/enroll?method=nope", "{}", "Content-Type", "application/json"), 400)
+	if !strings.Contains(string(r.Body), "ca, erott, ott, ottca, updb") {
+		t.Fatalf("unknown method: %s", r.Body)
+	}
+	c.mustStatus(c.do("DELETE", mgmt+"/cas/"+caID, nil), 200)
+	c.mustStatus(c.do("GET", mgmt+"/enrollments/"+eid, nil), 404)
 }
