@@ -86,7 +86,7 @@ func NormalizeEndpoint(endpoint string) (string, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return "", fmt.Errorf("the controller endpoint %q is not a URL or host:port: %v", endpoint, err)
+		return "", fmt.Errorf("the controller endpoint %q is not a URL or host:port: %w", endpoint, err)
 	}
 	if u.Scheme != "https" && u.Scheme != "http" {
 		return "", fmt.Errorf("the controller endpoint %q must use https", endpoint)
@@ -349,7 +349,7 @@ func (c *Client) transportError(r request, err error) error {
 		err = ue.Err
 	}
 	if isTLSVerifyError(err) {
-		return fmt.Errorf("%s %s%s: the controller's TLS certificate is not trusted (%v): set ca_pem or ca_file to the controller's CA bundle", r.method, c.root, r.path, err)
+		return fmt.Errorf("%s %s%s: the controller's TLS certificate is not trusted (%w): set ca_pem or ca_file to the controller's CA bundle", r.method, c.root, r.path, err)
 	}
 	return fmt.Errorf("%s %s%s: %w", r.method, c.root, r.path, err)
 }

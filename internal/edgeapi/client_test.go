@@ -90,8 +90,8 @@ func (f *fakeController) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.mu.Unlock()
-	switch {
-	case r.URL.Path == ManagementPath+"/authenticate":
+	switch r.URL.Path {
+	case ManagementPath + "/authenticate":
 		var body map[string]string
 		_ = json.NewDecoder(r.Body).Decode(&body)
 		if r.URL.Query().Get("method") != "password" || body["username"] != testUser || body["password"] != testPassword {
@@ -105,7 +105,7 @@ func (f *fakeController) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(SessionHeader, tok)
 		writeJSON(w, 200, map[string]any{"data": map[string]any{"token": tok, "identityId": "admin-id", "expiresAt": time.Now().Add(time.Hour)}, "meta": map[string]any{}})
 		return
-	case r.URL.Path == ManagementPath+"/version":
+	case ManagementPath + "/version":
 		writeJSON(w, 200, map[string]any{"data": map[string]any{"version": "v1.2.3"}, "meta": map[string]any{}})
 		return
 	}
@@ -279,7 +279,7 @@ func TestRetriesIdempotentOn5xxAnd429(t *testing.T) {
 	f.failNext(path, 500, 500, 500, 500, 500, 500)
 	_, err := c.GetIdentity(ctx, "id-one")
 	var ae *APIError
-	if !errors.As(err, &ae) || ae.StatusCode != 500 {
+	if !errors.As(err, &ae) || ae.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("want the last 500, got %v", err)
 	}
 	if got := f.hitCount("GET " + path); got != 4+5 {
@@ -364,7 +364,7 @@ func TestErrorEnvelope(t *testing.T) {
 	if !errors.As(err, &ae) {
 		t.Fatalf("want *APIError, got %T %v", err, err)
 	}
-	if ae.StatusCode != 400 || ae.Code != "COULD_NOT_VALIDATE" || ae.Cause == nil || ae.Cause.Field != "name" || ae.RequestID != "req-1" {
+	if ae.StatusCode != http.StatusBadRequest || ae.Code != "COULD_NOT_VALIDATE" || ae.Cause == nil || ae.Cause.Field != "name" || ae.RequestID != "req-1" {
 		t.Fatalf("decoded %+v", ae)
 	}
 	msg := err.Error()

@@ -182,7 +182,7 @@ type identity struct {
 func loadIdentityFile(name string) (*identity, error) {
 	b, err := os.ReadFile(name)
 	if err != nil {
-		return nil, fmt.Errorf("identity_file (or %s): %v", envIdentityFile, err)
+		return nil, fmt.Errorf("identity_file (or %s): %w", envIdentityFile, err)
 	}
 	var raw struct {
 		ZtAPI  string   `json:"ztAPI"`
@@ -194,7 +194,7 @@ func loadIdentityFile(name string) (*identity, error) {
 		} `json:"id"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, fmt.Errorf("%s is not an OpenZiti identity JSON file: %v", name, err)
+		return nil, fmt.Errorf("%s is not an OpenZiti identity JSON file: %w", name, err)
 	}
 	if raw.ID.Cert == "" || raw.ID.Key == "" {
 		return nil, fmt.Errorf("%s has no id.cert or id.key: is it an enrolled identity file?", name)
@@ -229,7 +229,7 @@ func identityValue(file, field, v string) ([]byte, error) {
 	case strings.HasPrefix(v, "file://"):
 		b, err := os.ReadFile(strings.TrimPrefix(v, "file://"))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %v", file, field, err)
+			return nil, fmt.Errorf("%s: %s: %w", file, field, err)
 		}
 		return b, nil
 	case strings.HasPrefix(v, "pkcs11://") || strings.HasPrefix(v, "engine:"):

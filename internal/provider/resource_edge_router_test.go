@@ -48,7 +48,7 @@ data "ziti_edge_router" "by_name" {
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy: func(*terraformState) error {
 			if _, err := c.GetEdgeRouter(context.Background(), id); !edgeapi.IsNotFound(err) {
-				return fmt.Errorf("edge router %s still exists after destroy (err %v)", id, err)
+				return fmt.Errorf("edge router %s still exists after destroy (err %w)", id, err)
 			}
 			return nil
 		},

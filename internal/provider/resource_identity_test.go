@@ -41,7 +41,7 @@ resource "ziti_identity" "x" {
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy: func(*terraformState) error {
 			if _, err := c.GetIdentity(context.Background(), id); !edgeapi.IsNotFound(err) {
-				return fmt.Errorf("identity %s still exists after destroy (err %v)", id, err)
+				return fmt.Errorf("identity %s still exists after destroy (err %w)", id, err)
 			}
 			return nil
 		},
