@@ -349,7 +349,7 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 			hs := &http.Server{
 				Handler:           handler,
 				TLSConfig:         tlsCfg,
-				ReadHeaderTimeout: 10 * time.Second,
+				ReadHeaderTimeout: 30 * time.Second, // also bounds the TLS handshake: generous for loaded CI machines
 				ReadTimeout:       60 * time.Second,
 				IdleTimeout:       120 * time.Second,
 				MaxHeaderBytes:    64 << 10,
