@@ -129,8 +129,7 @@ type bindPointYAML struct {
 }
 
 type webAPIYAML struct {
-	Binding string         `yaml:"binding"`
-	Options map[string]any `yaml:"options"`
+	Binding string `yaml:"binding"`
 }
 
 // webAPIs are the API bindings an OpenZiti controller's web section knows.
@@ -150,7 +149,7 @@ func identityAttr(desc string, withServer bool) schema.SingleNestedAttribute {
 	}
 	if withServer {
 		attrs["server_cert"] = schema.StringAttribute{Required: true, MarkdownDescription: "Path of the server certificate chain (`<ca>/certs/<server>.chain.pem`): leaf plus intermediates, so clients can build the path to the root."}
-		attrs["server_key"] = schema.StringAttribute{Optional: true, MarkdownDescription: "Path of the private key of `server_cert` when it differs from `key`."}
+		attrs["server_key"] = schema.StringAttribute{Optional: true, MarkdownDescription: "Path of the private key of `server_cert` when it differs from `key` (OpenZiti reads it; `controllersrv` does not, so prefer one key shared by `cert` and `server_cert`, as `ziti pki --key-name` and `modules/pki` do)."}
 	}
 	return schema.SingleNestedAttribute{Required: true, MarkdownDescription: desc, Attributes: attrs}
 }
@@ -289,7 +288,7 @@ func renderControllerConfig(ctx context.Context, m *controllerConfigModel) ([]by
 		cfg.Ctrl.Options = &ctrlOptionsYAML{AdvertiseAddress: m.CtrlAdvertiseAddress.ValueString()}
 	}
 	for _, a := range apis {
-		cfg.Web[0].APIs = append(cfg.Web[0].APIs, webAPIYAML{Binding: a, Options: map[string]any{}})
+		cfg.Web[0].APIs = append(cfg.Web[0].APIs, webAPIYAML{Binding: a})
 	}
 	var b strings.Builder
 	b.WriteString("# OpenZiti controller configuration rendered by the zitiform/ziti provider (data.ziti_controller_config).\n" +
