@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
 	"math/big"
 	"net/http"
@@ -214,4 +215,33 @@ func TestJWKSPublishesTheSigningKey(t *testing.T) {
 	if k["kid"] != hex.EncodeToString(sum[:]) || k["kty"] != "EC" || k["crv"] != "P-256" || k["x"] != x || k["alg"] != "ES256" {
 		t.Fatalf("jwk %v does not describe the TLS leaf", k)
 	}
+}
+
+// TestEnrollContentTypes: the CSR arrives as PEM, text, base64 DER
+// (application/pkcs7) or JSON, on /enroll (method defaulting to ott) and on
+// /enroll/ott.
+func TestEnrollContentTypes(t *testing.T) {
+	s := testServer(t)
+	admin := newClient(t, s).admin()
+	anon := newClient(t, s)
+	token := func(name string) string {
+		id := admin.createIdentity(map[string]any{"name": name, "type": "Device", "isAdmin": false, "enrollment": map[string]any{"ott": true}})
+		return jsonPath(admin.mustStatus(admin.do("GET", "/edge/management/v1/identities/"+id, nil), 200).data(t), "enrollment", "ott", "token").(string)
+	}
+	_, csrPEM := newCSR(t)
+	blk, _ := pem.Decode(csrPEM)
+	js, _ := json.Marshal(map[string]string{"clientCsr": string(csrPEM)})
+	for name, tc := range map[string]struct{ path, ct, body string }{
+		"pem, no method": {"/edge/client/v1/enroll?token=%s", "application/x-pem-file", string(csrPEM)},
+		"text":           {"/edge/client/v1/enroll?method=ott&token=%s", "text/plain", string(csrPEM)},
+		"pkcs7":          {"/edge/client/v1/enroll?method=ott&token=%s", "application/pkcs7", base64.StdEncoding.EncodeToString(blk.Bytes)},
+		"json":           {"/edge/client/v1/enroll?method=ott&token=%s", "application/json", string(js)},
+	} {
+		r := anon.do("POST", fmt.Sprintf(tc.path, token(name)), tc.body, "Content-Type", tc.ct)
+		if r.Status != 200 || r.data(t)["cert"] == "" {
+			t.Errorf("%s: %d %s", name, r.Status, r.Body)
+		}
+	}
+	body, _ := json.Marshal(map[string]string{"token": token("ott-json"), "clientCsr": string(csrPEM)})
+	anon.mustStatus(anon.do("POST", "/edge/client/v1/enroll/ott", body, "Content-Type", "application/json"), 200)
 }
