@@ -232,7 +232,7 @@ func identityValue(file, field, v string) ([]byte, error) {
 			return nil, fmt.Errorf("%s: %s: %w", file, field, err)
 		}
 		return b, nil
-	case strings.HasPrefix(v, "pkcs11://") || strings.HasPrefix(v, "engine:"):
+	case strings.HasPrefix(v, "pkcs11:") || strings.HasPrefix(v, "engine:"):
 		return nil, fmt.Errorf("%s: %s is a hardware key reference; the provider needs a file key: use username/password or cert_pem/key_pem", file, field)
 	case strings.Contains(v, "-----BEGIN"):
 		return []byte(v), nil

@@ -173,7 +173,7 @@ func TestConfigureIdentityFile(t *testing.T) {
 	}
 
 	// Broken files name the problem without echoing key material.
-	id["id"] = map[string]string{"cert": "pem:" + string(certPEM), "key": "pkcs11://token=x"}
+	id["id"] = map[string]string{"cert": "pem:" + string(certPEM), "key": "pkcs11:token=x;object=k"}
 	b, _ = json.Marshal(id)
 	_ = os.WriteFile(f, b, 0o600)
 	diags = nil
