@@ -1,6 +1,6 @@
 locals {
   # The name clients use: the alias record when there is one, else the NLB's.
-  client_host = coalesce(var.dns_name, aws_lb.this.dns_name)
+  client_host = trimsuffix(coalesce(var.dns_name, aws_lb.this.dns_name), ".")
 }
 
 output "lb_arn" {

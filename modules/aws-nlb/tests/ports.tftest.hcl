@@ -16,7 +16,7 @@ variables {
   router_ports                = { edge = 3022 }
   allowed_cidrs               = ["10.0.0.0/16"]
   target_security_group_id    = "sg-0c0ffee0c0ffee000"
-  dns_name                    = "ctrl.internal.example.com"
+  dns_name                    = "ctrl.internal.example.com."
   extra_dns_names             = ["ziti-ctrl.service.consul"]
   include_lb_dns_name_in_sans = false
 }
