@@ -36,7 +36,9 @@ type Identity struct {
 	Cert       string `yaml:"cert"`
 	ServerCert string `yaml:"server_cert"`
 	Key        string `yaml:"key"`
-	CA         string `yaml:"ca"`
+	// ServerKey is the key of ServerCert when it differs from Key.
+	ServerKey string `yaml:"server_key,omitempty"`
+	CA        string `yaml:"ca"`
 }
 
 // BindPoint is where a web listener listens (Interface) and the address
@@ -98,6 +100,9 @@ type Config struct {
 	Identity Identity `yaml:"identity"`
 	Ctrl     struct {
 		Listener string `yaml:"listener"`
+		Options  struct {
+			AdvertiseAddress string `yaml:"advertiseAddress,omitempty"`
+		} `yaml:"options,omitempty"`
 	} `yaml:"ctrl"`
 	Edge struct {
 		API struct {
@@ -133,9 +138,11 @@ var known = map[string]any{
 	"v":  nil,
 	"db": nil,
 	"identity": map[string]any{
-		"cert": nil, "server_cert": nil, "key": nil, "ca": nil,
+		"cert": nil, "server_cert": nil, "key": nil, "server_key": nil, "ca": nil,
 	},
-	"ctrl": map[string]any{"listener": nil},
+	// The control plane (routers) is not implemented; its keys are read
+	// so that a complete OpenZiti config does not warn.
+	"ctrl": map[string]any{"listener": nil, "options": map[string]any{"advertiseAddress": nil}},
 	"edge": map[string]any{
 		"api": map[string]any{"address": nil, "sessionTimeout": durationKey},
 		"enrollment": map[string]any{
@@ -148,7 +155,7 @@ var known = map[string]any{
 		"name":       nil,
 		"bindPoints": []any{map[string]any{"interface": nil, "address": nil}},
 		"identity": map[string]any{
-			"cert": nil, "server_cert": nil, "key": nil, "ca": nil,
+			"cert": nil, "server_cert": nil, "key": nil, "server_key": nil, "ca": nil,
 		},
 		"apis": []any{map[string]any{"binding": nil}},
 	}},
@@ -307,7 +314,7 @@ func (c *Config) validate() error {
 		if w.Identity.ServerCert == "" && w.Identity.Cert == "" {
 			return fmt.Errorf("%s.identity.server_cert: required: the TLS server certificate chain of the Edge API", p)
 		}
-		if w.Identity.Key == "" {
+		if w.Identity.Key == "" && w.Identity.ServerKey == "" {
 			return fmt.Errorf("%s.identity.key: required: the private key of the TLS server certificate", p)
 		}
 		if len(w.APIs) == 0 {
@@ -353,6 +360,7 @@ func (c *Config) resolvePaths(dir string) {
 		abs(&id.Cert)
 		abs(&id.ServerCert)
 		abs(&id.Key)
+		abs(&id.ServerKey)
 		abs(&id.CA)
 	}
 	abs(&c.Edge.Enrollment.SigningCert.Cert)
@@ -362,6 +370,7 @@ func (c *Config) resolvePaths(dir string) {
 		abs(&id.Cert)
 		abs(&id.ServerCert)
 		abs(&id.Key)
+		abs(&id.ServerKey)
 		abs(&id.CA)
 	}
 }

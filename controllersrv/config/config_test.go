@@ -17,6 +17,8 @@ identity:
   ca: pki/network-ica/cas.pem
 ctrl:
   listener: tls:0.0.0.0:6262
+  options:
+    advertiseAddress: tls:ctrl.example.com:6262
 edge:
   api:
     address: ctrl.example.com:1280
@@ -37,6 +39,7 @@ web:
       cert: e.cert
       server_cert: e.chain.pem
       key: e.key
+      server_key: e-server.key
       ca: e-cas.pem
     apis:
       - binding: edge-management
@@ -62,13 +65,13 @@ func TestParseFull(t *testing.T) {
 }
 
 func TestUnknownKeysWarnOnce(t *testing.T) {
-	y := strings.Replace(full, "ctrl:\n", "healthChecks:\n  boltCheck:\n    interval: 30s\nctrl:\n  options:\n    x: 1\n", 1)
+	y := strings.Replace(full, "ctrl:\n", "healthChecks:\n  boltCheck:\n    interval: 30s\nctrl:\n  bind: x\n", 1)
 	y = strings.Replace(y, "    apis:\n", "    options:\n      idleTimeout: 5s\n    apis:\n", 1)
 	c, err := Parse([]byte(y))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"healthChecks", "ctrl.options", "web[0].options"}
+	want := []string{"healthChecks", "ctrl.bind", "web[0].options"}
 	if len(c.Warnings) != len(want) {
 		t.Fatalf("warnings %v", c.Warnings)
 	}
@@ -89,7 +92,7 @@ func TestErrorsNameTheKey(t *testing.T) {
 		"edge.enrollment.edgeIdentity.duration":    {"duration: 60m", "duration: soon"},
 		"web[0].bindPoints[0].interface:":          {"interface: 0.0.0.0:1280", "interface: ''"},
 		"web[0].apis[2].binding:":                  {"binding: fabric", "binding: fabrik"},
-		"web[0].identity.key:":                     {"key: e.key", "key: ''"},
+		"web[0].identity.key:":                     {"key: e.key\n      server_key: e-server.key", "key: ''"},
 		"web: no web entry serves the edge-client": {"      - binding: edge-client\n", ""},
 	} {
 		y := strings.Replace(full, edit[0], edit[1], 1)

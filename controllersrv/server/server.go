@@ -165,16 +165,20 @@ func loadWebIdentity(prefix string, id config.Identity) (*webIdentity, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s (%s): %w", field, certFile, err)
 	}
-	keyPEM, err := os.ReadFile(id.Key)
+	keyFile, keyField := id.Key, prefix+".key"
+	if id.ServerKey != "" && id.ServerCert != "" {
+		keyFile, keyField = id.ServerKey, prefix+".server_key"
+	}
+	keyPEM, err := os.ReadFile(keyFile)
 	if err != nil {
-		return nil, fmt.Errorf("%s.key: %w", prefix, err)
+		return nil, fmt.Errorf("%s: %w", keyField, err)
 	}
 	key, err := pki.ParsePrivateKeyPEM(keyPEM)
 	if err != nil {
-		return nil, fmt.Errorf("%s.key (%s): %w", prefix, id.Key, err)
+		return nil, fmt.Errorf("%s (%s): %w", keyField, keyFile, err)
 	}
 	if !pki.SameKey(key, leaf.PublicKey) {
-		return nil, fmt.Errorf("%s.key: the key does not belong to the certificate in %s", prefix, field)
+		return nil, fmt.Errorf("%s: the key does not belong to the certificate in %s", keyField, field)
 	}
 	w := &webIdentity{leaf: leaf, key: key}
 	w.tlsCert = tls.Certificate{PrivateKey: key, Leaf: leaf, Certificate: [][]byte{leaf.Raw}}
