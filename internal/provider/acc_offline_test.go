@@ -15,7 +15,11 @@ func TestAccNetworkResourceWithoutController(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
-			Config:      `resource "ziti_identity" "x" { name = "x" }`,
+			Config: `
+resource "ziti_identity" "x" { name = "x" }
+resource "ziti_identity" "y" { name = "y" }
+resource "ziti_edge_router" "r" { name = "r" }
+`,
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`No controller configured for ziti network resources`),
 		}},

@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -121,6 +122,8 @@ type providerData struct {
 	// missing explains why no controller is configured; network resources
 	// report it as their one diagnostic.
 	missing string
+	// reportOnce makes "no controller configured" a single diagnostic.
+	reportOnce sync.Once
 }
 
 func (p *zitiProvider) Resources(_ context.Context) []func() resource.Resource {

@@ -264,7 +264,10 @@ func (d *providerData) networkClient(diags *diag.Diagnostics) (*edgeapi.Client, 
 	if d.unknown {
 		return nil, false
 	}
-	notConfiguredDiag(diags, d.missing)
+	// One diagnostic per provider configuration, not one per resource: the
+	// first network resource or data source reports it, and its error
+	// stops the run anyway.
+	d.reportOnce.Do(func() { notConfiguredDiag(diags, d.missing) })
 	return nil, false
 }
 

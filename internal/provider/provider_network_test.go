@@ -63,6 +63,11 @@ func TestConfigureNothingIsPKIOnly(t *testing.T) {
 	if _, ok := d.networkClient(&rd); ok || rd.ErrorsCount() != 1 || !strings.Contains(rd[0].Detail(), "endpoint") {
 		t.Fatalf("want one error naming endpoint, got %v", rd)
 	}
+	// A second network resource in the same run adds nothing.
+	var rd2 diag.Diagnostics
+	if _, ok := d.networkClient(&rd2); ok || rd2.HasError() {
+		t.Fatalf("the diagnostic must be reported once per run, got %v", rd2)
+	}
 }
 
 func TestConfigureEnvFallbacks(t *testing.T) {

@@ -187,3 +187,35 @@ func sameCerts(a, b string) bool {
 	}
 	return true
 }
+
+// TestAccProviderTrustFromResource: the CA bundle comes from a resource of
+// the same configuration, unknown during the first plan (as when it comes
+// from a ziti_pki_* resource). The plan must not contact the controller; the
+// apply configures the provider once the bundle is known.
+func TestAccProviderTrustFromResource(t *testing.T) {
+	s := accController(t)
+	name := uniqueName(t, "trust")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "terraform_data" "cas" {
+  input = %q
+}
+provider "ziti" {
+  endpoint = %q
+  username = %q
+  password = %q
+  ca_pem   = terraform_data.cas.output
+}
+resource "ziti_identity" "x" {
+  name = %q
+}
+`, string(s.CAPEM()), s.URL(), acc.user, acc.pw, name),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("ziti_identity.x", plancheck.ResourceActionCreate)},
+			},
+			Check: resource.TestCheckResourceAttrSet("ziti_identity.x", "id"),
+		}},
+	})
+}
