@@ -48,8 +48,9 @@ var routes []Route
 // Register adds routes to the table. Entity files call it from init().
 func Register(rs ...Route) { routes = append(routes, rs...) }
 
-// binding names per group, as in the config's web[].apis.
-func groupAllowed(g Group, bindings []string) (mgmt, client bool) {
+// apiBindings reports which of the two Edge APIs the config's web[].apis
+// bindings mount; nil mounts both.
+func apiBindings(bindings []string) (mgmt, client bool) {
 	if bindings == nil {
 		return true, true
 	}
@@ -78,7 +79,7 @@ func hasBinding(bindings []string, name string) bool {
 
 func (a *API) buildMux(bindings []string) http.Handler {
 	mux := http.NewServeMux()
-	mgmt, client := groupAllowed(Root, bindings)
+	mgmt, client := apiBindings(bindings)
 	for _, rt := range routes {
 		var bases []string
 		switch rt.Group {

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
@@ -52,7 +53,7 @@ func passwordAuth(c *Ctx) (string, string, error) {
 	if err != nil {
 		// Spend the same KDF time as a real check so that response time
 		// does not reveal which usernames exist.
-		_, _ = auth.CheckPassword(dummyHash, in.Password)
+		_, _ = auth.CheckPassword(dummyHash(), in.Password)
 		return "", "", invalidAuth()
 	}
 	ok, err := auth.CheckPassword(au.PasswordHash, in.Password)
@@ -62,7 +63,12 @@ func passwordAuth(c *Ctx) (string, string, error) {
 	return au.IdentityID, au.ID, nil
 }
 
-var dummyHash, _ = auth.HashPassword("not-a-real-password")
+// dummyHash is made on first use, not at init: every importer would pay
+// for an argon2 hash otherwise.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := auth.HashPassword("not-a-real-password")
+	return h
+})
 
 func certAuth(c *Ctx) (string, string, error) {
 	if c.R.TLS == nil || len(c.R.TLS.PeerCertificates) == 0 {

@@ -96,7 +96,8 @@ func (a *API) defaultAuthPolicy() map[string]any {
 		"id": b.ID, "createdAt": b.CreatedAt, "updatedAt": b.UpdatedAt, "_links": b.Links, "tags": b.Tags,
 		"name": "Default",
 		"primary": map[string]any{
-			"cert":   map[string]any{"allowed": true, "allowExpiredCerts": true},
+			// Expired certificates are refused (see auth.PoolSource).
+			"cert":   map[string]any{"allowed": true, "allowExpiredCerts": false},
 			"extJwt": map[string]any{"allowed": true, "allowedSigners": []string{}},
 			"updb": map[string]any{"allowed": true, "lockoutDurationMinutes": 0, "maxAttempts": 0, "minPasswordLength": 5,
 				"requireMixedCase": false, "requireNumberChar": false, "requireSpecialChar": false},

@@ -337,11 +337,10 @@ func (c *Config) validate() error {
 }
 
 func checkHostPort(s string) error {
-	host, port, err := net.SplitHostPort(s)
+	_, port, err := net.SplitHostPort(s)
 	if err != nil {
 		return fmt.Errorf("%q is not host:port: %v", s, err)
 	}
-	_ = host
 	n, err := strconv.Atoi(port)
 	if err != nil || n < 0 || n > 65535 {
 		return fmt.Errorf("%q has an invalid port", s)

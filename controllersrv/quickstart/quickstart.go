@@ -68,7 +68,6 @@ func EnsurePKI(home string, hosts []string) error {
 	var files []pki.File
 	load := func(name string, parent *ca, kind pki.Kind, pathLen int) (*ca, error) {
 		certPath := filepath.Join(dir, name, "certs", name+".cert")
-		keyPath := filepath.Join(dir, name, "keys", name+".key")
 		if _, err := os.Stat(certPath); err == nil {
 			return loadCA(dir, name, parent)
 		}
@@ -90,7 +89,6 @@ func EnsurePKI(home string, hosts []string) error {
 		if err != nil {
 			return nil, err
 		}
-		_ = keyPath
 		files = append(files, pki.CAFiles(name, issued, keyPEM)...)
 		return &ca{name: name, key: key, issued: issued}, nil
 	}
@@ -114,7 +112,6 @@ func EnsurePKI(home string, hosts []string) error {
 	if err != nil {
 		return err
 	}
-	_ = signing
 	// Write the CAs first so the leaves below can be checked against them.
 	if err := pki.WriteFiles(dir, files); err != nil {
 		return err
@@ -134,9 +131,7 @@ func EnsurePKI(home string, hosts []string) error {
 		}
 		files = append(files, fs...)
 	}
-	bundle := pki.EncodeCertsPEM(root.issued.Cert)
 	files = append(files, pki.File{Path: "cas.pem", Data: caBundle(root, ext, network, edge, signing), Mode: pki.CertMode})
-	_ = bundle
 	return pki.WriteFiles(dir, files)
 }
 
