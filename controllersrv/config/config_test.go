@@ -138,3 +138,20 @@ func TestLoadResolvesRelativePaths(t *testing.T) {
 		t.Fatalf("round trip: %v %v", c2.EnrollmentDuration(), c2.Warnings)
 	}
 }
+
+// FuzzParse: arbitrary YAML never panics; accepted configs have what the
+// server relies on.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(full))
+	f.Add([]byte("v: 3\nweb: 5\n"))
+	f.Add([]byte("a: [1, {b: c}]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse(data)
+		if err != nil {
+			return
+		}
+		if c.Edge.API.Address == "" || len(c.Web) == 0 || c.DB == "" {
+			t.Fatalf("accepted an incomplete config: %+v", c)
+		}
+	})
+}
