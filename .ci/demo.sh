@@ -11,7 +11,8 @@
 #   5. enroll one device for real (controllersrv enroll), show that the next
 #      plan is empty, print what was made, stop the controller
 #
-# Re-running reuses ./demo (state, PKI, database) and changes nothing;
+# The controller listens on 127.0.0.1:${DEMO_PORT:-1280}. Re-running reuses
+# ./demo (state, PKI, database) and changes nothing;
 # `make demo-clean` removes it. Terraform runs with a dev_overrides CLI
 # config pointing at ./bin: nothing is fetched from a registry.
 . "$(dirname "$0")/lib.sh"
@@ -55,19 +56,22 @@ export ZITI_USERNAME=admin
 ZITI_PASSWORD=$(cat "$DEMO/admin-password")
 export ZITI_PASSWORD
 
-# stage_copy mirrors a stage's .tf files into ./demo/<stage> (state stays
-# there, the examples stay clean).
+# stage_copy mirrors a stage's .tf files into ./demo/bootstrap/<stage>: state
+# stays under ./demo, the examples stay clean, and stage 1's relative module
+# source (../../../modules/pki) still resolves.
 stage_copy() {
-	mkdir -p "$DEMO/$1"
-	rm -f "$DEMO/$1"/*.tf
-	cp "$ROOT/examples/bootstrap/$1"/*.tf "$DEMO/$1/"
+	mkdir -p "$DEMO/bootstrap/$1"
+	rm -f "$DEMO/bootstrap/$1"/*.tf
+	cp "$ROOT/examples/bootstrap/$1"/*.tf "$DEMO/bootstrap/$1/"
 }
+S1="$DEMO/bootstrap/stage1"
+S2="$DEMO/bootstrap/stage2"
 
 # out NAME... prints the first stage-1 output that exists, raw.
 out() {
 	local n
 	for n in "$@"; do
-		if "$tf" -chdir="$DEMO/stage1" output -raw "$n" 2>/dev/null; then return 0; fi
+		if "$tf" -chdir="$S1" output -raw "$n" 2>/dev/null; then return 0; fi
 	done
 	return 1
 }
@@ -82,35 +86,23 @@ stop_controller() {
 }
 trap stop_controller EXIT
 
-if [ -d "$ROOT/examples/bootstrap/stage1" ]; then
-	log "stage 1: PKI tree and controller config (offline)"
-	stage_copy stage1
-	# Stage 1 writes its PKI and config under ./demo/pki; the controller
-	# advertises $ADDR.
-	export TF_VAR_output_dir="$DEMO/pki" TF_VAR_pki_dir="$DEMO/pki" TF_VAR_db_path="$DEMO/ctrl.db"
-	export TF_VAR_controller_address="$ADDR" TF_VAR_advertised_address="$ADDR"
-	"$tf" -chdir="$DEMO/stage1" apply -auto-approve -input=false >"$DEMO/stage1.log" 2>&1 ||
-		{ tail -n 40 "$DEMO/stage1.log" >&2; die "stage 1 failed (full log: demo/stage1.log)"; }
-	cfg=$(out controller_config_path controller_config_file config_path config_file || true)
-	if [ -z "$cfg" ]; then
-		# The config as text: write it next to the PKI.
-		out controller_config controller_config_yaml >"$DEMO/controller.yml" ||
-			die "stage 1 has no controller config output (controller_config_path or controller_config)"
-		cfg="$DEMO/controller.yml"
-	fi
-	out cas_full_pem ca_bundle_pem cas_pem >"$DEMO/cas.pem" ||
-		die "stage 1 has no CA bundle output (cas_full_pem)"
-	log "starting controllersrv run --config ${cfg#"$ROOT"/}"
-	"$BIN/controllersrv" run --config "$cfg" >"$DEMO/controller.log" 2>&1 &
-	ctrl_pid=$!
-else
-	printf '\n!!! examples/bootstrap/stage1 is not in this checkout: the PKI and config come from\n!!! `controllersrv quickstart` instead (same tree shape: root -> external ICA -> network, edge, signing ICAs)\n\n' >&2
-	log "starting controllersrv quickstart --home demo/ctrl"
-	"$BIN/controllersrv" quickstart --home "$DEMO/ctrl" --bind "$ADDR" >"$DEMO/controller.log" 2>&1 &
-	ctrl_pid=$!
-	for _ in $(seq 100); do [ -s "$DEMO/ctrl/pki/cas.pem" ] && break; sleep 0.1; done
-	cp "$DEMO/ctrl/pki/cas.pem" "$DEMO/cas.pem"
-fi
+[ -d "$ROOT/examples/bootstrap/stage1" ] || die "examples/bootstrap/stage1 is missing"
+log "stage 1: PKI tree and controller config (offline)"
+stage_copy stage1
+# The PKI tree, ctrl.yaml and the controller database live under ./demo;
+# the controller advertises (and, on loopback, listens on) $ADDR.
+export TF_VAR_pki_dir="$DEMO/pki" TF_VAR_db_path="$DEMO/ctrl.db" TF_VAR_advertised_address="$ADDR"
+# Local modules only: `get` installs them without a registry.
+"$tf" -chdir="$S1" get -no-color >"$DEMO/stage1.log" 2>&1 ||
+	{ cat "$DEMO/stage1.log" >&2; die "installing stage 1's local modules failed"; }
+"$tf" -chdir="$S1" apply -auto-approve -input=false >>"$DEMO/stage1.log" 2>&1 ||
+	{ tail -n 40 "$DEMO/stage1.log" >&2; die "stage 1 failed (full log: demo/stage1.log)"; }
+grep -E '^Apply complete' "$DEMO/stage1.log" >&2 || true
+cfg=$(out controller_config_path) || die "stage 1 has no controller_config_path output"
+out cas_full_pem >"$DEMO/cas.pem" || die "stage 1 has no cas_full_pem output"
+log "starting controllersrv run --config ${cfg#"$ROOT"/}"
+"$BIN/controllersrv" run --config "$cfg" >"$DEMO/controller.log" 2>&1 &
+ctrl_pid=$!
 
 endpoint="https://$ADDR"
 log "waiting for the controller at $endpoint"
@@ -127,7 +119,7 @@ stage_copy stage2
 export TF_VAR_controller_endpoint="$endpoint" TF_VAR_admin_username="$ZITI_USERNAME" TF_VAR_admin_password="$ZITI_PASSWORD"
 TF_VAR_controller_ca_pem=$(cat "$DEMO/cas.pem")
 export TF_VAR_controller_ca_pem
-"$tf" -chdir="$DEMO/stage2" apply -auto-approve -input=false >"$DEMO/stage2.log" 2>&1 ||
+"$tf" -chdir="$S2" apply -auto-approve -input=false >"$DEMO/stage2.log" 2>&1 ||
 	{ tail -n 40 "$DEMO/stage2.log" >&2; die "stage 2 failed (full log: demo/stage2.log)"; }
 grep -E '^Apply complete' "$DEMO/stage2.log" >&2 || true
 
@@ -137,7 +129,7 @@ if [ -s "$DEMO/$device.json" ]; then
 	log "$device is already enrolled (demo/$device.json)"
 else
 	log "enrolling $device with controllersrv enroll"
-	(umask 077 && "$tf" -chdir="$DEMO/stage2" output -json device_jwts |
+	(umask 077 && "$tf" -chdir="$S2" output -json device_jwts |
 		python3 -c "import json,sys; print(json.load(sys.stdin)['$device'])" >"$DEMO/$device.jwt")
 	"$BIN/controllersrv" enroll --jwt "$DEMO/$device.jwt" --out "$DEMO/$device.json" --key "$DEMO/$device.key" >&2
 	rm -f "$DEMO/$device.jwt"
@@ -145,11 +137,11 @@ fi
 
 # The used token stays in state as consumed; record that, then the plan
 # must be empty.
-"$tf" -chdir="$DEMO/stage2" apply -refresh-only -auto-approve -input=false >"$DEMO/refresh.log" 2>&1 ||
+"$tf" -chdir="$S2" apply -refresh-only -auto-approve -input=false >"$DEMO/refresh.log" 2>&1 ||
 	{ tail -n 20 "$DEMO/refresh.log" >&2; die "refresh failed (log: demo/refresh.log)"; }
 log "terraform plan after the enrollment (must be empty)"
 set +e
-"$tf" -chdir="$DEMO/stage2" plan -detailed-exitcode -input=false -no-color >"$DEMO/plan.log" 2>&1
+"$tf" -chdir="$S2" plan -detailed-exitcode -input=false -no-color >"$DEMO/plan.log" 2>&1
 rc=$?
 set -e
 grep -E 'No changes|Plan:' "$DEMO/plan.log" >&2 || true
@@ -158,7 +150,8 @@ grep -E 'No changes|Plan:' "$DEMO/plan.log" >&2 || true
 log "what was made"
 for o in controller_version devices_ca identities enrollments edge_router; do
 	printf '%s = ' "$o"
-	"$tf" -chdir="$DEMO/stage2" output -no-color "$o"
+	"$tf" -chdir="$S2" output -no-color "$o"
 done
-printf '\nIdentity file of %s: demo/%s.json (key demo/%s.key)\n' "$device" "$device" "$device"
-printf 'Controller log: demo/controller.log; state: demo/stage*/terraform.tfstate; remove everything with make demo-clean\n'
+printf '\nPKI tree: demo/pki (edge API certificate SHA-1, the kid of every enrollment JWT: %s)\n' "$(out edge_server_fingerprint_sha1)"
+printf 'Identity file of %s: demo/%s.json (key demo/%s.key)\n' "$device" "$device" "$device"
+printf 'Controller log: demo/controller.log; state: demo/bootstrap/stage*/terraform.tfstate; remove everything with make demo-clean\n'
