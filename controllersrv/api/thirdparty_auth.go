@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/claims"
@@ -70,7 +71,7 @@ func (a *API) thirdPartyAnchors(keep func(*store.CA) bool) ([]*store.CA, []*x509
 	var owners []*store.CA
 	var anchors []*x509.Certificate
 	for _, ca := range cas {
-		certs, err := pki.ParseCertsPEM([]byte(ca.CertPEM))
+		certs, err := caCertificates(ca)
 		if err != nil {
 			a.Logger.Error("stored CA certificate does not parse", "ca", ca.ID, "error", err)
 			continue
@@ -81,6 +82,23 @@ func (a *API) thirdPartyAnchors(keep func(*store.CA) bool) ([]*store.CA, []*x509
 		}
 	}
 	return owners, anchors, nil
+}
+
+// parsedCAs caches parsed CA certificates by CA id and fingerprint (a
+// CA's certPem never changes), so authentication does not re-parse PEM.
+var parsedCAs sync.Map
+
+func caCertificates(ca *store.CA) ([]*x509.Certificate, error) {
+	key := ca.ID + "/" + ca.Fingerprint
+	if v, ok := parsedCAs.Load(key); ok {
+		return v.([]*x509.Certificate), nil
+	}
+	certs, err := pki.ParseCertsPEM([]byte(ca.CertPEM))
+	if err != nil {
+		return nil, err
+	}
+	parsedCAs.Store(key, certs)
+	return certs, nil
 }
 
 // matchThirdParty finds the CA (among those keep allows) that the
@@ -102,17 +120,23 @@ func certAuthWithThirdParty(c *Ctx, internal func(*Ctx) (string, string, error))
 		return internal(c)
 	}
 	chain := c.R.TLS.PeerCertificates
-	now := c.API.now()
-	var reasons []error
-	for _, src := range c.API.CertSources {
-		err := src.Verify(chain, now)
-		if err == nil {
-			return internal(c)
-		}
-		reasons = append(reasons, err)
+	// The controller's own PKI first (the common case, verified once).
+	identityID, authID, internalErr := internal(c)
+	if internalErr == nil {
+		return identityID, authID, nil
 	}
 	ca, err := c.API.matchThirdParty(chain, func(ca *store.CA) bool { return ca.IsAuthEnabled })
 	if err != nil {
+		// Both failed: collect the internal sources' reasons for the log.
+		var reasons []error
+		now := c.API.now()
+		for _, src := range c.API.CertSources {
+			if err := src.Verify(chain, now); err != nil {
+				reasons = append(reasons, err)
+			} else {
+				reasons = append(reasons, fmt.Errorf("%s: valid, but no authenticator has this certificate", src.Name()))
+			}
+		}
 		reasons = append(reasons, fmt.Errorf("third-party CAs: %w", err))
 		return "", "", c.API.refuseCert(c, chain[0], errors.Join(reasons...))
 	}
