@@ -16,7 +16,8 @@ terraform {
       version = ">= 5.72, < 7.0"
     }
     ziti = {
-      source = "zitiform/ziti"
+      source  = "zitiform/ziti"
+      version = ">= 0.1.0"
     }
   }
 }
