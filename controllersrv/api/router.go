@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
@@ -127,6 +128,15 @@ func (a *API) buildMux(bindings []string) http.Handler {
 func (a *API) wrap(rt Route, basePath string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		if a.Logger.Enabled(r.Context(), slog.LevelDebug) {
+			// Path only: the query may carry an enrollment token.
+			sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+			w = sw
+			start := time.Now()
+			defer func() {
+				a.Logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start), "remote", clientIP(r))
+			}()
+		}
 		c := &Ctx{W: w, R: r, API: a, Base: basePath, RequestID: auth.RandomID()}
 		defer func() {
 			if p := recover(); p != nil {
@@ -206,6 +216,17 @@ func (a *API) writeError(c *Ctx, err error) {
 	body.Error.RequestID = c.RequestID
 	body.Meta = map[string]any{}
 	writeJSON(c.W, ae.Status, body)
+}
+
+// statusWriter remembers the status for the debug request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
 }
 
 // clientIP is the remote IP without port.
