@@ -2,6 +2,7 @@ package api
 
 import (
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"net/http"
@@ -461,6 +462,13 @@ func parseVerificationCert(body []byte) (*x509.Certificate, error) {
 			Cause:   &FieldError{Field: "certificate", Reason: reason}}
 	}
 	s := strings.TrimSpace(string(body))
+	if strings.HasPrefix(s, `"`) {
+		// Some generated clients send the text/plain body as a JSON string.
+		var js string
+		if json.Unmarshal([]byte(s), &js) == nil {
+			s = strings.TrimSpace(js)
+		}
+	}
 	if s == "" {
 		return nil, bad("the body is empty: send the PEM certificate (Content-Type: text/plain)")
 	}

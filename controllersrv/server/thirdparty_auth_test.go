@@ -210,15 +210,22 @@ func TestAutoCAEnrollment(t *testing.T) {
 	enrollCA := func(tc tls.Certificate, body any) *response {
 		return newClient(t, s, tc).do("POST", "/edge/client/v1/enroll?method=ca", body)
 	}
-	// Unverified: refused.
+	// Unverified: refused, by method=ca and by a first authentication.
 	if r := enrollCA(dev1, map[string]any{}); r.Status != 400 {
 		t.Fatalf("auto enrollment with an unverified CA: %d %s", r.Status, r.Body)
+	}
+	if _, r := certLogin(t, s, dev1); r.Status != 401 {
+		t.Fatalf("first authentication with an unverified CA: %d %s", r.Status, r.Body)
+	}
+	r := c.mustStatus(c.do("GET", mgmt+"/identities", nil), 200)
+	if n := jsonPath(r.json(t), "meta", "pagination", "totalCount"); n != float64(1) {
+		t.Fatalf("an unverified CA created identities: %v", n)
 	}
 	c.verifyCA(caID, ext)
 	// Take the name the first enrollment would get.
 	c.createIdentity(map[string]any{"name": "auto-dev1", "type": "User", "isAdmin": false})
 	newClient(t, s).mustStatus(enrollCA(dev1, map[string]any{}), 200)
-	r := enrollCA(dev1, map[string]any{})
+	r = enrollCA(dev1, map[string]any{})
 	if r.Status != 409 || r.errorCode(t) != "CERT_IN_USE" {
 		t.Fatalf("second auto enrollment of one cert: %d %s", r.Status, r.Body)
 	}
