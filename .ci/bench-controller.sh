@@ -8,7 +8,10 @@
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 n="${BENCH_N:-300}"
-raw=$(go test -run '^$' -bench '^BenchmarkController' -benchtime "${n}x" -count 1 ./controllersrv/server/)
+if ! raw=$(go test -run '^$' -bench '^BenchmarkController' -benchtime "${n}x" -count 1 ./controllersrv/server/ 2>&1); then
+	echo "$raw"
+	die "the controllersrv benchmarks failed"
+fi
 echo "$raw"
 metric() { # metric <benchmark> <unit>
 	echo "$raw" | awk -v b="$1" -v u="$2" '$1 ~ "^"b"(-[0-9]+)?$" { for (i = 3; i < NF; i++) if ($(i+1) == u) print $i }'

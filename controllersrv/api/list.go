@@ -109,7 +109,7 @@ func page[T any](q *listQuery, items []T, fields func(T) filter.Fields) ([]T, Pa
 			case nil:
 				return ""
 			default:
-				return strings.TrimSpace(strconv.Quote(toString(x)))
+				return toString(x)
 			}
 		}
 		sort.SliceStable(matched, func(i, j int) bool {
