@@ -254,13 +254,12 @@ func runEnroll(ctx context.Context, stderr, stdout io.Writer, f *enrollFlags, ro
 	if err := enroll.WriteIdentity(f.out, res.Identity); err != nil {
 		return fmt.Errorf("the enrollment succeeded but writing %s failed: %w", f.out, err)
 	}
-	switch {
-	case tok.Claims.Method == enroll.MethodUPDB:
+	if tok.Claims.Method == enroll.MethodUPDB {
 		fmt.Fprintf(stdout, "Enrolled %s at %s with a password; CA bundle written to %s.\n", tok.Claims.Subject, tok.Issuer(), f.out)
-	default:
-		fmt.Fprintf(stdout, "Enrolled %s at %s; identity written to %s (certificate valid until %s).\n",
-			tok.Claims.Subject, tok.Issuer(), f.out, res.ClientChain[0].NotAfter.UTC().Format(time.RFC3339))
+		return nil
 	}
+	fmt.Fprintf(stdout, "Enrolled %s at %s; identity written to %s (certificate valid until %s).\n",
+		tok.Claims.Subject, tok.Issuer(), f.out, res.ClientChain[0].NotAfter.UTC().Format(time.RFC3339))
 	return nil
 }
 

@@ -193,7 +193,7 @@ func jwksNames(ctx context.Context, client *http.Client, root string, p *Present
 			Data json.RawMessage `json:"data"`
 		}
 		if json.Unmarshal(body, &env) != nil || json.Unmarshal(env.Data, &set) != nil {
-			return false, nil, fmt.Errorf("the enrollment JWKS is not JSON: %v", err)
+			return false, nil, fmt.Errorf("the enrollment JWKS is not JSON: %w", err)
 		}
 	}
 	if len(set.Keys) == 0 {

@@ -124,7 +124,7 @@ func Enroll(ctx context.Context, req Request) (*Result, error) {
 		pool.AddCert(c)
 	}
 	if err := v.Presented.VerifyChain(pool, tok.Host, serverNow); err != nil {
-		return nil, fmt.Errorf("%w: the CA bundle from %s%s does not verify the controller's own TLS certificate (%v): the controller's web identity must be issued under the CAs it publishes",
+		return nil, fmt.Errorf("%w: the CA bundle from %s%s does not verify the controller's own TLS certificate (%w): the controller's web identity must be issued under the CAs it publishes",
 			ErrCAMismatch, tok.Issuer(), CACertsPath, err)
 	}
 	res.CAs = cas

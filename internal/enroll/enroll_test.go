@@ -27,7 +27,6 @@ type miniController struct {
 	t       testing.TB
 	pki     *testPKI
 	cert    tls.Certificate
-	srv     *http.Server
 	addr    string
 	clock   time.Time // zero: real time
 	mu      sync.Mutex

@@ -59,7 +59,7 @@ func ReadIdentity(path string) (*Identity, error) {
 	}
 	var id Identity
 	if err := json.Unmarshal(b, &id); err != nil {
-		return nil, fmt.Errorf("identity file %s is not OpenZiti identity JSON: %v", path, err)
+		return nil, fmt.Errorf("identity file %s is not OpenZiti identity JSON: %w", path, err)
 	}
 	if id.ZtAPI == "" {
 		return nil, fmt.Errorf("identity file %s has no ztAPI (controller URL)", path)
@@ -77,7 +77,7 @@ func ResolveValue(v string) ([]byte, error) {
 	case strings.HasPrefix(v, "file://"):
 		u, err := url.Parse(v)
 		if err != nil {
-			return nil, fmt.Errorf("invalid file URL in identity: %v", err)
+			return nil, fmt.Errorf("invalid file URL in identity: %w", err)
 		}
 		return os.ReadFile(filepath.FromSlash(u.Path))
 	}
