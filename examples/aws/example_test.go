@@ -44,13 +44,16 @@ func copyTree(t *testing.T, src, dst string) {
 }
 
 func TestExampleIssuesCertificatesForTheNLBNames(t *testing.T) {
-	tf, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Skip("SKIPPING: terraform is not on PATH; applying examples/aws needs it")
-	}
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
+	}
+	tf, err := exec.LookPath("terraform")
+	if err != nil {
+		tf = filepath.Join(root, "bin", "tofu")
+		if _, err := os.Stat(tf); err != nil {
+			t.Skip("SKIPPING: neither terraform on PATH nor ./bin/tofu (make tools); applying examples/aws needs one")
+		}
 	}
 	plugins := t.TempDir()
 	for _, b := range [][2]string{
@@ -69,6 +72,8 @@ func TestExampleIssuesCertificatesForTheNLBNames(t *testing.T) {
   dev_overrides {
     "registry.terraform.io/zitiform/ziti" = "` + filepath.Join(plugins, "ziti") + `"
     "registry.terraform.io/hashicorp/aws" = "` + filepath.Join(plugins, "aws") + `"
+    "registry.opentofu.org/zitiform/ziti" = "` + filepath.Join(plugins, "ziti") + `"
+    "registry.opentofu.org/hashicorp/aws" = "` + filepath.Join(plugins, "aws") + `"
   }
   direct {}
 }

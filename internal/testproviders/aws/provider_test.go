@@ -122,10 +122,7 @@ func (r tfRunner) fresh(config string, args ...string) (string, error) {
 // hashicorp/aws with it; it skips (loudly) without terraform on PATH.
 func terraformWithDouble(t *testing.T) tfRunner {
 	t.Helper()
-	tf, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Skip("SKIPPING: terraform is not on PATH; the CLI-level checks of the aws double need it")
-	}
+	tf := findCLI(t)
 	plugins := t.TempDir()
 	build := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-aws"), ".")
 	if out, err := build.CombinedOutput(); err != nil {
@@ -135,6 +132,7 @@ func terraformWithDouble(t *testing.T) tfRunner {
 	cfg := `provider_installation {
   dev_overrides {
     "registry.terraform.io/hashicorp/aws" = "` + plugins + `"
+    "registry.opentofu.org/hashicorp/aws" = "` + plugins + `"
   }
   direct {}
 }
@@ -259,4 +257,20 @@ module "nlb" {
 	if err != nil {
 		t.Fatalf("the second plan is not empty (exit %v):\n%s", err, out)
 	}
+}
+
+// findCLI returns terraform from PATH, else the OpenTofu that `make tools`
+// builds into ./bin; without either the test is skipped, loudly.
+func findCLI(t *testing.T) string {
+	t.Helper()
+	if tf, err := exec.LookPath("terraform"); err == nil {
+		return tf
+	}
+	if tofu, err := filepath.Abs("../../../bin/tofu"); err == nil {
+		if _, err := os.Stat(tofu); err == nil {
+			return tofu
+		}
+	}
+	t.Skip("SKIPPING: neither terraform on PATH nor ./bin/tofu (make tools); the CLI-level checks of the aws double need one")
+	return ""
 }
