@@ -319,7 +319,7 @@ variable "connection_termination" {
 }
 
 variable "tcp_idle_timeout_seconds" {
-  description = "Seconds an idle TCP flow is kept by the NLB (AWS default 350). Must exceed the longest silence on a control connection; Ziti channels send heartbeats well inside the default."
+  description = "Seconds an idle TCP flow is kept by the NLB (AWS default 350). Must exceed the longest silence on a control connection: keep channel heartbeats and TCP keepalives well below it."
   type        = number
   default     = 350
 
