@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -64,7 +65,7 @@ func extendCurrentAuthenticator(c *Ctx) error {
 	}
 	csr, err := ParseCSRBody([]byte(in.ClientCertCsr), "application/x-pem-file")
 	if err != nil {
-		if ae, ok := err.(*Error); ok && ae.Cause != nil {
+		if ae := (*Error)(nil); errors.As(err, &ae) && ae.Cause != nil {
 			ae.Cause.Field = "clientCertCsr"
 		}
 		return err

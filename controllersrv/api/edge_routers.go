@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -366,16 +367,16 @@ func enrollEROTT(c *Ctx, token string, csrs *routerCSRs) error {
 		cur, err := tx.EnrollmentByToken(token)
 		if err != nil || cur.RouterID == "" {
 			outcome = invalidToken()
-			return nil
+			return nil //nolint:nilerr // reported through outcome: a failed member would make bbolt retry the batch
 		}
 		if err := c.API.checkUsable(cur, "erott"); err != nil {
 			outcome = err
-			return nil
+			return nil //nolint:nilerr // reported through outcome: a failed member would make bbolt retry the batch
 		}
 		r, err := tx.GetEdgeRouter(cur.RouterID)
 		if err != nil {
 			outcome = invalidToken()
-			return nil
+			return nil //nolint:nilerr // reported through outcome: a failed member would make bbolt retry the batch
 		}
 		if err := tx.DeleteEnrollment(cur.ID); err != nil {
 			return err
@@ -408,7 +409,7 @@ func routerCSR(s, field string) (*x509.CertificateRequest, error) {
 	}
 	csr, err := ParseCSRBody([]byte(s), "application/x-pem-file")
 	if err != nil {
-		if ae, ok := err.(*Error); ok && ae.Cause != nil {
+		if ae := (*Error)(nil); errors.As(err, &ae) && ae.Cause != nil {
 			ae.Cause.Field = field
 		}
 		return nil, err

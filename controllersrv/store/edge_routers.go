@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"time"
 )
 
@@ -76,7 +77,7 @@ func (t *Tx) DeleteEdgeRouter(id string) error {
 		return err
 	}
 	if e, err := t.EdgeRouterEnrollment(id); err == nil {
-		if err := t.DeleteEnrollment(e.ID); err != nil && err != ErrNotFound {
+		if err := t.DeleteEnrollment(e.ID); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
 	}
