@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Provider at scale: `terraform apply` then a no-change `terraform plan` of N
+# ziti_identity + ziti_enrollment pairs against controllersrv on loopback,
+# versus the same N of terraform_data resources (the Terraform floor),
+# measured in the same run. Prints a table of ratios and writes
+# $BENCH_OUT/bench-provider.json.
+#
+#   BENCH_PROVIDER_N   space-separated sizes (default "100 1000")
+#   BENCH_PARALLELISM  terraform -parallelism (default: terraform's, 10)
+#   BENCH_PPROF_DIR    when set, the controller (run by the Go runner
+#                      internal/benchrun/cmd/benchctl) writes a CPU profile
+#                      there on exit
+#   BENCH_ENFORCE=1    a ratio above 1.3 at the largest N fails the run
+#
+# Terraform runs with a dev_overrides CLI config naming the provider built
+# from this checkout; nothing is fetched from a registry. TF_LOG is unset.
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+sizes="${BENCH_PROVIDER_N:-100 1000}"
+tf=$(command -v terraform || true)
+[ -n "$tf" ] || tf="$BIN/tofu"
+[ -x "$tf" ] || die "neither terraform nor ./bin/tofu found"
+unset TF_LOG TF_LOG_PATH TF_LOG_PROVIDER
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench-provider.XXXXXX")
+ctrl_pid=""
+cleanup() {
+	if [ -n "$ctrl_pid" ] && kill -0 "$ctrl_pid" 2>/dev/null; then
+		kill "$ctrl_pid"
+		wait "$ctrl_pid" 2>/dev/null || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+log "building the provider and the controller runner"
+mkdir -p "$work/bin"
+go build -o "$work/bin/terraform-provider-ziti" .
+go build -o "$work/bin/benchctl" ./internal/benchrun/cmd/benchctl
+
+export TF_CLI_CONFIG_FILE="$work/dev.tfrc"
+cat >"$TF_CLI_CONFIG_FILE" <<EOF
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/zitiform/ziti" = "$work/bin"
+    "registry.opentofu.org/zitiform/ziti" = "$work/bin"
+  }
+  direct {}
+}
+EOF
+export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+
+# The controller: controllersrv in a child process (quickstart PKI and
+# store under $work/ctrl), with an optional CPU profile on exit.
+pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+export ZITI_USERNAME=admin ZITI_PASSWORD="$pw"
+"$work/bin/benchctl" serve --home "$work/ctrl" --info "$work/ctrl.json" \
+	${BENCH_PPROF_DIR:+--cpuprofile "$BENCH_PPROF_DIR/controller.pprof"} >"$work/ctrl.log" 2>&1 &
+ctrl_pid=$!
+for _ in $(seq 300); do [ -s "$work/ctrl.json" ] && break; sleep 0.1; done
+[ -s "$work/ctrl.json" ] || { cat "$work/ctrl.log" >&2; die "the controller did not start"; }
+url=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$work/ctrl.json")
+cafile="$work/ctrl/pki/cas.pem"
+
+now() { date +%s.%N; }
+# timed <label> <dir> <terraform args...>: runs terraform, prints seconds.
+timed() {
+	local dir=$1
+	shift
+	local t0 t1
+	t0=$(now)
+	if ! "$tf" -chdir="$dir" "$@" -input=false -no-color ${BENCH_PARALLELISM:+-parallelism=$BENCH_PARALLELISM} >"$dir/last.log" 2>&1; then
+		# plan -detailed-exitcode returns 2 on changes: that is a failure here.
+		tail -n 30 "$dir/last.log" >&2
+		die "terraform $* in $dir failed"
+	fi
+	t1=$(now)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
+}
+
+json_rows=()
+printf '\nprovider at scale (%s CPUs, load %s, %s)\n' "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "$("$tf" version | head -n1)"
+printf '  %6s  %-6s %10s %10s %7s\n' N step "ziti (s)" "floor (s)" ratio
+for n in $sizes; do
+	floor="$work/floor-$n"
+	ziti="$work/ziti-$n"
+	mkdir -p "$floor" "$ziti"
+	cat >"$floor/main.tf" <<EOF
+resource "terraform_data" "i" {
+  count = $n
+  input = "bench-$n-\${count.index}"
+}
+resource "terraform_data" "e" {
+  count = $n
+  input = terraform_data.i[count.index].output
+}
+EOF
+	cat >"$ziti/main.tf" <<EOF
+terraform {
+  required_providers {
+    ziti = { source = "zitiform/ziti" }
+  }
+}
+provider "ziti" {
+  endpoint = "$url"
+  ca_file  = "$cafile"
+}
+resource "ziti_identity" "i" {
+  count = $n
+  name  = "bench-$n-\${count.index}"
+}
+resource "ziti_enrollment" "e" {
+  count       = $n
+  identity_id = ziti_identity.i[count.index].id
+  method      = "ott"
+}
+EOF
+	"$tf" -chdir="$floor" init -input=false -no-color >"$floor/init.log" 2>&1 || { cat "$floor/init.log" >&2; die "init failed"; }
+	# Interleave floor and provider runs so load changes hit both alike.
+	fa=$(timed "$floor" apply -auto-approve)
+	za=$(timed "$ziti" apply -auto-approve)
+	fp=$(timed "$floor" plan -detailed-exitcode)
+	zp=$(timed "$ziti" plan -detailed-exitcode)
+	ra=$(awk -v z="$za" -v f="$fa" 'BEGIN { printf "%.2f", z / f }')
+	rp=$(awk -v z="$zp" -v f="$fp" 'BEGIN { printf "%.2f", z / f }')
+	printf '  %6s  %-6s %10s %10s %6sx\n' "$n" apply "$za" "$fa" "$ra"
+	printf '  %6s  %-6s %10s %10s %6sx\n' "$n" plan "$zp" "$fp" "$rp"
+	json_rows+=("{\"n\":$n,\"apply_s\":$za,\"apply_floor_s\":$fa,\"apply_ratio\":$ra,\"plan_s\":$zp,\"plan_floor_s\":$fp,\"plan_ratio\":$rp}")
+	last_ra=$ra last_rp=$rp
+done
+printf '  (N pairs = 2N resources on each side; target: ratio <= 1.3 at N = 1000)\n'
+if [ -n "${BENCH_OUT:-}" ]; then
+	mkdir -p "$BENCH_OUT"
+	(
+		IFS=,
+		printf '{"cpus":%s,"terraform":"%s","parallelism":"%s","results":[%s]}\n' "$(nproc)" \
+			"$("$tf" version | head -n1)" "${BENCH_PARALLELISM:-default}" "${json_rows[*]}"
+	) >"$BENCH_OUT/bench-provider.json"
+fi
+if awk -v a="$last_ra" -v p="$last_rp" 'BEGIN { exit !(a > 1.3 || p > 1.3) }'; then
+	echo "  ABOVE TARGET: apply or plan is more than 1.3x the terraform_data floor" >&2
+	[ "${BENCH_ENFORCE:-0}" = 1 ] && exit 1
+fi
+exit 0
