@@ -248,6 +248,11 @@ func Enroll(ctx context.Context, req Request) (*Result, error) {
 // checkClock tells an expired token from a skewed clock, using the
 // controller's Date header as the second opinion.
 func checkClock(tok *Token, local, server time.Time) error {
+	// RFC 7519 4.1.5: never use a token before its nbf (OpenZiti sends
+	// none; one that does means "not yet"). MaxClockSkew absorbs drift.
+	if nbf := tok.Claims.NotBefore; nbf != nil && local.Add(MaxClockSkew).Before(*nbf) {
+		return fmt.Errorf("the enrollment token is not valid before %s (its nbf claim): use it then, or check this machine's clock", nbf.UTC().Format(time.RFC3339))
+	}
 	exp := tok.Claims.ExpiresAt
 	if exp == nil {
 		return nil
