@@ -1,9 +1,19 @@
 # When the CA key must not reach Terraform: register the CA without it, have
 # the CA's owner sign a certificate with CN = verification_token, and submit
 # that certificate.
+variable "partner_ca_pem" {
+  description = "The partner's CA certificate."
+  type        = string
+}
+
+variable "partner_verification_pem" {
+  description = "Signed by the partner's CA, CN = the verification token."
+  type        = string
+}
+
 resource "ziti_ca" "partner" {
   name     = "partner-devices"
-  cert_pem = file("${path.module}/partner-ca.pem")
+  cert_pem = var.partner_ca_pem
 }
 
 output "partner_verification_token" {
@@ -12,5 +22,5 @@ output "partner_verification_token" {
 
 resource "ziti_ca_verification" "partner" {
   ca_id           = ziti_ca.partner.id
-  certificate_pem = file("${path.module}/partner-verification.pem")
+  certificate_pem = var.partner_verification_pem
 }
