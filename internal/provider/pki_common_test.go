@@ -7,6 +7,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -456,4 +457,65 @@ func pkiMust[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// TestAccPKINoSecretsInLogs runs the tree and a directory with trace logging
+// of both Terraform and the provider into one file, then looks for any
+// line of any private key in it.
+func TestAccPKINoSecretsInLogs(t *testing.T) {
+	logFile := t.TempDir() + "/trace.log"
+	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	config := pkiTreeConfig + fmt.Sprintf(`
+resource "ziti_pki_directory" "d" {
+  pki_root = %q
+  leaf {
+    ca              = "my-network-ica"
+    name            = ziti_pki_server_cert.server.name
+    cert_pem        = ziti_pki_server_cert.server.cert_pem
+    private_key_pem = ziti_pki_server_cert.server.private_key_pem
+  }
+}
+`, t.TempDir())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: pkiProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					log, err := os.ReadFile(logFile)
+					if err != nil {
+						return err
+					}
+					// Both sides must be in the log, or the test proves nothing:
+					// Terraform's trace and the provider's own (framework) logging.
+					for _, want := range []string{"ziti_pki_server_cert", "tf_rpc=ApplyResourceChange"} {
+						if !strings.Contains(string(log), want) {
+							return fmt.Errorf("the trace log lacks %q: logging is not captured", want)
+						}
+					}
+					checked := 0
+					for _, res := range s.RootModule().Resources {
+						key := res.Primary.Attributes["private_key_pem"]
+						if key == "" {
+							continue
+						}
+						for _, line := range strings.Split(key, "\n") {
+							if len(line) < 32 || strings.HasPrefix(line, "-----") {
+								continue
+							}
+							checked++
+							if strings.Contains(string(log), line) {
+								return fmt.Errorf("a line of the private key of %s appears in the trace log", res.Primary.ID)
+							}
+						}
+					}
+					if checked == 0 {
+						return fmt.Errorf("no private key lines were checked")
+					}
+					return nil
+				},
+			},
+		},
+	})
 }
