@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -175,6 +176,7 @@ func New(cfg Config) (*Client, error) {
 		SetRetryWaitTime(cfg.RetryWait).
 		SetRetryMaxWaitTime(cfg.RetryMaxWait).
 		AddRetryCondition(shouldRetry).
+		SetRetryAfter(retryAfter).
 		SetRedirectPolicy(resty.NoRedirectPolicy())
 	if cfg.UserAgent != "" {
 		hc.SetHeader("User-Agent", cfg.UserAgent)
@@ -240,6 +242,41 @@ func shouldRetry(resp *resty.Response, err error) bool {
 		return true
 	}
 	return code >= 500 && code != http.StatusNotImplemented && idempotent(method)
+}
+
+// retryAfter honours a server's Retry-After (seconds or an HTTP date) on
+// 429 and 503, within the configured maximum wait; otherwise resty's
+// jittered exponential backoff applies (a zero duration).
+func retryAfter(c *resty.Client, resp *resty.Response) (time.Duration, error) {
+	if resp == nil {
+		return 0, nil
+	}
+	if code := resp.StatusCode(); code != http.StatusTooManyRequests && code != http.StatusServiceUnavailable {
+		return 0, nil
+	}
+	d := parseRetryAfter(resp.Header().Get("Retry-After"), time.Now())
+	if d > c.RetryMaxWaitTime {
+		d = c.RetryMaxWaitTime
+	}
+	return d, nil
+}
+
+// parseRetryAfter reads a Retry-After value; 0 when absent or invalid.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }
 
 func isDialError(err error) bool {
