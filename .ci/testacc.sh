@@ -4,7 +4,7 @@
 require_clis "$@"
 cfg=$(empty_cli_config)
 for cli in "$@"; do
-	log "acceptance tests with $("$cli" version | head -n1)"
+	log "acceptance tests with $(TF_CLI_CONFIG_FILE="$cfg" "$cli" version | head -n1)"
 	if [ "$(cli_flavor "$cli")" = tofu ]; then
 		TF_CLI_CONFIG_FILE="$cfg" TF_ACC=1 TF_ACC_TERRAFORM_PATH="$cli" \
 			TF_ACC_PROVIDER_NAMESPACE=hashicorp TF_ACC_PROVIDER_HOST=registry.opentofu.org \
