@@ -94,7 +94,8 @@ func TestThirdPartyCertAuthPartialChain(t *testing.T) {
 	if r.Status != 400 || r.errorCode(t) != "CERT_FAILED_VALIDATION" {
 		t.Fatalf("ottca with a foreign cert: %d %s", r.Status, r.Body)
 	}
-	newClient(t, s).mustStatus(ottca(tc, tok), 200)
+	// The /enroll/ottca form, token in a JSON body.
+	newClient(t, s).mustStatus(newClient(t, s, tc).do("POST", "/edge/client/v1/enroll/ottca", map[string]any{"token": tok}), 200)
 	if r = ottca(tc, tok); r.Status != 400 || r.errorCode(t) != "INVALID_ENROLLMENT_TOKEN" {
 		t.Fatalf("ottca token reuse: %d %s", r.Status, r.Body)
 	}
@@ -230,7 +231,8 @@ func TestAutoCAEnrollment(t *testing.T) {
 		t.Fatalf("second auto enrollment of one cert: %d %s", r.Status, r.Body)
 	}
 	_, dev1b := ext.issue(leafOpts{CN: "dev1"}) // same CN, new key
-	newClient(t, s).mustStatus(enrollCA(dev1b, nil), 200)
+	// The /enroll/ca form of the same.
+	newClient(t, s).mustStatus(newClient(t, s, dev1b).do("POST", "/edge/client/v1/enroll/ca", nil), 200)
 	named := func(name string) map[string]any {
 		t.Helper()
 		r := c.mustStatus(c.do("GET", mgmt+`/identities?filter=name="`+name+`"`, nil), 200)
