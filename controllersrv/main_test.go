@@ -63,7 +63,7 @@ func TestQuickstartCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 200 {
+	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("/version: %d", resp.StatusCode)
 	}
 	pw := regexp.MustCompile(`password:\s+(\S+)`).FindStringSubmatch(out.String())

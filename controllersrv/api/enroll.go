@@ -99,18 +99,20 @@ func (a *API) ConsumeEnrollment(token, method string, au *store.Authenticator) e
 	var outcome error
 	err := a.DB.Update(func(tx *store.Tx) error {
 		outcome = nil
+		// Refusals are outcomes, not transaction errors: returning them
+		// would make bbolt re-run the rest of the batch.
 		e, err := tx.EnrollmentByToken(token)
 		if err != nil {
 			outcome = errTokenGone
-			return nil
+			return nil //nolint:nilerr // recorded in outcome
 		}
 		if err := a.checkUsable(e, method); err != nil {
 			outcome = err
-			return nil
+			return nil //nolint:nilerr // recorded in outcome
 		}
 		if _, err := tx.GetIdentity(e.IdentityID); err != nil {
 			outcome = errTokenGone
-			return nil
+			return nil //nolint:nilerr // recorded in outcome
 		}
 		if err := tx.DeleteEnrollment(e.ID); err != nil {
 			return err

@@ -339,7 +339,7 @@ func (c *Config) validate() error {
 func checkHostPort(s string) error {
 	_, port, err := net.SplitHostPort(s)
 	if err != nil {
-		return fmt.Errorf("%q is not host:port: %v", s, err)
+		return fmt.Errorf("%q is not host:port: %w", s, err)
 	}
 	n, err := strconv.Atoi(port)
 	if err != nil || n < 0 || n > 65535 {
@@ -412,5 +412,5 @@ func (d Duration) MarshalYAML() (any, error) {
 	if d.Duration == 0 {
 		return nil, nil
 	}
-	return d.Duration.String(), nil
+	return d.String(), nil
 }

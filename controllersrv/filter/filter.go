@@ -301,10 +301,10 @@ func (p *parser) comparison() (Expr, error) {
 	}
 	opTok := p.next()
 	var op string
-	switch {
-	case opTok.kind == tOp:
+	switch opTok.kind {
+	case tOp:
 		op = opTok.text
-	case opTok.kind == tIdent:
+	case tIdent:
 		op = strings.ToLower(opTok.text)
 		if op == "not" {
 			n := p.next()
@@ -429,7 +429,7 @@ func (p *parser) trailer() error {
 		case p.keyword("skip", "limit"):
 			p.next()
 			t := p.next()
-			if t.kind != tNumber && !(t.kind == tIdent && strings.EqualFold(t.text, "none")) {
+			if t.kind != tNumber && (t.kind != tIdent || !strings.EqualFold(t.text, "none")) {
 				return &Error{Pos: t.pos, Msg: "expected a number after skip/limit"}
 			}
 		default:

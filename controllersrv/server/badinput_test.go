@@ -77,7 +77,7 @@ func TestBadInputs(t *testing.T) {
 	_, goodCSR := newCSR(t)
 	rsa1024, _ := rsa.GenerateKey(rand.Reader, 1024)
 	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
-	tampered := []byte(goodCSR)
+	tampered := goodCSR
 	blk, _ := pem.Decode(tampered)
 	blk.Bytes[len(blk.Bytes)-5] ^= 0xff // flip a signature byte
 	tamperedCSR := string(pem.EncodeToMemory(blk))
@@ -165,7 +165,7 @@ func TestBadInputs(t *testing.T) {
 			before := snapshot(t, s)
 			var r *response
 			if c.ct != "" {
-				var b any = c.body
+				b := c.body
 				if m, ok := c.body.(map[string]string); ok {
 					j, _ := json.Marshal(m)
 					b = j

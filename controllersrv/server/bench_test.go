@@ -145,7 +145,7 @@ func BenchmarkControllerGet(b *testing.B) {
 	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	hc := &http.Client{Transport: tr}
 	get := func(path string, session bool) time.Duration {
-		req, _ := http.NewRequest("GET", s.URL()+path, nil)
+		req, _ := http.NewRequest(http.MethodGet, s.URL()+path, nil)
 		if session {
 			req.Header.Set("zt-session", admin.session)
 		}
@@ -162,7 +162,7 @@ func BenchmarkControllerGet(b *testing.B) {
 			}
 		}
 		resp.Body.Close()
-		if resp.StatusCode != 200 {
+		if resp.StatusCode != http.StatusOK {
 			b.Errorf("GET %s: %d", path, resp.StatusCode)
 		}
 		return time.Since(t0)

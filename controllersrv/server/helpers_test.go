@@ -195,7 +195,7 @@ func jsonPath(m map[string]any, path ...string) any {
 func marshalECKey(k *ecdsa.PrivateKey) ([]byte, error) { return x509.MarshalECPrivateKey(k) }
 
 func newJSONRequest(u string, body []byte, session string) (*http.Request, error) {
-	req, err := http.NewRequest("POST", u, bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, u, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}

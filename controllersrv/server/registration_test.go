@@ -139,7 +139,7 @@ func TestRegistrationFlow(t *testing.T) {
 	// 8-9. CSR and enrollment; the controller validates and signs.
 	key, csrPEM := newCSR(t)
 	trusted := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: cas}}}
-	req, _ := http.NewRequest("POST", iss.String()+"/edge/client/v1/enroll?method=ott&token="+claims["jti"].(string), strings.NewReader(string(csrPEM)))
+	req, _ := http.NewRequest(http.MethodPost, iss.String()+"/edge/client/v1/enroll?method=ott&token="+claims["jti"].(string), strings.NewReader(string(csrPEM)))
 	req.Header.Set("Content-Type", "application/x-pem-file")
 	resp, err = trusted.Do(req)
 	if err != nil {
@@ -147,7 +147,7 @@ func TestRegistrationFlow(t *testing.T) {
 	}
 	body, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		t.Fatalf("enroll: %d %s", resp.StatusCode, body)
 	}
 	var env struct {
@@ -211,7 +211,11 @@ func TestJWKSPublishesTheSigningKey(t *testing.T) {
 	conn.Close()
 	sum := sha1.Sum(leaf.Raw) //nolint:gosec
 	pub := leaf.PublicKey.(*ecdsa.PublicKey)
-	x := base64.RawURLEncoding.EncodeToString(pub.X.FillBytes(make([]byte, 32)))
+	raw, err := pub.Bytes() // 0x04 || X || Y
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := base64.RawURLEncoding.EncodeToString(raw[1:33])
 	if k["kid"] != hex.EncodeToString(sum[:]) || k["kty"] != "EC" || k["crv"] != "P-256" || k["x"] != x || k["alg"] != "ES256" {
 		t.Fatalf("jwk %v does not describe the TLS leaf", k)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"sort"
 )
 
@@ -66,12 +67,12 @@ func (t *Tx) DeleteIdentity(id string) error {
 		return err
 	}
 	for _, eid := range t.IndexPrefix(idxEnrollIdentity, id+"/") {
-		if err := t.DeleteEnrollment(eid); err != nil && err != ErrNotFound {
+		if err := t.DeleteEnrollment(eid); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
 	}
 	for _, aid := range t.IndexPrefix(idxAuthIdentity, id+"/") {
-		if err := t.DeleteAuthenticator(aid); err != nil && err != ErrNotFound {
+		if err := t.DeleteAuthenticator(aid); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
 	}
