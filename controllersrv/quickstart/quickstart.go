@@ -42,13 +42,17 @@ const (
 	EdgeKey       = "edge-components"
 )
 
-// Paths inside a home directory.
-func PKIDir(home string) string     { return filepath.Join(home, "pki") }
+// PKIDir is the root of the PKI tree in a home directory.
+func PKIDir(home string) string { return filepath.Join(home, "pki") }
+
+// ConfigPath is the controller config a quickstart writes.
 func ConfigPath(home string) string { return filepath.Join(home, "config.yml") }
-func DBPath(home string) string     { return filepath.Join(home, "db", "ctrl.db") }
-func CABundlePath(home string) string {
-	return filepath.Join(PKIDir(home), "cas.pem")
-}
+
+// DBPath is the bbolt database of a quickstart home.
+func DBPath(home string) string { return filepath.Join(home, "db", "ctrl.db") }
+
+// CABundlePath is the CA bundle clients must trust.
+func CABundlePath(home string) string { return filepath.Join(PKIDir(home), "cas.pem") }
 
 type ca struct {
 	name   string
