@@ -95,7 +95,7 @@ func TestAccPKIDirectory(t *testing.T) {
 				return fmt.Errorf("empty directory notes/ was not removed")
 			}
 			if _, err := os.Stat(foreign); err != nil {
-				return fmt.Errorf("destroy removed a file it did not write: %v", err)
+				return fmt.Errorf("destroy removed a file it did not write: %w", err)
 			}
 			if _, err := os.Stat(root); err != nil {
 				return fmt.Errorf("destroy removed pki_root itself")

@@ -1,34 +1,32 @@
-locals {
-  p = ziti_pki_directory.pki.paths
-}
-
+# The paths are usually ziti_pki_directory.<name>.paths["..."] (see the
+# ziti_pki_directory example, and modules/pki which wires the whole tree);
+# written out here as the files `ziti pki` would create.
 data "ziti_controller_config" "ctrl" {
   # Control plane: the network-components ICA.
   identity = {
-    cert        = local.p["network-client.cert"]
-    server_cert = local.p["network-server.chain"]
-    key         = local.p["network-client.key"]
-    ca          = local.p["my-network-ica.cas"]
+    cert        = "/opt/ziti/pki/my-network-ica/certs/network-client.cert"
+    server_cert = "/opt/ziti/pki/my-network-ica/certs/network-server.chain.pem"
+    key         = "/opt/ziti/pki/my-network-ica/keys/network-client.key"
+    ca          = "/opt/ziti/pki/my-network-ica/cas.pem"
   }
   # Edge API TLS: the edge ICA. This key also signs enrollment JWTs.
   web_identity = {
-    cert        = local.p["edge-client.cert"]
-    server_cert = local.p["edge-server.chain"]
-    key         = local.p["edge-client.key"]
-    ca          = local.p["my-edge-ica.cas"]
+    cert        = "/opt/ziti/pki/my-edge-ica/certs/edge-client.cert"
+    server_cert = "/opt/ziti/pki/my-edge-ica/certs/edge-server.chain.pem"
+    key         = "/opt/ziti/pki/my-edge-ica/keys/edge-client.key"
+    ca          = "/opt/ziti/pki/my-edge-ica/cas.pem"
   }
   # Signs the certificates of enrolled identities and routers.
   signing_cert = {
-    cert = local.p["my-sign-ica.chain"]
-    key  = local.p["my-sign-ica.key"]
+    cert = "/opt/ziti/pki/my-sign-ica/certs/my-sign-ica.chain.pem"
+    key  = "/opt/ziti/pki/my-sign-ica/keys/my-sign-ica.key"
   }
   advertised_address = "ctrl.example.com:1280" # a DNS SAN of edge-server
   bind_address       = "0.0.0.0:1280"
   db_path            = "/var/lib/ziti/ctrl.db"
 }
 
-# Write it beside the tree (a second directory resource: the first one's
-# paths feed the configuration).
+# Write it to disk.
 resource "ziti_pki_directory" "config" {
   pki_root = "/opt/ziti"
   file {

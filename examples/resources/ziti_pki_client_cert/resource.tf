@@ -1,4 +1,8 @@
-# A client certificate with a URI SAN that a third-party CA's external-id
+resource "ziti_pki_ca" "devices" {
+  name = "devices-root"
+}
+
+# A device certificate with a URI SAN that a third-party CA's external-id
 # claim can match.
 resource "ziti_pki_client_cert" "device" {
   name                   = "sensor-01"
@@ -10,13 +14,19 @@ resource "ziti_pki_client_cert" "device" {
   issuer_private_key_pem = ziti_pki_ca.devices.private_key_pem
 }
 
-# The controller's own client certificate shares its server certificate's key,
-# as `ziti pki create client --key-name` does: an OpenZiti identity block has
-# one `key` for both `cert` and `server_cert`.
+# The controller's own client certificate shares its server certificate's
+# key, as `ziti pki create client --key-name` does: an OpenZiti identity block
+# has one `key` for both `cert` and `server_cert`.
+resource "ziti_pki_server_cert" "edge" {
+  name                   = "edge-server"
+  dns_names              = ["ctrl.example.com"]
+  issuer_cert_pem        = ziti_pki_ca.devices.cert_pem
+  issuer_private_key_pem = ziti_pki_ca.devices.private_key_pem
+}
+
 resource "ziti_pki_client_cert" "edge" {
   name                   = "edge-client"
   private_key_pem        = ziti_pki_server_cert.edge.private_key_pem
-  issuer_cert_pem        = ziti_pki_intermediate.edge.cert_pem
-  issuer_private_key_pem = ziti_pki_intermediate.edge.private_key_pem
-  issuer_ca_bundle_pem   = ziti_pki_intermediate.edge.ca_bundle_pem
+  issuer_cert_pem        = ziti_pki_ca.devices.cert_pem
+  issuer_private_key_pem = ziti_pki_ca.devices.private_key_pem
 }

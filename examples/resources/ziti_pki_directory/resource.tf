@@ -1,3 +1,21 @@
+resource "ziti_pki_ca" "root" {
+  name = "my-root-ca"
+}
+
+resource "ziti_pki_intermediate" "edge" {
+  name                   = "my-edge-ica"
+  issuer_cert_pem        = ziti_pki_ca.root.cert_pem
+  issuer_private_key_pem = ziti_pki_ca.root.private_key_pem
+}
+
+resource "ziti_pki_server_cert" "edge" {
+  name                   = "edge-server"
+  dns_names              = ["ctrl.example.com"]
+  issuer_cert_pem        = ziti_pki_intermediate.edge.cert_pem
+  issuer_private_key_pem = ziti_pki_intermediate.edge.private_key_pem
+  issuer_ca_bundle_pem   = ziti_pki_intermediate.edge.ca_bundle_pem
+}
+
 # Write the tree where the controller expects it, in the `ziti pki` layout.
 resource "ziti_pki_directory" "pki" {
   pki_root = "/opt/ziti/pki"

@@ -1,3 +1,7 @@
+resource "ziti_pki_ca" "root" {
+  name = "my-root-ca"
+}
+
 # root -> external ICA -> signing ICA, as in the OpenZiti PKI guide.
 resource "ziti_pki_intermediate" "external" {
   name                   = "my-external-ica"
@@ -14,4 +18,9 @@ resource "ziti_pki_intermediate" "signing" {
   issuer_cert_pem        = ziti_pki_intermediate.external.cert_pem
   issuer_private_key_pem = ziti_pki_intermediate.external.private_key_pem
   issuer_ca_bundle_pem   = ziti_pki_intermediate.external.ca_bundle_pem
+}
+
+# The controller's edge.enrollment.signingCert.cert: the ICA and the external ICA.
+output "signing_chain_pem" {
+  value = ziti_pki_intermediate.signing.chain_pem
 }
