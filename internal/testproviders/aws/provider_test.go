@@ -185,16 +185,22 @@ func TestComputedValuesAreDeterministic(t *testing.T) {
 	run := terraformWithDouble(t)
 	var outs []string
 	for i := 0; i < 2; i++ {
-		out, err := run.fresh(nlbConfig+`
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(nlbConfig+`
 output "json" {
   value = jsonencode(aws_lb.x)
 }
-`, "apply", "-auto-approve", "-no-color")
-		if err != nil {
+`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := run.in(dir, "apply", "-auto-approve", "-no-color"); err != nil {
 			t.Fatalf("apply: %v\n%s", err, out)
 		}
-		_, after, _ := strings.Cut(out, "Outputs:")
-		outs = append(outs, after)
+		out, err := run.in(dir, "output", "-json")
+		if err != nil {
+			t.Fatalf("output: %v\n%s", err, out)
+		}
+		outs = append(outs, out)
 	}
 	if outs[0] != outs[1] {
 		t.Errorf("two applies differ:\n%s\n---\n%s", outs[0], outs[1])
