@@ -11,7 +11,8 @@
 #   5. enroll one device for real (controllersrv enroll), show that the next
 #      plan is empty, print what was made, stop the controller
 #
-# The controller listens on 127.0.0.1:${DEMO_PORT:-1280}. Re-running reuses
+# The controller listens on 127.0.0.1:${DEMO_PORT:-1280}; DEMO_TF picks the CLI
+# (default: terraform on PATH, else ./bin/tofu). Re-running reuses
 # ./demo (state, PKI, database) and changes nothing;
 # `make demo-clean` removes it. Terraform runs with a dev_overrides CLI
 # config pointing at ./bin: nothing is fetched from a registry.
@@ -24,7 +25,7 @@ ADDR="127.0.0.1:$PORT"
 mkdir -p "$DEMO"
 chmod 700 "$DEMO"
 
-tf=$(command -v terraform || true)
+tf="${DEMO_TF:-$(command -v terraform || true)}"
 [ -n "$tf" ] || tf="$BIN/tofu"
 [ -x "$tf" ] || die "neither terraform nor ./bin/tofu found: install terraform (>= 1.11) or run 'make tools'"
 
@@ -105,13 +106,21 @@ log "starting controllersrv run --config ${cfg#"$ROOT"/}"
 ctrl_pid=$!
 
 endpoint="https://$ADDR"
+# up: does the controller answer /version with a certificate cas.pem trusts?
+# (python3 rather than curl, which a fresh machine may lack)
+up() {
+	python3 - "$endpoint/version" "$DEMO/cas.pem" <<'PY' >/dev/null 2>&1
+import ssl, sys, urllib.request
+urllib.request.urlopen(sys.argv[1], context=ssl.create_default_context(cafile=sys.argv[2]), timeout=2).read()
+PY
+}
 log "waiting for the controller at $endpoint"
 for _ in $(seq 150); do
-	if curl -fsS --cacert "$DEMO/cas.pem" "$endpoint/version" >/dev/null 2>&1; then break; fi
+	if up; then break; fi
 	kill -0 "$ctrl_pid" 2>/dev/null || { tail -n 20 "$DEMO/controller.log" >&2; die "the controller exited (log: demo/controller.log)"; }
 	sleep 0.2
 done
-curl -fsS --cacert "$DEMO/cas.pem" "$endpoint/version" >/dev/null ||
+up ||
 	die "the controller does not answer at $endpoint with a certificate that demo/cas.pem trusts"
 
 log "stage 2: third-party CA, identities, enrollments, edge router"
