@@ -7,9 +7,10 @@
 #
 #   BENCH_PROVIDER_N   space-separated sizes (default "100 1000")
 #   BENCH_PARALLELISM  terraform -parallelism (default: terraform's, 10)
-#   BENCH_PPROF_DIR    when set, the controller (run by the Go runner
-#                      internal/benchrun/cmd/benchctl) writes a CPU profile
-#                      there on exit
+#   BENCH_PPROF_DIR    when set, CPU profiles are written there: the
+#                      controller's (internal/benchrun/cmd/benchctl) on exit,
+#                      and one per provider process (the provider built as
+#                      internal/benchrun/cmd/provprof)
 #   BENCH_ENFORCE=1    a ratio above 1.3 at the largest N fails the run
 #
 # Terraform runs with a dev_overrides CLI config naming the provider built
@@ -36,7 +37,14 @@ trap cleanup EXIT
 
 log "building the provider and the controller runner"
 mkdir -p "$work/bin"
-go build -o "$work/bin/terraform-provider-ziti" .
+if [ -n "${BENCH_PPROF_DIR:-}" ]; then
+	# The same provider with a CPU profile per plugin process.
+	mkdir -p "$BENCH_PPROF_DIR"
+	export PROVPROF_DIR="$BENCH_PPROF_DIR"
+	go build -o "$work/bin/terraform-provider-ziti" ./internal/benchrun/cmd/provprof
+else
+	go build -o "$work/bin/terraform-provider-ziti" .
+fi
 go build -o "$work/bin/benchctl" ./internal/benchrun/cmd/benchctl
 
 export TF_CLI_CONFIG_FILE="$work/dev.tfrc"

@@ -163,7 +163,12 @@ func New(cfg Config) (*Client, error) {
 		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		TLSClientConfig:     tlsCfg,
 		TLSHandshakeTimeout: 10 * time.Second,
-		MaxIdleConnsPerHost: 4,
+		// Keep as many connections as Terraform runs operations at once
+		// (-parallelism, default 10): controllersrv speaks HTTP/1.1 only, and
+		// with 4 idle slots every burst closed 6 connections whose
+		// replacements each paid a full TLS handshake with chain
+		// verification (25% of provider CPU in .ci/bench-provider.sh).
+		MaxIdleConnsPerHost: 32,
 		IdleConnTimeout:     90 * time.Second,
 		ForceAttemptHTTP2:   true,
 	}
