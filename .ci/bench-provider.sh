@@ -2,7 +2,10 @@
 # Provider at scale: `terraform apply` then a no-change `terraform plan` of N
 # ziti_identity + ziti_enrollment pairs against controllersrv on loopback,
 # versus the same N of terraform_data resources (the Terraform floor),
-# measured in the same run. Prints a table of ratios and writes
+# measured in the same run. A third column runs the same N through a
+# do-nothing out-of-process framework provider (internal/benchrun/cmd/
+# nullprov): the part of the gap any plugin pays (process, gRPC, schema).
+# Prints a table of ratios and writes
 # $BENCH_OUT/bench-provider.json.
 #
 #   BENCH_PROVIDER_N   space-separated sizes (default "100 1000")
@@ -46,6 +49,7 @@ else
 	go build -o "$work/bin/terraform-provider-ziti" .
 fi
 go build -o "$work/bin/benchctl" ./internal/benchrun/cmd/benchctl
+go build -o "$work/bin/terraform-provider-benchnull" ./internal/benchrun/cmd/nullprov
 
 export TF_CLI_CONFIG_FILE="$work/dev.tfrc"
 cat >"$TF_CLI_CONFIG_FILE" <<EOF
@@ -53,6 +57,8 @@ provider_installation {
   dev_overrides {
     "registry.terraform.io/zitiform/ziti" = "$work/bin"
     "registry.opentofu.org/zitiform/ziti" = "$work/bin"
+    "registry.terraform.io/zitiform/benchnull" = "$work/bin"
+    "registry.opentofu.org/zitiform/benchnull" = "$work/bin"
   }
   direct {}
 }
@@ -89,11 +95,27 @@ timed() {
 
 json_rows=()
 printf '\nprovider at scale (%s CPUs, load %s, %s)\n' "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "$("$tf" version | head -n1)"
-printf '  %6s  %-6s %10s %10s %7s\n' N step "ziti (s)" "floor (s)" ratio
+printf '  %6s  %-6s %9s %10s %10s %7s %7s\n' N step "ziti (s)" "floor (s)" "plugin (s)" ratio plugin
 for n in $sizes; do
 	floor="$work/floor-$n"
 	ziti="$work/ziti-$n"
-	mkdir -p "$floor" "$ziti"
+	null="$work/null-$n"
+	mkdir -p "$floor" "$ziti" "$null"
+	cat >"$null/main.tf" <<EOF
+terraform {
+  required_providers {
+    benchnull = { source = "zitiform/benchnull" }
+  }
+}
+resource "benchnull_thing" "i" {
+  count = $n
+  input = "bench-$n-\${count.index}"
+}
+resource "benchnull_thing" "e" {
+  count = $n
+  input = benchnull_thing.i[count.index].id
+}
+EOF
 	cat >"$floor/main.tf" <<EOF
 resource "terraform_data" "i" {
   count = $n
@@ -128,16 +150,18 @@ EOF
 	# Interleave floor and provider runs so load changes hit both alike.
 	fa=$(timed "$floor" apply -auto-approve)
 	za=$(timed "$ziti" apply -auto-approve)
+	na=$(timed "$null" apply -auto-approve)
 	fp=$(timed "$floor" plan -detailed-exitcode)
 	zp=$(timed "$ziti" plan -detailed-exitcode)
-	ra=$(awk -v z="$za" -v f="$fa" 'BEGIN { printf "%.2f", z / f }')
-	rp=$(awk -v z="$zp" -v f="$fp" 'BEGIN { printf "%.2f", z / f }')
-	printf '  %6s  %-6s %10s %10s %6sx\n' "$n" apply "$za" "$fa" "$ra"
-	printf '  %6s  %-6s %10s %10s %6sx\n' "$n" plan "$zp" "$fp" "$rp"
-	json_rows+=("{\"n\":$n,\"apply_s\":$za,\"apply_floor_s\":$fa,\"apply_ratio\":$ra,\"plan_s\":$zp,\"plan_floor_s\":$fp,\"plan_ratio\":$rp}")
+	np=$(timed "$null" plan -detailed-exitcode)
+	div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+	ra=$(div "$za" "$fa") rp=$(div "$zp" "$fp") rna=$(div "$na" "$fa") rnp=$(div "$np" "$fp")
+	printf '  %6s  %-6s %9s %10s %10s %6sx %6sx\n' "$n" apply "$za" "$fa" "$na" "$ra" "$rna"
+	printf '  %6s  %-6s %9s %10s %10s %6sx %6sx\n' "$n" plan "$zp" "$fp" "$np" "$rp" "$rnp"
+	json_rows+=("{\"n\":$n,\"apply_s\":$za,\"apply_floor_s\":$fa,\"apply_plugin_s\":$na,\"apply_ratio\":$ra,\"apply_plugin_ratio\":$rna,\"plan_s\":$zp,\"plan_floor_s\":$fp,\"plan_plugin_s\":$np,\"plan_ratio\":$rp,\"plan_plugin_ratio\":$rnp}")
 	last_ra=$ra last_rp=$rp
 done
-printf '  (N pairs = 2N resources on each side; target: ratio <= 1.3 at N = 1000)\n'
+printf '  (N pairs = 2N resources in each column; ratio = ziti / floor, plugin = no-op provider / floor;\n   target: ratio <= 1.3 at N = 1000)\n'
 if [ -n "${BENCH_OUT:-}" ]; then
 	mkdir -p "$BENCH_OUT"
 	(

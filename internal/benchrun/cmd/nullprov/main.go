@@ -1,0 +1,80 @@
+// Command nullprov is a do-nothing terraform-plugin-framework provider,
+// "zitiform/benchnull", with one resource benchnull_thing (input -> id).
+// .ci/bench-provider.sh runs it next to terraform_data to measure what any
+// out-of-process framework provider costs (plugin start, gRPC, schema), so
+// the ziti ratio can be split into plugin overhead and ziti's own work.
+package main
+
+import (
+	"context"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func main() {
+	err := providerserver.Serve(context.Background(), func() provider.Provider { return &nullProvider{} },
+		providerserver.ServeOpts{Address: "registry.terraform.io/zitiform/benchnull"})
+	if err != nil {
+		log.Print(err)
+	}
+}
+
+type nullProvider struct{}
+
+func (*nullProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "benchnull"
+}
+func (*nullProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
+func (*nullProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+func (*nullProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{func() resource.Resource { return &thing{} }}
+}
+func (*nullProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+
+type thing struct{}
+
+type thingModel struct {
+	ID    types.String `tfsdk:"id"`
+	Input types.String `tfsdk:"input"`
+}
+
+func (*thing) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = "benchnull_thing"
+}
+
+func (*thing) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{
+		"id":    schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+		"input": schema.StringAttribute{Required: true},
+	}}
+}
+
+func (*thing) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m thingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	m.ID = types.StringValue("id-" + m.Input.ValueString())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (*thing) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m thingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (*thing) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m thingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (*thing) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
