@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
@@ -162,6 +163,31 @@ data "ziti_ca" "by_name" {
 					resource.TestCheckResourceAttrPair("data.ziti_ca.by_name", "id", "ziti_ca.x", "id"),
 					resource.TestCheckResourceAttr("data.ziti_ca.by_name", "is_verified", "true"),
 					resource.TestCheckResourceAttr("data.ziti_ca.by_name", "fingerprint", fp),
+				),
+			},
+			{
+				// Drift: a change made outside Terraform shows as an update.
+				PreConfig: func() {
+					ctx := context.Background()
+					d, err := c.GetCA(ctx, id)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := c.UpdateCA(ctx, id, &edgeapi.CAUpdate{
+						Name: d.Name, IsAutoCaEnrollmentEnabled: false, IsOttCaEnrollmentEnabled: d.IsOttCaEnrollmentEnabled,
+						IsAuthEnabled: d.IsAuthEnabled, IdentityRoles: []string{"tampered"}, IdentityNameFormat: d.IdentityNameFormat,
+						ExternalIDClaim: d.ExternalIDClaim, Tags: d.Tags,
+					}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config(ca.certPEM, name+"-renamed", "  is_auto_ca_enrollment_enabled = true"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("ziti_ca.x", plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("ziti_ca.x", "identity_roles.0", "devices"),
+					resource.TestCheckResourceAttr("ziti_ca.x", "is_auto_ca_enrollment_enabled", "true"),
 				),
 			},
 			{
