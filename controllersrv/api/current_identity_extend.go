@@ -141,3 +141,19 @@ func extendVerifyCurrentAuthenticator(c *Ctx) error {
 	c.API.Logger.Info("certificate extension verified", "identity", identityID, "authenticator", id, "fingerprint", fp)
 	return c.Empty()
 }
+
+// certExtendable reports whether an authenticator holds a certificate of
+// the controller's own PKI (the only kind extend can renew): the session's
+// isCertExtendable.
+func (a *API) certExtendable(authenticatorID string) bool {
+	if authenticatorID == "" {
+		return false
+	}
+	ok := false
+	_ = a.DB.View(func(tx *store.Tx) error {
+		au, err := tx.GetAuthenticator(authenticatorID)
+		ok = err == nil && au.Method == "cert" && au.IsIssuedByNetwork
+		return nil
+	})
+	return ok
+}

@@ -557,7 +557,11 @@ func (a *API) identityDetail(tx *store.Tx, v *store.Identity) (*identityView, er
 		m := map[string]any{"id": e.ID, "jwt": e.JWT, "token": e.Token, "expiresAt": e.ExpiresAt.UTC()}
 		if e.Method == "ottca" && e.CAID != nil {
 			m["caId"] = *e.CAID
-			m["ca"] = ref("cas", *e.CAID, "")
+			caName := ""
+			if LookupCA != nil {
+				caName, _ = LookupCA(tx, *e.CAID)
+			}
+			m["ca"] = ref("cas", *e.CAID, caName)
 		}
 		if e.Method == "updb" && e.Username != nil {
 			m["username"] = *e.Username

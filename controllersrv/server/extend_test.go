@@ -44,6 +44,9 @@ func TestCertificateExtension(t *testing.T) {
 	idn, oldTC, _ := ottIdentity(t, s, admin, "dev1")
 	sess, r := certLogin(t, s, oldTC)
 	sess.mustStatus(r, 200)
+	if r.data(t)["isCertExtendable"] != true {
+		t.Fatalf("session of an internal-PKI certificate: %s", r.Body)
+	}
 
 	// Both APIs list the caller's authenticators.
 	var authID string
@@ -155,6 +158,9 @@ func TestCertificateExtensionThirdParty(t *testing.T) {
 	_, tc := ext.issue(leafOpts{CN: "dev"})
 	sess, r := certLogin(t, s, tc)
 	sess.mustStatus(r, 200)
+	if r.data(t)["isCertExtendable"] != false {
+		t.Fatalf("session of a third-party certificate claims to be extendable: %s", r.Body)
+	}
 	list, _ := sess.mustStatus(sess.do("GET", "/edge/client/v1/current-identity/authenticators", nil), 200).json(t)["data"].([]any)
 	a := list[0].(map[string]any)
 	if a["isIssuedByNetwork"] != false {

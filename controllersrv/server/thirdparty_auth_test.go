@@ -69,7 +69,7 @@ func TestThirdPartyCertAuthPartialChain(t *testing.T) {
 	idn := c.createIdentity(map[string]any{"name": "alice", "type": "User", "isAdmin": false, "enrollment": map[string]any{"ottca": caID}})
 	d := c.mustStatus(c.do("GET", mgmt+"/identities/"+idn, nil), 200).data(t)
 	tok, _ := jsonPath(d, "enrollment", "ottca", "token").(string)
-	if tok == "" || jsonPath(d, "enrollment", "ottca", "caId") != caID {
+	if tok == "" || jsonPath(d, "enrollment", "ottca", "caId") != caID || jsonPath(d, "enrollment", "ottca", "ca", "name") != "ica1" {
 		t.Fatalf("ottca enrollment: %s", tpJSON(d["enrollment"]))
 	}
 	leaf, tc := ica2.issue(leafOpts{CN: "alice-laptop"})
