@@ -57,12 +57,21 @@ func ReadIdentity(path string) (*Identity, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading identity file: %w", err)
 	}
+	id, err := ReadIdentityBytes(b)
+	if err != nil {
+		return nil, fmt.Errorf("identity file %s: %w", path, err)
+	}
+	return id, nil
+}
+
+// ReadIdentityBytes parses identity JSON.
+func ReadIdentityBytes(b []byte) (*Identity, error) {
 	var id Identity
 	if err := json.Unmarshal(b, &id); err != nil {
-		return nil, fmt.Errorf("identity file %s is not OpenZiti identity JSON: %w", path, err)
+		return nil, fmt.Errorf("not OpenZiti identity JSON: %w", err)
 	}
 	if id.ZtAPI == "" {
-		return nil, fmt.Errorf("identity file %s has no ztAPI (controller URL)", path)
+		return nil, errors.New("no ztAPI (controller URL)")
 	}
 	return &id, nil
 }
