@@ -6,8 +6,10 @@ import (
 	"crypto/x509/pkix"
 	"fmt"
 	"net/http"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -78,6 +80,9 @@ func BenchmarkControllerEnroll(b *testing.B) {
 	n := max(b.N, 50)
 	work := prepareEnrollments(b, admin, 2*n)
 	workers := 4 * runtime.GOMAXPROCS(0)
+	if w, err := strconv.Atoi(os.Getenv("BENCH_WORKERS")); err == nil && w > 0 {
+		workers = w
+	}
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(s.CAPEM())
 	host := s.URL()[len("https://"):]
@@ -109,9 +114,9 @@ func BenchmarkControllerEnroll(b *testing.B) {
 		}
 		conn.Close()
 	}
-	// Alternate rounds of both so that a change in machine load (CI hosts
-	// are shared) affects both sides alike.
-	const rounds = 5
+	// Alternate many short rounds of both so that swings in machine load
+	// (CI hosts are shared) affect both sides alike.
+	rounds := min(20, n)
 	var enrollTime, floorTime time.Duration
 	for r := 0; r < rounds; r++ {
 		lo, hi := r*n/rounds, (r+1)*n/rounds
