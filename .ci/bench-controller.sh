@@ -4,7 +4,8 @@
 # + TLS handshake, measured in the same run), and authenticated GET latency
 # (p50/p99) at 64 concurrent clients against an unauthenticated baseline.
 # Target: enrollments >= 50% of the crypto floor. BENCH_ENFORCE=1 turns a
-# miss into a failure; BENCH_N sets the operations per measurement.
+# miss into a failure; BENCH_N sets the operations per measurement and
+# BENCH_WORKERS the concurrent enrollers (default 4 x GOMAXPROCS).
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 n="${BENCH_N:-300}"
