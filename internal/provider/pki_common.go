@@ -36,7 +36,8 @@ import (
 
 // pkiNow is the clock of the PKI resources: it stamps new certificates and
 // decides ready_for_renewal. Tests replace it to move time forward instead of
-// sleeping; nothing else may assign it.
+// sleeping (such tests must not run in parallel with others that issue
+// certificates); nothing else may assign it.
 var pkiNow = time.Now
 
 // Default lifetimes, as `ziti pki` uses them: ten years for CAs, one for leaves.
