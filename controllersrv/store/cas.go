@@ -151,3 +151,9 @@ func (t *Tx) CAIDByFingerprint(fp string) string { return t.IndexGet(idxCAFinger
 
 // CAIDByName returns the id of the CA with this name, or "".
 func (t *Tx) CAIDByName(name string) string { return t.IndexGet(idxCAName, name) }
+
+// dropCertExtension forgets a pending extension whose authenticator is
+// being deleted.
+func (t *Tx) dropCertExtension(authenticatorID string) error {
+	return t.tx.Bucket([]byte(BucketCertExtensions)).Delete([]byte(authenticatorID))
+}

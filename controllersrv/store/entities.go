@@ -264,6 +264,9 @@ func (t *Tx) DeleteAuthenticator(id string) error {
 	if err := t.IndexRelease(idxAuthIdentity, v.IdentityID+"/"+id, id); err != nil {
 		return err
 	}
+	if err := t.dropCertExtension(id); err != nil {
+		return err
+	}
 	return t.Delete(BucketAuthenticators, id)
 }
 
