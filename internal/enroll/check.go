@@ -110,6 +110,7 @@ func CheckController(ctx context.Context, endpoint string, opts CheckOptions) (*
 		r.Problems = append(r.Problems, (&SANMismatchError{Host: host, Leaf: p.Leaf()}).Error())
 	}
 	client := PinnedClient(p.Leaf(), host, nil)
+	defer client.CloseIdleConnections()
 
 	// Who signs enrollment JWTs?
 	kid := ""

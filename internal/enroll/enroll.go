@@ -104,6 +104,10 @@ func Enroll(ctx context.Context, req Request) (*Result, error) {
 	res := &Result{Warnings: v.Warnings}
 	// Step 7: fetch the CA bundle over a connection pinned to that leaf.
 	pinned := PinnedClient(v.Presented.Leaf(), tok.Host, nil)
+	// Short-lived clients: close their idle keep-alive connections when
+	// done, or every enrollment leaves sockets open on the controller (and
+	// on any proxy in front of it).
+	defer pinned.CloseIdleConnections()
 	cas, serverNow, err := FetchCACerts(ctx, pinned, tok.Issuer())
 	if err != nil {
 		return nil, err
@@ -144,6 +148,7 @@ func Enroll(ctx context.Context, req Request) (*Result, error) {
 		}
 	}
 	client := TrustingClient(pool, tok.Host, clientCert)
+	defer client.CloseIdleConnections()
 	enrollURL := tok.Issuer() + "/edge/client/v1/enroll?method=" + tok.Claims.Method + "&token=" + url.QueryEscape(tok.Claims.ID)
 
 	switch tok.Claims.Method {

@@ -8,11 +8,13 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,13 +39,21 @@ type miniController struct {
 	certs      map[string]bool
 	pending    *x509.Certificate
 	failVerify bool
+	open       atomic.Int64 // open client connections
 }
 
 func newMiniController(t testing.TB) *miniController {
 	p := newTestPKI(t, pki.ECP256)
 	cert, _ := p.serverCert(t, pki.ECP256, []string{"localhost"}, loopback)
 	m := &miniController{t: t, pki: p, cert: cert, tokens: map[string]time.Time{}, certs: map[string]bool{}}
-	s := startTLS(t, cert, http.HandlerFunc(m.serve))
+	s := startTLSConns(t, cert, http.HandlerFunc(m.serve), func(_ net.Conn, st http.ConnState) {
+		switch st {
+		case http.StateNew:
+			m.open.Add(1)
+		case http.StateClosed, http.StateHijacked:
+			m.open.Add(-1)
+		}
+	})
 	m.addr = s.Listener.Addr().String()
 	return m
 }
@@ -282,5 +292,25 @@ func (m *miniController) serveExtend(w http.ResponseWriter, r *http.Request, fai
 		m.certs[pki.FingerprintSHA1(c)] = true
 		m.pending = nil
 		ok(map[string]any{})
+	}
+}
+
+// TestEnrollClosesConnections: every enrollment used to leave its
+// keep-alive connections open, which exhausted a proxy's connection limit
+// after a few dozen enrollments.
+func TestEnrollClosesConnections(t *testing.T) {
+	m := newMiniController(t)
+	for i := 0; i < 3; i++ {
+		tok, _ := ParseToken(m.token(t, "ott", time.Now().Add(time.Hour)))
+		if _, err := Enroll(context.Background(), Request{Token: tok}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for m.open.Load() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections still open after the enrollments returned", m.open.Load())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

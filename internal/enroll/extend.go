@@ -129,6 +129,7 @@ func Extend(ctx context.Context, req ExtendRequest) (*ExtendResult, error) {
 		return nil, fmt.Errorf("identity ztAPI: %w", err)
 	}
 	client := TrustingClient(creds.Pool(), host, creds.TLSCertificate())
+	defer client.CloseIdleConnections()
 	s, err := Authenticate(ctx, client, root)
 	if err != nil {
 		return nil, err

@@ -135,7 +135,14 @@ func signTokenWith(t testing.TB, key crypto.Signer, alg, kid string, claims map[
 // requiring) client certificates like the controller does.
 func startTLS(t testing.TB, cert tls.Certificate, handler http.Handler) *httptest.Server {
 	t.Helper()
+	return startTLSConns(t, cert, handler, nil)
+}
+
+// startTLSConns is startTLS with a connection-state hook.
+func startTLSConns(t testing.TB, cert tls.Certificate, handler http.Handler, conns func(net.Conn, http.ConnState)) *httptest.Server {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(handler)
+	srv.Config.ConnState = conns
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequestClientCert, MinVersion: tls.VersionTLS12}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)

@@ -96,7 +96,7 @@ daemon off;
 worker_processes 1;
 pid {{.Dir}}/nginx.pid;
 error_log {{.Dir}}/error.log warn;
-events { worker_connections 64; }
+events { worker_connections 1024; }
 {{if .Stream}}
 stream {
 	server {
@@ -191,7 +191,7 @@ func StartHAProxy(t testing.TB, listen, upstream string) *Proxy {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "haproxy.cfg")
 	conf := fmt.Sprintf(`global
-	maxconn 64
+	maxconn 1024
 defaults
 	mode tcp
 	timeout connect 5s
