@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark: `terraform apply` of modules/pki (EC-P256 and RSA-4096 trees)
 # against a floor configuration of the same number of terraform_data
-# resources wired in the same dependency shape, measured in the same run.
+# resources wired in the same dependency shape, measured in the same run; a
+# third configuration runs that shape through a do-nothing out-of-process
+# provider (internal/benchrun/cmd/nullprov) to separate the cost every
+# plugin pays (process launches, gRPC, schema) from the PKI code's.
 # Prints medians and ratios; target: EC-P256 within 1.5x of the floor.
 #
 # Offline: the provider is built from this checkout and used through
@@ -18,11 +21,16 @@ work="$BUILD/bench-pki"
 rm -rf "$work"
 mkdir -p "$work/plugins"
 go build -o "$work/plugins/terraform-provider-ziti" .
+# A do-nothing out-of-process framework provider (shared with
+# bench-provider.sh): the same graph through it is the floor any plugin pays.
+go build -o "$work/plugins/terraform-provider-benchnull" ./internal/benchrun/cmd/nullprov
 cat >"$work/dev.tfrc" <<EOT
 provider_installation {
   dev_overrides {
     "registry.terraform.io/zitiform/ziti" = "$work/plugins"
     "registry.opentofu.org/zitiform/ziti" = "$work/plugins"
+    "registry.terraform.io/zitiform/benchnull" = "$work/plugins"
+    "registry.opentofu.org/zitiform/benchnull" = "$work/plugins"
   }
   direct {}
 }
@@ -49,10 +57,10 @@ EOT
 # The floor: terraform_data nodes in the module's dependency shape
 # (root -> external -> 3 ICAs -> 2 servers -> 2 clients -> directory ->
 # config directory), as many as the module has.
-mkdir -p "$work/floor"
-python3 - "$work/floor/main.tf" "$nodes" <<'EOT'
+mkdir -p "$work/floor" "$work/plugin"
+python3 - "$work/floor/main.tf" "$work/plugin/main.tf" "$nodes" <<'EOT'
 import sys
-path, want = sys.argv[1], int(sys.argv[2])
+path, plugin_path, want = sys.argv[1], sys.argv[2], int(sys.argv[3])
 deps = [("root", []), ("external", ["root"]),
         ("network", ["external"]), ("edge", ["external"]), ("signing", ["external"]),
         ("network_server", ["network"]), ("edge_server", ["edge"]),
@@ -63,6 +71,10 @@ deps = deps[:want] + [("extra%d" % i, ["root"]) for i in range(max(0, want - len
 with open(path, "w") as f:
     for name, d in deps:
         f.write('resource "terraform_data" "%s" {\n  input = [%s]\n}\n' % (name, ", ".join('"x"' if not d else "terraform_data.%s.id" % x for x in d) or '"x"'))
+with open(plugin_path, "w") as f:
+    f.write('terraform {\n  required_providers {\n    benchnull = { source = "zitiform/benchnull" }\n  }\n}\n')
+    for name, d in deps:
+        f.write('resource "benchnull_thing" "%s" {\n  input = join(",", [%s])\n}\n' % (name, ", ".join("benchnull_thing.%s.id" % x for x in d) or '"x"'))
 EOT
 
 # One-node pair: the fixed cost of starting an external provider plugin
@@ -112,13 +124,14 @@ declare -A wall_s cpu_s
 for r in $(seq "$runs"); do
 	# Interleaved, so that load changes hit every configuration alike.
 	apply_once floor "$work/floor"
+	apply_once plugin "$work/plugin"
 	apply_once one_data "$work/one-data"
 	apply_once one_ziti "$work/one-ziti"
 	apply_once ec "$work/tree" -var "pki_root=$work/pki-ec-$r" -var key_algorithm=EC-P256
 	apply_once rsa "$work/tree" -var "pki_root=$work/pki-rsa-$r" -var key_algorithm=RSA-4096
 done
 declare -A wall cpu
-for k in floor one_data one_ziti ec rsa; do
+for k in floor plugin one_data one_ziti ec rsa; do
 	wall[$k]=$(median ${wall_s[$k]})
 	cpu[$k]=$(median ${cpu_s[$k]})
 done
@@ -130,12 +143,14 @@ marginal=$(python3 -c "f=${wall[floor]}-${wall[one_data]}; e=${wall[ec]}-${wall[
 printf '%-34s %8s %6s %8s %6s\n' "apply, medians of $runs" "wall_s" "ratio" "cpu_s" "ratio"
 row() { printf '%-34s %8s %6s %8s %6s\n' "$1" "${wall[$2]}" "$(ratio "${wall[$2]}" "${wall[$3]}")" "${cpu[$2]}" "$(ratio "${cpu[$2]}" "${cpu[$3]}")"; }
 row "terraform_data floor ($nodes nodes)" floor floor
+row "no-op plugin provider ($nodes nodes)" plugin floor
 row "modules/pki EC-P256 ($nodes nodes)" ec floor
 row "modules/pki RSA-4096 ($nodes nodes)" rsa floor
 row "1 terraform_data" one_data one_data
 row "1 ziti_pki_ca (plugin start-up)" one_ziti one_data
+printf 'EC-P256 / no-op plugin (what the PKI code adds to any plugin): wall %s, cpu %s\n' "$(ratio "${wall[ec]}" "${wall[plugin]}")" "$(ratio "${cpu[ec]}" "${cpu[plugin]}")"
 printf 'EC-P256 per-node wall ratio (each minus its 1-node apply): %s\n' "$marginal"
-printf 'runs wall (s): floor[%s ] ec[%s ] rsa[%s ] one_data[%s ] one_ziti[%s ]\n' "${wall_s[floor]}" "${wall_s[ec]}" "${wall_s[rsa]}" "${wall_s[one_data]}" "${wall_s[one_ziti]}"
+printf 'runs wall (s): floor[%s ] plugin[%s ] ec[%s ] rsa[%s ] one_data[%s ] one_ziti[%s ]\n' "${wall_s[floor]}" "${wall_s[plugin]}" "${wall_s[ec]}" "${wall_s[rsa]}" "${wall_s[one_data]}" "${wall_s[one_ziti]}"
 printf 'load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"
 ok=$(python3 -c "print('yes' if $ec / $floor <= 1.5 else 'NO')")
 printf 'target EC-P256 <= 1.5x floor: %s\n' "$ok"
@@ -144,6 +159,7 @@ if [ -n "${BENCH_OUT:-}" ]; then
 	cat >"$BENCH_OUT/bench-pki.json" <<EOT
 {"cli": "$("$cli" version | head -n1)", "nodes": $nodes, "runs": $runs,
  "floor_s": $floor, "ec_p256_s": $ec, "rsa_4096_s": $rsa,
+ "noop_plugin_s": ${wall[plugin]}, "noop_plugin_cpu_s": ${cpu[plugin]}, "ec_vs_noop_plugin": $(ratio "${wall[ec]}" "${wall[plugin]}"),
  "floor_cpu_s": ${cpu[floor]}, "ec_p256_cpu_s": ${cpu[ec]}, "rsa_4096_cpu_s": ${cpu[rsa]},
  "one_terraform_data_s": ${wall[one_data]}, "one_ziti_pki_ca_s": ${wall[one_ziti]}, "ec_per_node_ratio": "$marginal",
  "ec_ratio": $(ratio "$ec" "$floor"), "rsa_ratio": $(ratio "$rsa" "$floor"), "ec_target_met": "$ok"}
