@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509/pkix"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -393,26 +394,35 @@ func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, res
 	if !state.IsVerified.ValueBool() {
 		signer = r.verifier(plan.CertPEM.ValueString(), key, &resp.Diagnostics)
 	}
-	in := &edgeapi.CAUpdate{
-		Name:                      plan.Name.ValueString(),
-		IsAutoCaEnrollmentEnabled: plan.IsAutoCaEnrollmentEnabled.ValueBool(),
-		IsOttCaEnrollmentEnabled:  plan.IsOttCaEnrollmentEnabled.ValueBool(),
-		IsAuthEnabled:             plan.IsAuthEnabled.ValueBool(),
-		IdentityRoles:             stringsFromSet(ctx, plan.IdentityRoles, &resp.Diagnostics),
-		IdentityNameFormat:        plan.IdentityNameFormat.ValueString(),
-		ExternalIDClaim:           plan.claim(ctx, &resp.Diagnostics),
-		Tags:                      tagsFromMap(ctx, plan.Tags, &resp.Diagnostics),
-	}
+	in, was := plan.updateBody(ctx, &resp.Diagnostics), state.updateBody(ctx, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	id := state.ID.ValueString()
-	if err := c.UpdateCA(ctx, id, in); err != nil {
-		apiDiag(&resp.Diagnostics, "Updating CA "+id, err)
-		return
+	// Only cert_pem's formatting (or the key version) changed: nothing to
+	// send.
+	if !reflect.DeepEqual(in, was) {
+		if err := c.UpdateCA(ctx, id, in); err != nil {
+			apiDiag(&resp.Diagnostics, "Updating CA "+id, err)
+			return
+		}
 	}
 	r.finish(ctx, c, id, &plan, signer, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// updateBody is the full-replace PUT body for the model.
+func (m *caModel) updateBody(ctx context.Context, diags *diag.Diagnostics) *edgeapi.CAUpdate {
+	return &edgeapi.CAUpdate{
+		Name:                      m.Name.ValueString(),
+		IsAutoCaEnrollmentEnabled: m.IsAutoCaEnrollmentEnabled.ValueBool(),
+		IsOttCaEnrollmentEnabled:  m.IsOttCaEnrollmentEnabled.ValueBool(),
+		IsAuthEnabled:             m.IsAuthEnabled.ValueBool(),
+		IdentityRoles:             stringsFromSet(ctx, m.IdentityRoles, diags),
+		IdentityNameFormat:        m.IdentityNameFormat.ValueString(),
+		ExternalIDClaim:           m.claim(ctx, diags),
+		Tags:                      tagsFromMap(ctx, m.Tags, diags),
+	}
 }
 
 func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

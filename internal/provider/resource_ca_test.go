@@ -69,6 +69,7 @@ func TestAccCAAutoVerifiedInOneApply(t *testing.T) {
 	ca := newThirdPartyCA(t, name)
 	fp := pki.FingerprintSHA1(ca.issuer.Cert)
 	var id string
+	var updatedAt time.Time
 	config := func(certPEM, n, extra string) string {
 		return cfg + fmt.Sprintf(`
 resource "ziti_ca" "x" {
@@ -114,6 +115,7 @@ resource "ziti_ca" "x" {
 						if !d.IsVerified || d.Name != name || !d.IsOttCaEnrollmentEnabled || d.ExternalIDClaim == nil || *d.ExternalIDClaim.Location != "SAN_URI" {
 							return fmt.Errorf("controller has %+v", d)
 						}
+						updatedAt = d.UpdatedAt
 						return nil
 					},
 				),
@@ -136,6 +138,16 @@ resource "ziti_ca" "x" {
 						return nil
 					}),
 					resource.TestCheckResourceAttr("ziti_ca.x", "fingerprint", fp),
+					func(*terraformState) error {
+						d, err := c.GetCA(context.Background(), id)
+						if err != nil {
+							return err
+						}
+						if !d.UpdatedAt.Equal(updatedAt) {
+							return fmt.Errorf("a formatting-only change was sent to the controller (updatedAt %s -> %s)", updatedAt, d.UpdatedAt)
+						}
+						return nil
+					},
 				),
 			},
 			{
