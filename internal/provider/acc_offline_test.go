@@ -106,3 +106,39 @@ func TestAccValidation(t *testing.T) {
 		})
 	}
 }
+
+func TestAccDataSourceWithUnknownProviderConfig(t *testing.T) {
+	requireAcc(t)
+	clearZitiEnv(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "terraform_data" "ep" { input = "x" }
+provider "ziti" {
+  endpoint = "${terraform_data.ep.id}.invalid:1"
+  username = "admin"
+  password = "pw"
+}
+data "ziti_controller_version" "v" {}
+`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`Add depends_on`),
+		}, {
+			// The suggested fix: the read moves to apply, the plan succeeds.
+			Config: `
+resource "terraform_data" "ep" { input = "x" }
+provider "ziti" {
+  endpoint = "${terraform_data.ep.id}.invalid:1"
+  username = "admin"
+  password = "pw"
+}
+data "ziti_controller_version" "v" {
+  depends_on = [terraform_data.ep]
+}
+`,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+}

@@ -11,12 +11,16 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 )
 
-// dataClient returns the client for a data source read. Data sources need a
-// known provider configuration: Terraform defers them to apply otherwise.
+// dataClient returns the client for a data source read. A data source cannot
+// return unknown values, so with an unknown provider configuration it fails
+// with the fix (depends_on defers the read to apply).
 func (n *networkResource) dataClient(diags *diag.Diagnostics) *edgeapi.Client {
 	c := n.client(diags)
 	if c == nil && !diags.HasError() {
-		diags.AddError("Provider configuration unknown", "The ziti provider's configuration is not known yet; this data source is read during apply.")
+		diags.AddError("Provider configuration not known yet",
+			"The ziti provider's arguments depend on resources that do not exist yet (e.g. ca_pem from a ziti_pki_* resource), "+
+				"so this data source cannot be read during plan. Add depends_on = [<that resource>] to the data source: "+
+				"Terraform then reads it during apply, after the provider's arguments are known.")
 	}
 	return c
 }
