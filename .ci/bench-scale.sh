@@ -6,9 +6,9 @@
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 export BENCH_SCALE_N="${BENCH_SCALE_N:-100000}"
-raw=$(go test -run '^$' -bench '^BenchmarkControllerScale$' -benchtime 1x -count 1 -timeout 30m ./controllersrv/server/)
+raw=$(go test -run '^$' -bench '^BenchmarkScaleIdentities$' -benchtime 1x -count 1 -timeout 30m ./controllersrv/server/)
 echo "$raw"
-metric() { echo "$raw" | awk -v u="$1" '$1 ~ /^BenchmarkControllerScale/ { for (i = 3; i < NF; i++) if ($(i+1) == u) print $i }'; }
+metric() { echo "$raw" | awk -v u="$1" '$1 ~ /^BenchmarkScaleIdentities/ { for (i = 3; i < NF; i++) if ($(i+1) == u) print $i }'; }
 for m in identities load-s rss-MiB heap-MiB store-MiB first-page-ms last-page-ms name-eq-ms name-contains-ms page500-ms walk-s; do
 	v=$(metric "$m")
 	[ -n "$v" ] || die "could not read $m from the benchmark output"

@@ -16,7 +16,7 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
 )
 
-// BenchmarkControllerScale loads BENCH_SCALE_N identities (default
+// BenchmarkScaleIdentities loads BENCH_SCALE_N identities (default
 // 100,000) into a running controller and reports its memory (process RSS
 // and Go heap, after GC), the store file size, and the latency of list
 // requests over HTTPS: first and last page, an exact name filter, a
@@ -25,7 +25,7 @@ import (
 // whole walk projected). .ci/bench-scale.sh runs it once
 // (-benchtime 1x); BenchmarkControllerGet (bench_test.go) covers GET
 // latency on a small store.
-func BenchmarkControllerScale(b *testing.B) {
+func BenchmarkScaleIdentities(b *testing.B) {
 	n := 100000
 	if v, err := strconv.Atoi(os.Getenv("BENCH_SCALE_N")); err == nil && v > 0 {
 		n = v
