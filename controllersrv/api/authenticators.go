@@ -69,32 +69,12 @@ func authenticatorDetail(a *store.Authenticator, idn *store.Identity) *authentic
 	}
 }
 
-func listAuthenticators(c *Ctx) error {
-	q, err := parseListQuery(c, authenticatorFilterable)
-	if err != nil {
-		return err
-	}
-	var out []any
-	var pg Pagination
-	err = c.API.DB.View(func(tx *store.Tx) error {
-		all, err := tx.ListAuthenticators()
-		if err != nil {
-			return err
-		}
-		items, p := page(q, all, authenticatorFields)
-		pg = p
-		out = make([]any, 0, len(items))
-		for _, a := range items {
-			idn, _ := tx.GetIdentity(a.IdentityID)
-			out = append(out, authenticatorDetail(a, idn))
-		}
-		return nil
+// listAuthenticators serves GET /authenticators.
+var listAuthenticators = listEntities(authenticatorFilterable, (*store.Tx).ListAuthenticators, authenticatorFields,
+	func(_ *Ctx, tx *store.Tx, a *store.Authenticator) (any, error) {
+		idn, _ := tx.GetIdentity(a.IdentityID)
+		return authenticatorDetail(a, idn), nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.List(out, pg, authenticatorFilterable)
-}
 
 func getAuthenticator(c *Ctx) error {
 	id := c.R.PathValue("id")

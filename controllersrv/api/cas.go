@@ -239,31 +239,9 @@ func parseCACertPEM(s string) ([]*x509.Certificate, error) {
 	return certs, nil
 }
 
-func listCAs(c *Ctx) error {
-	q, err := parseListQuery(c, caFilterable)
-	if err != nil {
-		return err
-	}
-	var out []any
-	var pg Pagination
-	err = c.API.DB.View(func(tx *store.Tx) error {
-		all, err := tx.ListCAs()
-		if err != nil {
-			return err
-		}
-		items, p := page(q, all, caFields)
-		pg = p
-		out = make([]any, 0, len(items))
-		for _, it := range items {
-			out = append(out, caDetail(it))
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return c.List(out, pg, caFilterable)
-}
+// listCAs serves GET /cas.
+var listCAs = listEntities(caFilterable, (*store.Tx).ListCAs, caFields,
+	func(_ *Ctx, _ *store.Tx, v *store.CA) (any, error) { return caDetail(v), nil })
 
 func createCA(c *Ctx) error {
 	var in caInput

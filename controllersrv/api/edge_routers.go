@@ -146,31 +146,9 @@ func (a *API) newRouterEnrollment(routerID string) (*store.Enrollment, error) {
 	return e, nil
 }
 
-func listEdgeRouters(c *Ctx) error {
-	q, err := parseListQuery(c, edgeRouterFilterable)
-	if err != nil {
-		return err
-	}
-	var out []any
-	var pg Pagination
-	err = c.API.DB.View(func(tx *store.Tx) error {
-		all, err := tx.ListEdgeRouters()
-		if err != nil {
-			return err
-		}
-		items, p := page(q, all, edgeRouterFields)
-		pg = p
-		out = make([]any, 0, len(items))
-		for _, it := range items {
-			out = append(out, edgeRouterDetail(tx, it))
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return c.List(out, pg, edgeRouterFilterable)
-}
+// listEdgeRouters serves GET /edge-routers.
+var listEdgeRouters = listEntities(edgeRouterFilterable, (*store.Tx).ListEdgeRouters, edgeRouterFields,
+	func(_ *Ctx, tx *store.Tx, v *store.EdgeRouter) (any, error) { return edgeRouterDetail(tx, v), nil })
 
 func createEdgeRouter(c *Ctx) error {
 	var in edgeRouterInput

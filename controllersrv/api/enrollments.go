@@ -136,32 +136,12 @@ func mustList(tx *store.Tx) []*store.Enrollment {
 	return es
 }
 
-func listEnrollments(c *Ctx) error {
-	q, err := parseListQuery(c, enrollmentFilterable)
-	if err != nil {
-		return err
-	}
-	var out []any
-	var pg Pagination
-	err = c.API.DB.View(func(tx *store.Tx) error {
-		all, err := tx.ListEnrollments()
-		if err != nil {
-			return err
-		}
-		items, p := page(q, all, enrollmentFields)
-		pg = p
-		out = make([]any, 0, len(items))
-		for _, e := range items {
-			idn, _ := tx.GetIdentity(e.IdentityID)
-			out = append(out, enrollmentDetail(e, idn))
-		}
-		return nil
+// listEnrollments serves GET /enrollments.
+var listEnrollments = listEntities(enrollmentFilterable, (*store.Tx).ListEnrollments, enrollmentFields,
+	func(_ *Ctx, tx *store.Tx, e *store.Enrollment) (any, error) {
+		idn, _ := tx.GetIdentity(e.IdentityID)
+		return enrollmentDetail(e, idn), nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.List(out, pg, enrollmentFilterable)
-}
 
 type enrollmentInput struct {
 	Method     *string    `json:"method"`

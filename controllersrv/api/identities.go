@@ -243,35 +243,9 @@ func (c *Ctx) decodeWithKeys(v any) (map[string]bool, error) {
 	return keys, nil
 }
 
-func listIdentities(c *Ctx) error {
-	q, err := parseListQuery(c, identityFilterable)
-	if err != nil {
-		return err
-	}
-	var out []any
-	var pg Pagination
-	err = c.API.DB.View(func(tx *store.Tx) error {
-		all, err := tx.ListIdentities()
-		if err != nil {
-			return err
-		}
-		items, p := page(q, all, identityFields)
-		pg = p
-		out = make([]any, 0, len(items))
-		for _, it := range items {
-			d, err := c.API.identityDetail(tx, it)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return c.List(out, pg, identityFilterable)
-}
+// listIdentities serves GET /identities.
+var listIdentities = listEntities(identityFilterable, (*store.Tx).ListIdentities, identityFields,
+	func(c *Ctx, tx *store.Tx, v *store.Identity) (any, error) { return c.API.identityDetail(tx, v) })
 
 func createIdentity(c *Ctx) error {
 	var in identityInput

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/filter"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
 )
 
 // Pagination limits, as in OpenZiti.
@@ -90,6 +91,42 @@ func parseListQuery(c *Ctx, filterable []string) (*listQuery, error) {
 		q.sortDesc = strings.EqualFold(strings.TrimSpace(dir), "desc")
 	}
 	return q, nil
+}
+
+// listEntities builds the list handler every entity shares: load them all
+// in one read transaction, filter, sort and page them, and render each one
+// on the page with detail (which may look up related records in tx).
+func listEntities[T any](filterable []string, load func(*store.Tx) ([]T, error), fields func(T) filter.Fields,
+	detail func(*Ctx, *store.Tx, T) (any, error)) func(*Ctx) error {
+	return func(c *Ctx) error {
+		q, err := parseListQuery(c, filterable)
+		if err != nil {
+			return err
+		}
+		var out []any
+		var pg Pagination
+		err = c.API.DB.View(func(tx *store.Tx) error {
+			all, err := load(tx)
+			if err != nil {
+				return err
+			}
+			var items []T
+			items, pg = page(q, all, fields)
+			out = make([]any, 0, len(items))
+			for _, it := range items {
+				d, err := detail(c, tx, it)
+				if err != nil {
+					return err
+				}
+				out = append(out, d)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return c.List(out, pg, filterable)
+	}
 }
 
 // page filters, sorts and slices items; fields gives a filter view of one.
