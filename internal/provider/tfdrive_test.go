@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -17,30 +16,18 @@ import (
 // faulty apply, read plan output and `terraform show -json`, and see the
 // provider's own log as a user would: the provider is the real binary, built
 // from this checkout and installed with a dev_overrides CLI config.
-var provBin struct {
-	once sync.Once
-	dir  string
-	err  error
-	out  []byte
-}
-
-// providerBinDir builds terraform-provider-ziti once per test binary.
+// providerBinDir builds terraform-provider-ziti into a directory of the
+// test (removed with it; a second build only links, from the build cache).
 func providerBinDir(t *testing.T) string {
 	t.Helper()
-	provBin.once.Do(func() {
-		provBin.dir, provBin.err = os.MkdirTemp("", "ziti-provbin-")
-		if provBin.err != nil {
-			return
-		}
-		root, _ := filepath.Abs("../..")
-		cmd := exec.Command("go", "build", "-o", filepath.Join(provBin.dir, "terraform-provider-ziti"), ".")
-		cmd.Dir = root
-		provBin.out, provBin.err = cmd.CombinedOutput()
-	})
-	if provBin.err != nil {
-		t.Fatalf("building the provider: %v\n%s", provBin.err, provBin.out)
+	dir := t.TempDir()
+	root, _ := filepath.Abs("../..")
+	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-ziti"), ".")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
-	return provBin.dir
+	return dir
 }
 
 // tfDriver runs terraform in one working directory.
