@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
@@ -38,6 +39,45 @@ func (n *networkResource) client(diags *diag.Diagnostics) *edgeapi.Client {
 // case reads during plan keep the prior state.
 func (n *networkResource) planOnly() bool {
 	return n.data != nil && n.data.unknown
+}
+
+// readRemote fetches the object behind a resource for Read. ok is false
+// when there is nothing to refresh from: the provider configuration is
+// unknown (plan keeps the prior state), no client is configured, the call
+// failed (reported in resp), or the controller no longer has the object, in
+// which case it is removed from state so the plan shows it being created.
+func readRemote[D any](ctx context.Context, n *networkResource, resp *resource.ReadResponse, what, id string,
+	get func(*edgeapi.Client, context.Context, string) (D, error)) (d D, ok bool) {
+	if n.planOnly() {
+		return d, false
+	}
+	c := n.client(&resp.Diagnostics)
+	if c == nil {
+		return d, false
+	}
+	d, err := get(c, ctx, id)
+	if edgeapi.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return d, false
+	}
+	if err != nil {
+		apiDiag(&resp.Diagnostics, "Reading "+what+" "+id, err)
+		return d, false
+	}
+	return d, true
+}
+
+// deleteRemote deletes the object behind a resource; one that is already
+// gone counts as deleted.
+func deleteRemote(ctx context.Context, n *networkResource, diags *diag.Diagnostics, what, id string,
+	del func(*edgeapi.Client, context.Context, string) error) {
+	c := n.client(diags)
+	if diags.HasError() || c == nil {
+		return
+	}
+	if err := del(c, ctx, id); err != nil && !edgeapi.IsNotFound(err) {
+		apiDiag(diags, "Deleting "+what+" "+id, err)
+	}
 }
 
 // apiDiag adds an error from the Edge API with the operation in the summary.

@@ -360,20 +360,11 @@ func mintVerificationCert(token string, is *pki.Issuer) ([]byte, error) {
 func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state caModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || r.planOnly() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := r.client(&resp.Diagnostics)
-	if c == nil {
-		return
-	}
-	d, err := c.GetCA(ctx, state.ID.ValueString())
-	if edgeapi.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		apiDiag(&resp.Diagnostics, "Reading CA "+state.ID.ValueString(), err)
+	d, ok := readRemote(ctx, &r.networkResource, resp, "CA", state.ID.ValueString(), (*edgeapi.Client).GetCA)
+	if !ok {
 		return
 	}
 	state.fromAPI(d)
@@ -428,13 +419,7 @@ func (m *caModel) updateBody(ctx context.Context, diags *diag.Diagnostics) *edge
 func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state caModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || c == nil {
-		return
-	}
-	if err := c.DeleteCA(ctx, state.ID.ValueString()); err != nil && !edgeapi.IsNotFound(err) {
-		apiDiag(&resp.Diagnostics, "Deleting CA "+state.ID.ValueString(), err)
-	}
+	deleteRemote(ctx, &r.networkResource, &resp.Diagnostics, "CA", state.ID.ValueString(), (*edgeapi.Client).DeleteCA)
 }
 
 func (r *caResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -214,20 +214,11 @@ func (r *edgeRouterResource) Create(ctx context.Context, req resource.CreateRequ
 func (r *edgeRouterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state edgeRouterModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || r.planOnly() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := r.client(&resp.Diagnostics)
-	if c == nil {
-		return
-	}
-	d, err := c.GetEdgeRouter(ctx, state.ID.ValueString())
-	if edgeapi.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		apiDiag(&resp.Diagnostics, "Reading edge router "+state.ID.ValueString(), err)
+	d, ok := readRemote(ctx, &r.networkResource, resp, "edge router", state.ID.ValueString(), (*edgeapi.Client).GetEdgeRouter)
+	if !ok {
 		return
 	}
 	state.fromAPI(d)
@@ -269,13 +260,7 @@ func (r *edgeRouterResource) Update(ctx context.Context, req resource.UpdateRequ
 func (r *edgeRouterResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state edgeRouterModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || c == nil {
-		return
-	}
-	if err := c.DeleteEdgeRouter(ctx, state.ID.ValueString()); err != nil && !edgeapi.IsNotFound(err) {
-		apiDiag(&resp.Diagnostics, "Deleting edge router "+state.ID.ValueString(), err)
-	}
+	deleteRemote(ctx, &r.networkResource, &resp.Diagnostics, "edge router", state.ID.ValueString(), (*edgeapi.Client).DeleteEdgeRouter)
 }
 
 func (r *edgeRouterResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -402,16 +402,10 @@ func (r *enrollmentResource) Update(ctx context.Context, req resource.UpdateRequ
 func (r *enrollmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state enrollmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || c == nil {
-		return
-	}
 	if state.Consumed.ValueBool() {
 		return // the controller deleted it when it was used
 	}
-	if err := c.DeleteEnrollment(ctx, state.ID.ValueString()); err != nil && !edgeapi.IsNotFound(err) {
-		apiDiag(&resp.Diagnostics, "Deleting enrollment "+state.ID.ValueString(), err)
-	}
+	deleteRemote(ctx, &r.networkResource, &resp.Diagnostics, "enrollment", state.ID.ValueString(), (*edgeapi.Client).DeleteEnrollment)
 }
 
 func (r *enrollmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -203,20 +203,11 @@ func (m *identityModel) fromAPI(d *edgeapi.IdentityDetail) {
 func (r *identityResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state identityModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || r.planOnly() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := r.client(&resp.Diagnostics)
-	if c == nil {
-		return
-	}
-	d, err := c.GetIdentity(ctx, state.ID.ValueString())
-	if edgeapi.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		apiDiag(&resp.Diagnostics, "Reading identity "+state.ID.ValueString(), err)
+	d, ok := readRemote(ctx, &r.networkResource, resp, "identity", state.ID.ValueString(), (*edgeapi.Client).GetIdentity)
+	if !ok {
 		return
 	}
 	state.fromAPI(d)
@@ -264,13 +255,7 @@ func (r *identityResource) Update(ctx context.Context, req resource.UpdateReques
 func (r *identityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state identityModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || c == nil {
-		return
-	}
-	if err := c.DeleteIdentity(ctx, state.ID.ValueString()); err != nil && !edgeapi.IsNotFound(err) {
-		apiDiag(&resp.Diagnostics, "Deleting identity "+state.ID.ValueString(), err)
-	}
+	deleteRemote(ctx, &r.networkResource, &resp.Diagnostics, "identity", state.ID.ValueString(), (*edgeapi.Client).DeleteIdentity)
 }
 
 func (r *identityResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
