@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -61,7 +62,7 @@ func TestAuthZMatrix(t *testing.T) {
 			}
 			name := rt.Method + " " + path
 			var body any
-			if rt.Method == "POST" || rt.Method == "PUT" || rt.Method == "PATCH" {
+			if rt.Method == http.MethodPost || rt.Method == http.MethodPut || rt.Method == http.MethodPatch {
 				body = map[string]any{"name": "authz-probe", "type": "User", "isAdmin": true}
 			}
 			for who, c := range map[string]*client{"no session": anon, "expired session": expired, "forged session": forged} {

@@ -188,7 +188,7 @@ resource "ziti_edge_router" "r" {
 				continue
 			}
 			tried[u] = true
-			req, _ := http.NewRequest("GET", s.ManagementURL()+"/current-identity", nil)
+			req, _ := http.NewRequest(http.MethodGet, s.ManagementURL()+"/current-identity", nil)
 			req.Header.Set("zt-session", u)
 			resp, err := hc.Do(req)
 			if err != nil {
