@@ -70,7 +70,7 @@ func authenticatorDetail(a *store.Authenticator, idn *store.Identity) *authentic
 }
 
 // listAuthenticators serves GET /authenticators.
-var listAuthenticators = listEntities(authenticatorFilterable, (*store.Tx).ListAuthenticators, authenticatorFields,
+var listAuthenticators = listEntities(authenticatorFilterable, store.BucketAuthenticators, authenticatorFields,
 	func(_ *Ctx, tx *store.Tx, a *store.Authenticator) (any, error) {
 		idn, _ := tx.GetIdentity(a.IdentityID)
 		return authenticatorDetail(a, idn), nil

@@ -240,7 +240,7 @@ func parseCACertPEM(s string) ([]*x509.Certificate, error) {
 }
 
 // listCAs serves GET /cas.
-var listCAs = listEntities(caFilterable, (*store.Tx).ListCAs, caFields,
+var listCAs = listEntities(caFilterable, store.BucketCAs, caFields,
 	func(_ *Ctx, _ *store.Tx, v *store.CA) (any, error) { return caDetail(v), nil })
 
 func createCA(c *Ctx) error {

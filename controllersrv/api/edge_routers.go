@@ -147,7 +147,7 @@ func (a *API) newRouterEnrollment(routerID string) (*store.Enrollment, error) {
 }
 
 // listEdgeRouters serves GET /edge-routers.
-var listEdgeRouters = listEntities(edgeRouterFilterable, (*store.Tx).ListEdgeRouters, edgeRouterFields,
+var listEdgeRouters = listEntities(edgeRouterFilterable, store.BucketEdgeRouters, edgeRouterFields,
 	func(_ *Ctx, tx *store.Tx, v *store.EdgeRouter) (any, error) { return edgeRouterDetail(tx, v), nil })
 
 func createEdgeRouter(c *Ctx) error {

@@ -137,7 +137,7 @@ func mustList(tx *store.Tx) []*store.Enrollment {
 }
 
 // listEnrollments serves GET /enrollments.
-var listEnrollments = listEntities(enrollmentFilterable, (*store.Tx).ListEnrollments, enrollmentFields,
+var listEnrollments = listEntities(enrollmentFilterable, store.BucketEnrollments, enrollmentFields,
 	func(_ *Ctx, tx *store.Tx, e *store.Enrollment) (any, error) {
 		idn, _ := tx.GetIdentity(e.IdentityID)
 		return enrollmentDetail(e, idn), nil

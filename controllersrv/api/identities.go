@@ -244,7 +244,7 @@ func (c *Ctx) decodeWithKeys(v any) (map[string]bool, error) {
 }
 
 // listIdentities serves GET /identities.
-var listIdentities = listEntities(identityFilterable, (*store.Tx).ListIdentities, identityFields,
+var listIdentities = listEntities(identityFilterable, store.BucketIdentities, identityFields,
 	func(c *Ctx, tx *store.Tx, v *store.Identity) (any, error) { return c.API.identityDetail(tx, v) })
 
 func createIdentity(c *Ctx) error {

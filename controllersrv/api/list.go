@@ -93,11 +93,12 @@ func parseListQuery(c *Ctx, filterable []string) (*listQuery, error) {
 	return q, nil
 }
 
-// listEntities builds the list handler every entity shares: load them all
-// in one read transaction, filter, sort and page them, and render each one
-// on the page with detail (which may look up related records in tx).
-func listEntities[T any](filterable []string, load func(*store.Tx) ([]T, error), fields func(T) filter.Fields,
-	detail func(*Ctx, *store.Tx, T) (any, error)) func(*Ctx) error {
+// listEntities builds the list handler every entity shares: read the
+// entities of bucket in one transaction, filter, sort and page them, and
+// render each one on the page with detail (which may look up related
+// records in tx). An unfiltered, unsorted list decodes only its page.
+func listEntities[E any](filterable []string, bucket string, fields func(*E) filter.Fields,
+	detail func(*Ctx, *store.Tx, *E) (any, error)) func(*Ctx) error {
 	return func(c *Ctx) error {
 		q, err := parseListQuery(c, filterable)
 		if err != nil {
@@ -106,12 +107,19 @@ func listEntities[T any](filterable []string, load func(*store.Tx) ([]T, error),
 		var out []any
 		var pg Pagination
 		err = c.API.DB.View(func(tx *store.Tx) error {
-			all, err := load(tx)
-			if err != nil {
-				return err
+			var items []*E
+			if filter.MatchesAll(q.filter) && q.sortField == "" {
+				if items, err = store.ListRange[E](tx, bucket, q.offset, q.limit); err != nil {
+					return err
+				}
+				pg = Pagination{Limit: q.limit, Offset: q.offset, TotalCount: int64(tx.Count(bucket))}
+			} else {
+				all, err := store.List[E](tx, bucket)
+				if err != nil {
+					return err
+				}
+				items, pg = page(q, all, fields)
 			}
-			var items []T
-			items, pg = page(q, all, fields)
 			out = make([]any, 0, len(items))
 			for _, it := range items {
 				d, err := detail(c, tx, it)

@@ -45,6 +45,13 @@ type Error struct {
 
 func (e *Error) Error() string { return fmt.Sprintf("invalid filter at position %d: %s", e.Pos, e.Msg) }
 
+// MatchesAll reports whether e is the empty filter, which every record
+// matches; list handlers then page without evaluating it.
+func MatchesAll(e Expr) bool {
+	c, ok := e.(constExpr)
+	return ok && bool(c)
+}
+
 // Parse parses a filter expression. The empty string matches everything.
 func Parse(s string) (Expr, error) {
 	if len(s) > MaxLength {

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"time"
 )
 
@@ -103,18 +102,7 @@ func (t *Tx) DeleteCA(id string) error {
 }
 
 // ListCAs returns every CA in id order.
-func (t *Tx) ListCAs() ([]*CA, error) {
-	var out []*CA
-	err := t.Each(BucketCAs, func(_ string, data []byte) error {
-		var v CA
-		if err := json.Unmarshal(data, &v); err != nil {
-			return err
-		}
-		out = append(out, &v)
-		return nil
-	})
-	return out, err
-}
+func (t *Tx) ListCAs() ([]*CA, error) { return List[CA](t, BucketCAs) }
 
 // CertExtension is a certificate issued by /extend that becomes the
 // authenticator's certificate once the client proves it has it

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"errors"
 	"time"
 )
@@ -96,18 +95,7 @@ func (t *Tx) DeleteEdgeRouter(id string) error {
 }
 
 // ListEdgeRouters returns every edge router in id order.
-func (t *Tx) ListEdgeRouters() ([]*EdgeRouter, error) {
-	var out []*EdgeRouter
-	err := t.Each(BucketEdgeRouters, func(_ string, data []byte) error {
-		var v EdgeRouter
-		if err := json.Unmarshal(data, &v); err != nil {
-			return err
-		}
-		out = append(out, &v)
-		return nil
-	})
-	return out, err
-}
+func (t *Tx) ListEdgeRouters() ([]*EdgeRouter, error) { return List[EdgeRouter](t, BucketEdgeRouters) }
 
 // EdgeRouterEnrollment returns the router's pending erott enrollment, or
 // ErrNotFound (none, consumed, or deleted through /enrollments).

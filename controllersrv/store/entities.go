@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"errors"
 	"sort"
 )
@@ -88,18 +87,7 @@ func (t *Tx) DeleteIdentity(id string) error {
 }
 
 // ListIdentities returns every identity in id order.
-func (t *Tx) ListIdentities() ([]*Identity, error) {
-	var out []*Identity
-	err := t.Each(BucketIdentities, func(_ string, data []byte) error {
-		var v Identity
-		if err := json.Unmarshal(data, &v); err != nil {
-			return err
-		}
-		out = append(out, &v)
-		return nil
-	})
-	return out, err
-}
+func (t *Tx) ListIdentities() ([]*Identity, error) { return List[Identity](t, BucketIdentities) }
 
 // GetEnrollment reads one enrollment.
 func (t *Tx) GetEnrollment(id string) (*Enrollment, error) {
@@ -155,18 +143,7 @@ func (t *Tx) DeleteEnrollment(id string) error {
 }
 
 // ListEnrollments returns every enrollment in id order.
-func (t *Tx) ListEnrollments() ([]*Enrollment, error) {
-	var out []*Enrollment
-	err := t.Each(BucketEnrollments, func(_ string, data []byte) error {
-		var v Enrollment
-		if err := json.Unmarshal(data, &v); err != nil {
-			return err
-		}
-		out = append(out, &v)
-		return nil
-	})
-	return out, err
-}
+func (t *Tx) ListEnrollments() ([]*Enrollment, error) { return List[Enrollment](t, BucketEnrollments) }
 
 // EnrollmentsOfIdentity lists an identity's pending enrollments.
 func (t *Tx) EnrollmentsOfIdentity(identityID string) ([]*Enrollment, error) {
@@ -272,16 +249,7 @@ func (t *Tx) DeleteAuthenticator(id string) error {
 
 // ListAuthenticators returns every authenticator in id order.
 func (t *Tx) ListAuthenticators() ([]*Authenticator, error) {
-	var out []*Authenticator
-	err := t.Each(BucketAuthenticators, func(_ string, data []byte) error {
-		var v Authenticator
-		if err := json.Unmarshal(data, &v); err != nil {
-			return err
-		}
-		out = append(out, &v)
-		return nil
-	})
-	return out, err
+	return List[Authenticator](t, BucketAuthenticators)
 }
 
 // AuthenticatorsOfIdentity lists an identity's authenticators.

@@ -144,6 +144,41 @@ func (t *Tx) Each(bucket string, fn func(id string, data []byte) error) error {
 	return t.tx.Bucket([]byte(bucket)).ForEach(func(k, v []byte) error { return fn(string(k), v) })
 }
 
+// List decodes every record of a bucket, in id order.
+func List[E any](t *Tx, bucket string) ([]*E, error) {
+	var out []*E
+	err := t.Each(bucket, func(_ string, data []byte) error {
+		v := new(E)
+		if err := json.Unmarshal(data, v); err != nil {
+			return err
+		}
+		out = append(out, v)
+		return nil
+	})
+	return out, err
+}
+
+// ListRange decodes only the records at positions [offset, offset+limit)
+// of a bucket in id order. Skipped records are stepped over without being
+// decoded, so an unfiltered page costs one key walk plus limit decodes, not
+// a decode of the whole bucket.
+func ListRange[E any](t *Tx, bucket string, offset, limit int64) ([]*E, error) {
+	out := make([]*E, 0, max(limit, 0))
+	c := t.tx.Bucket([]byte(bucket)).Cursor()
+	var i int64
+	for k, data := c.First(); k != nil && int64(len(out)) < limit; k, data = c.Next() {
+		if i++; i <= offset {
+			continue
+		}
+		v := new(E)
+		if err := json.Unmarshal(data, v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // Count is the number of records in a bucket.
 func (t *Tx) Count(bucket string) int {
 	return t.tx.Bucket([]byte(bucket)).Stats().KeyN
