@@ -33,6 +33,7 @@ printf '  ratio:              %8.1f %%   (target >= 50%%)\n' "$ratio"
 printf '  authenticated GET:  p50 %s µs, p99 %s µs, %s req/s at 64 clients\n' "$p50" "$p99" "$rps"
 printf '  baseline GET:       p50 %s µs, p99 %s µs (/version, no session)\n' "$bp50" "$bp99"
 if [ -n "${BENCH_OUT:-}" ]; then
+	mkdir -p "$BENCH_OUT"
 	printf '{"enroll_per_s":%s,"floor_per_s":%s,"ratio_pct":%s,"get_p50_us":%s,"get_p99_us":%s,"get_req_per_s":%s,"base_p50_us":%s,"base_p99_us":%s}\n' \
 		"$enroll" "$floor" "$ratio" "$p50" "$p99" "$rps" "$bp50" "$bp99" >"$BENCH_OUT/bench-controller.json"
 fi
