@@ -271,10 +271,7 @@ func createCA(c *Ctx) error {
 				Message: fmt.Sprintf("this CA certificate (fingerprint %s) is already registered as CA %s", v.Fingerprint, id),
 				Cause:   &FieldError{Field: "certPem", Reason: "duplicate certificate", Value: v.Fingerprint}}
 		}
-		if id := tx.CAIDByName(v.Name); id != "" {
-			return &store.ConflictError{Field: "name", Value: v.Name}
-		}
-		return tx.PutCA(v)
+		return tx.PutCA(v) // a name in use is a ConflictError from the name index
 	})
 	if err != nil {
 		return err
@@ -316,12 +313,8 @@ func updateCA(patch bool) HandlerFunc {
 			if err != nil {
 				return NotFound("CA", id)
 			}
-			oldName := v.Name
 			if err := in.apply(v, keys, patch); err != nil {
 				return err
-			}
-			if v.Name != oldName && tx.CAIDByName(v.Name) != "" {
-				return &store.ConflictError{Field: "name", Value: v.Name}
 			}
 			v.UpdatedAt = c.API.now()
 			return tx.PutCA(v)

@@ -169,9 +169,6 @@ func createEdgeRouter(c *Ctx) error {
 		return err
 	}
 	err = c.API.DB.Update(func(tx *store.Tx) error {
-		if _, err := tx.EdgeRouterByName(v.Name); err == nil {
-			return &store.ConflictError{Field: "name", Value: v.Name}
-		}
 		if err := tx.PutEdgeRouter(v); err != nil {
 			return err
 		}
@@ -217,14 +214,8 @@ func updateEdgeRouter(patch bool) HandlerFunc {
 			if err != nil {
 				return NotFound("edge router", id)
 			}
-			oldName := v.Name
 			if err := in.apply(v, keys, patch); err != nil {
 				return err
-			}
-			if v.Name != oldName {
-				if _, err := tx.EdgeRouterByName(v.Name); err == nil {
-					return &store.ConflictError{Field: "name", Value: v.Name}
-				}
 			}
 			v.UpdatedAt = c.API.now()
 			return tx.PutEdgeRouter(v)

@@ -289,9 +289,6 @@ func createIdentity(c *Ctx) error {
 		}
 	}
 	err = c.API.DB.Update(func(tx *store.Tx) error {
-		if _, err := tx.IdentityByName(v.Name); err == nil {
-			return &store.ConflictError{Field: "name", Value: v.Name}
-		}
 		if err := tx.PutIdentity(v); err != nil {
 			return err
 		}
@@ -350,14 +347,8 @@ func updateIdentity(patch bool) HandlerFunc {
 			if err != nil {
 				return NotFound("identity", id)
 			}
-			oldName := v.Name
 			if err := in.apply(v, keys, patch); err != nil {
 				return err
-			}
-			if v.Name != oldName {
-				if _, err := tx.IdentityByName(v.Name); err == nil {
-					return &store.ConflictError{Field: "name", Value: v.Name}
-				}
 			}
 			v.UpdatedAt = c.API.now()
 			return tx.PutIdentity(v)
