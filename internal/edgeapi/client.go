@@ -393,6 +393,12 @@ func (c *Client) transportError(r request, err error) error {
 	if isTLSVerifyError(err) {
 		return fmt.Errorf("%s %s%s: the controller's TLS certificate is not trusted (%w): set ca_pem or ca_file to the controller's CA bundle", r.method, c.root, r.path, err)
 	}
+	if !idempotent(r.method) && !isDialError(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		// The request was sent and the connection broke before an answer
+		// (a controller restart, a proxy timeout). It is not retried, since
+		// it may have been applied; say so rather than show a bare "EOF".
+		return fmt.Errorf("%s %s%s: the connection closed before the controller answered (%w); the request may or may not have been applied: run the apply again, and if it then reports a name conflict, import the existing object", r.method, c.root, r.path, err)
+	}
 	return fmt.Errorf("%s %s%s: %w", r.method, c.root, r.path, err)
 }
 

@@ -51,6 +51,10 @@ func newFakeController(t *testing.T) *fakeController {
 	return f
 }
 
+// dropConnection as a failNext status closes the connection after the
+// request has been read, as a controller restart does.
+const dropConnection = -1
+
 func (f *fakeController) failNext(path string, statuses ...int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -86,6 +90,15 @@ func (f *fakeController) serve(w http.ResponseWriter, r *http.Request) {
 	if fs := f.failures[r.URL.Path]; len(fs) > 0 {
 		f.failures[r.URL.Path] = fs[1:]
 		f.mu.Unlock()
+		if fs[0] == dropConnection {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				f.t.Errorf("hijack: %v", err)
+				return
+			}
+			conn.Close() // the request arrived; no answer ever comes
+			return
+		}
 		writeErr(w, fs[0], "INJECTED", "injected failure", "")
 		return
 	}
@@ -306,6 +319,31 @@ func TestPostNotRetriedOn5xxButOn429(t *testing.T) {
 	id, err := c.CreateIdentity(ctx, &IdentityCreate{Name: "y", Type: "Device"})
 	if err != nil || id != "id-y" {
 		t.Fatalf("POST after 429 should be retried: %q %v", id, err)
+	}
+}
+
+// A POST whose connection breaks after it was sent is not retried (it may
+// have been applied) and the error says exactly that, not a bare "EOF".
+func TestPostCutMidRequestSaysItMayHaveBeenApplied(t *testing.T) {
+	f := newFakeController(t)
+	c, _ := f.client(t, nil)
+	ctx := context.Background()
+	if _, err := c.GetIdentity(ctx, "id-one"); err != nil { // log in first
+		t.Fatal(err)
+	}
+	path := ManagementPath + "/identities"
+	f.failNext(path, dropConnection)
+	_, err := c.CreateIdentity(ctx, &IdentityCreate{Name: "x", Type: "Device"})
+	if err == nil || !strings.Contains(err.Error(), "may or may not have been applied") {
+		t.Fatalf("err = %v, want the may-have-been-applied explanation", err)
+	}
+	if got := f.hitCount("POST " + path); got != 1 {
+		t.Fatalf("POST hit %d times, want 1 (no retry)", got)
+	}
+	// A GET cut the same way is retried and succeeds.
+	f.failNext(ManagementPath+"/identities/id-one", dropConnection)
+	if _, err := c.GetIdentity(ctx, "id-one"); err != nil {
+		t.Fatalf("GET after a dropped connection should be retried: %v", err)
 	}
 }
 
