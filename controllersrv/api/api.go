@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/filter"
@@ -99,16 +100,15 @@ func (c *Ctx) Context() context.Context { return c.R.Context() }
 // Decode reads a JSON body into v. An empty body decodes as {}. Unknown
 // fields are ignored: real clients send more than we read.
 func (c *Ctx) Decode(v any) error {
-	data, err := io.ReadAll(c.R.Body)
+	data, err := c.ReadBody()
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return Errorf(http.StatusRequestEntityTooLarge, CodeRequestTooLarge, "the request body is larger than %d bytes", MaxBodyBytes)
-		}
-		return Errorf(http.StatusBadRequest, CodeCouldNotParseBody, "could not read the request body")
+		return err
 	}
 	if len(strings.TrimSpace(string(data))) == 0 {
 		data = []byte("{}")
+	}
+	if err := checkUTF8(data); err != nil {
+		return err
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		var te *json.UnmarshalTypeError
@@ -131,6 +131,24 @@ func (c *Ctx) ReadBody() ([]byte, error) {
 		return nil, Errorf(http.StatusBadRequest, CodeCouldNotParseBody, "could not read the request body")
 	}
 	return data, nil
+}
+
+// checkUTF8 refuses a JSON body that is not valid UTF-8. encoding/json
+// would silently replace the bad bytes with U+FFFD, storing a name or tag
+// the client never sent (RFC 8259 requires UTF-8).
+func checkUTF8(body []byte) error {
+	if utf8.Valid(body) {
+		return nil
+	}
+	off := 0
+	for off < len(body) {
+		r, n := utf8.DecodeRune(body[off:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		off += n
+	}
+	return Errorf(http.StatusBadRequest, CodeCouldNotParseBody, "the request body is not valid UTF-8 (first bad byte at offset %d): send JSON text in UTF-8", off)
 }
 
 // jsonErrText keeps JSON syntax errors short and free of echoed input.

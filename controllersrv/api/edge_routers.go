@@ -300,6 +300,9 @@ func enrollEROTT(c *Ctx, token string, csrs *routerCSRs) error {
 			ServerCertCsr string `json:"serverCertCsr"`
 			CertCsr       string `json:"certCsr"`
 		}
+		if err := checkUTF8(body); err != nil {
+			return err
+		}
 		if err := json.Unmarshal(body, &in); err != nil {
 			return Errorf(http.StatusBadRequest, CodeCouldNotParseBody, "router enrollment needs a JSON body {\"serverCertCsr\": PEM, \"certCsr\": PEM}: %s", jsonErrText(err))
 		}

@@ -153,6 +153,9 @@ func ParseCSRBody(body []byte, contentType string) (*x509.CertificateRequest, er
 			ClientCsr string `json:"clientCsr"`
 			CertCsr   string `json:"certCsr"`
 		}
+		if err := checkUTF8(body); err != nil {
+			return nil, err
+		}
 		if err := json.Unmarshal(body, &in); err != nil {
 			return nil, Errorf(http.StatusBadRequest, CodeCouldNotParseBody, "the request body is not valid JSON: %s", jsonErrText(err))
 		}

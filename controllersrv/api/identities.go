@@ -225,6 +225,9 @@ func (c *Ctx) decodeWithKeys(v any) (map[string]bool, error) {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		body = []byte("{}")
 	}
+	if err := checkUTF8(body); err != nil {
+		return nil, err
+	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return nil, Errorf(http.StatusBadRequest, CodeCouldNotParseBody, "the request body must be a JSON object: %s", jsonErrText(err))

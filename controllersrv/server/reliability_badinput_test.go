@@ -185,6 +185,8 @@ func TestBadInputCorpus(t *testing.T) {
 	bigPEM := "-----BEGIN CERTIFICATE REQUEST-----\n" + strings.Repeat(strings.Repeat("A", 64)+"\n", (1<<20)/65+10) + "-----END CERTIFICATE REQUEST-----\n"
 	gens := map[string]string{
 		"body.badutf8":       "{\"name\":\"x\",\xff\xfe:1}",
+		"body.badutf8name":   "{\"name\":\"bad-\xff-name\",\"type\":\"Device\"}",
+		"body.badutf8tag":    "{\"tags\":{\"owner\":\"\xc3\x28\"}}",
 		"body.deep":          strings.Repeat("[", 100000) + strings.Repeat("]", 100000),
 		"big.json":           `{"name":"` + strings.Repeat("a", 1<<20+10) + `"}`,
 		"big.pem":            bigPEM,
