@@ -17,9 +17,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	ziti "github.com/zitiform/terraform-provider-ziti/internal/provider"
 )
 
 func main() {
+	// The same SDK log setting as the ziti provider, so the column measures
+	// the plugin floor and not log formatting the ziti provider skips.
+	ziti.QuietSDKLogsUnlessAsked()
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return &nullProvider{} },
 		providerserver.ServeOpts{Address: "registry.terraform.io/zitiform/benchnull"})
 	if err != nil {
