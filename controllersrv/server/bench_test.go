@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -69,20 +68,28 @@ func parallel(n, workers int, fn func(i int)) time.Duration {
 }
 
 // BenchmarkControllerEnroll measures full ott enrollments per second over
-// HTTPS on loopback (each on a new TLS connection) against the crypto floor
-// of one enrollment, measured in the same run on the same machine: CSR
+// HTTPS on loopback (each on a new TLS connection) with 16 and 64
+// concurrent clients, against the crypto floor of one enrollment measured
+// in the same run on the same machine at the same concurrency: CSR
 // parse+verify, certificate signing by the same signing CA, and a full TLS
 // handshake with the controller. It reports both rates and their ratio.
+// BENCH_WORKERS=n measures one other concurrency instead.
 func BenchmarkControllerEnroll(b *testing.B) {
+	levels := []int{16, 64}
+	if w, err := strconv.Atoi(os.Getenv("BENCH_WORKERS")); err == nil && w > 0 {
+		levels = []int{w}
+	}
 	s := testServer(b)
+	for _, workers := range levels {
+		b.Run(fmt.Sprintf("clients=%d", workers), func(b *testing.B) { benchEnroll(b, s, workers) })
+	}
+}
+
+func benchEnroll(b *testing.B, s *Server, workers int) {
 	admin := newClient(b, s).admin()
 	admin.check = false
 	n := max(b.N, 50)
 	work := prepareEnrollments(b, admin, 2*n)
-	workers := 4 * runtime.GOMAXPROCS(0)
-	if w, err := strconv.Atoi(os.Getenv("BENCH_WORKERS")); err == nil && w > 0 {
-		workers = w
-	}
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(s.CAPEM())
 	host := s.URL()[len("https://"):]
@@ -136,13 +143,17 @@ func BenchmarkControllerEnroll(b *testing.B) {
 }
 
 // BenchmarkControllerGet measures authenticated GET latency at 64
-// concurrent keep-alive clients, with an unauthenticated GET /version on the
-// same connections as the baseline (TLS record + HTTP cost only).
+// concurrent keep-alive clients, a detail and a list (a page of 25 of 200
+// identities), with an unauthenticated GET /version on the same connections
+// as the baseline (TLS record + HTTP cost only).
 func BenchmarkControllerGet(b *testing.B) {
 	s := testServer(b)
 	admin := newClient(b, s).admin()
 	admin.check = false
 	id := admin.createIdentity(map[string]any{"name": "target", "type": "User", "isAdmin": false})
+	for i := range 199 {
+		admin.createIdentity(map[string]any{"name": fmt.Sprintf("listed-%03d", i), "type": "Device", "isAdmin": false})
+	}
 	const clients = 64
 	n := max(b.N, 2000)
 	pool := x509.NewCertPool()
@@ -181,8 +192,12 @@ func BenchmarkControllerGet(b *testing.B) {
 	measure("/version", false) // warm up the 64 connections
 	b.ResetTimer()
 	p50, p99, rate := measure("/edge/management/v1/identities/"+id, true)
+	lp50, lp99, lrate := measure("/edge/management/v1/identities?limit=25&offset=100", true)
 	bp50, bp99, brate := measure("/version", false)
 	b.StopTimer()
+	b.ReportMetric(float64(lp50.Microseconds()), "list-p50-µs")
+	b.ReportMetric(float64(lp99.Microseconds()), "list-p99-µs")
+	b.ReportMetric(lrate, "list-req/s")
 	b.ReportMetric(float64(p50.Microseconds()), "p50-µs")
 	b.ReportMetric(float64(p99.Microseconds()), "p99-µs")
 	b.ReportMetric(rate, "req/s")
