@@ -169,3 +169,76 @@ func number(v any) (float64, bool) {
 	}
 	return 0, false
 }
+
+// Pinned reports whether e can only match entities whose field (one that
+// holds a single string, such as a name) equals one of a known set of
+// strings, and returns that set: a list handler can then
+// fetch just those entities through a unique index and evaluate e on them,
+// instead of scanning every entity. It holds for `field = "x"`,
+// `field in ["x", "y"]`, an `and` with such a term on either side (both
+// sides pinned: their intersection), and an `or` both of whose sides are
+// pinned (their union). Anything else — !=, not, contains, null, a number,
+// an `or` with an unpinned side — is not pinned. The values are distinct,
+// in first-seen order; an empty set with ok=true means nothing matches.
+func Pinned(e Expr, field string) (values []string, ok bool) {
+	switch x := e.(type) {
+	case cmpExpr:
+		if s, isStr := x.val.(string); isStr && x.field == field && x.op == "=" {
+			return []string{s}, true
+		}
+	case inExpr:
+		if x.field != field || x.neg {
+			return nil, false
+		}
+		vals := make([]string, 0, len(x.vals))
+		for _, v := range x.vals {
+			s, isStr := v.(string)
+			if !isStr {
+				return nil, false
+			}
+			vals = append(vals, s)
+		}
+		return distinct(vals), true
+	case andExpr:
+		l, lok := Pinned(x.l, field)
+		r, rok := Pinned(x.r, field)
+		switch {
+		case lok && rok:
+			in := map[string]bool{}
+			for _, s := range r {
+				in[s] = true
+			}
+			both := []string{}
+			for _, s := range l {
+				if in[s] {
+					both = append(both, s)
+				}
+			}
+			return both, true
+		case lok:
+			return l, true
+		case rok:
+			return r, true
+		}
+	case orExpr:
+		l, lok := Pinned(x.l, field)
+		r, rok := Pinned(x.r, field)
+		if lok && rok {
+			return distinct(append(l, r...)), true
+		}
+	}
+	return nil, false
+}
+
+// distinct drops repeated strings, keeping the first of each.
+func distinct(ss []string) []string {
+	seen := make(map[string]bool, len(ss))
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

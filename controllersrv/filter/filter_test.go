@@ -1,6 +1,8 @@
 package filter
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -110,4 +112,79 @@ func FuzzParse(f *testing.F) {
 		}
 		FieldNames(e)
 	})
+}
+
+func TestPinned(t *testing.T) {
+	for f, want := range map[string]string{ // "-": not pinned
+		`name = "x"`:                              `["x"]`,
+		`name="x"`:                                `["x"]`,
+		`anyOf(name) = "x"`:                       `["x"]`,
+		`name = "x" and isAdmin = true`:           `["x"]`,
+		`isAdmin = true and name = "x"`:           `["x"]`,
+		`cost > 1 and (name = "x" and id = "y")`:  `["x"]`,
+		`(name = "x") and id != "y"`:              `["x"]`,
+		`name in ["a", "b", "a"]`:                 `["a" "b"]`,
+		`name in []`:                              `[]`,
+		`name = "a" and name = "b"`:               `[]`,
+		`name in ["a","b"] and name in ["b","c"]`: `["b"]`,
+		`name = "a" or name = "b"`:                `["a" "b"]`,
+		`name = "a" or name in ["b", "a"]`:        `["a" "b"]`,
+		`name = "x" sort by name limit 3`:         `["x"]`,
+		`name = ""`:                               `[""]`,
+		``:                                        "-",
+		`true`:                                    "-",
+		`false`:                                   "-",
+		`id = "x"`:                                "-",
+		`Name = "x"`:                              "-",
+		`name != "x"`:                             "-",
+		`not name = "x"`:                          "-",
+		`not (name = "x" and isAdmin = true)`:     "-",
+		`name = "x" or isAdmin = true`:            "-",
+		`isAdmin = true or name = "x"`:            "-",
+		`(name = "x" or id = "y") and cost > 1`:   "-",
+		`name not in ["x"]`:                       "-",
+		`name in ["x", 1]`:                        "-",
+		`name = 1`:                                "-",
+		`name = null`:                             "-",
+		`name is null`:                            "-",
+		`name contains "x"`:                       "-",
+		`name startsWith "x"`:                     "-",
+		`name >= "x"`:                             "-",
+	} {
+		e, err := Parse(f)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", f, err)
+		}
+		vals, ok := Pinned(e, "name")
+		got := "-"
+		if ok {
+			got = fmt.Sprintf("%q", vals)
+		}
+		if got != want {
+			t.Errorf("Pinned(%s) = %q (ok %v), want %q", f, got, ok, want)
+		}
+	}
+}
+
+// TestPinnedSound checks Pinned's promise on the test entities: whatever a
+// pinned filter matches has a name in the pinned set.
+func TestPinnedSound(t *testing.T) {
+	for _, f := range []string{
+		`name = "laptop"`, `name in ["laptop", "Server one"] and cost > 1`, `name = "laptop" or name = "quo\"te"`,
+		`name in ["laptop"] and name in ["Server one"]`, `isAdmin = false and name in ["laptop", "nope"]`,
+	} {
+		e, err := Parse(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vals, ok := Pinned(e, "name")
+		if !ok {
+			t.Fatalf("%s: not pinned", f)
+		}
+		for _, x := range ents {
+			if e.Eval(x.fields) && !slices.Contains(vals, x["name"].(string)) {
+				t.Errorf("%s matches %v, whose name is not in %q", f, x["id"], vals)
+			}
+		}
+	}
 }
