@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -96,7 +97,8 @@ func parseListQuery(c *Ctx, filterable []string) (*listQuery, error) {
 // listEntities builds the list handler every entity shares: read the
 // entities of bucket in one transaction, filter, sort and page them, and
 // render each one on the page with detail (which may look up related
-// records in tx). An unfiltered, unsorted list decodes only its page.
+// records in tx). fastPage serves what it can without decoding the whole
+// bucket; the rest goes through page().
 func listEntities[E any](filterable []string, bucket string, fields func(*E) filter.Fields,
 	detail func(*Ctx, *store.Tx, *E) (any, error)) func(*Ctx) error {
 	return func(c *Ctx) error {
@@ -107,19 +109,18 @@ func listEntities[E any](filterable []string, bucket string, fields func(*E) fil
 		var out []any
 		var pg Pagination
 		err = c.API.DB.View(func(tx *store.Tx) error {
-			var items []*E
-			if filter.MatchesAll(q.filter) && q.sortField == "" {
-				if items, err = store.ListRange[E](tx, bucket, q.offset, q.limit); err != nil {
-					return err
-				}
-				pg = Pagination{Limit: q.limit, Offset: q.offset, TotalCount: int64(tx.Count(bucket))}
-			} else {
+			items, p, ok, err := fastPage(tx, q, bucket, fields)
+			if err != nil {
+				return err
+			}
+			if !ok {
 				all, err := store.List[E](tx, bucket)
 				if err != nil {
 					return err
 				}
-				items, pg = page(q, all, fields)
+				items, p = page(q, all, fields)
 			}
+			pg = p
 			out = make([]any, 0, len(items))
 			for _, it := range items {
 				d, err := detail(c, tx, it)
@@ -135,6 +136,48 @@ func listEntities[E any](filterable []string, bucket string, fields func(*E) fil
 		}
 		return c.List(out, pg, filterable)
 	}
+}
+
+// fastPage serves a list page from keys and indexes, decoding only the
+// records it returns (or that the filter could match), when q allows:
+//   - no filter, no sort: the page of the bucket in id order (ListRange);
+//   - no filter, sorted by a field with a total unique index (name): the
+//     page of that index in key order, which is the order page() sorts in
+//     (byte order is Go's string order, and unique keys leave no ties);
+//   - a filter that pins a uniquely indexed field to a few values
+//     (name = "x", name in [...], and-ed with anything): the records of
+//     those values, on which page() evaluates the whole filter and sorts.
+//
+// Every path returns exactly what page() returns over the whole bucket;
+// ok=false means none applies and the caller must take that slow path.
+func fastPage[E any](tx *store.Tx, q *listQuery, bucket string, fields func(*E) filter.Fields) (items []*E, pg Pagination, ok bool, err error) {
+	if filter.MatchesAll(q.filter) {
+		if q.sortField == "" {
+			items, err = store.ListRange[E](tx, bucket, q.offset, q.limit)
+		} else if ix, has := store.UniqueIndex(bucket, q.sortField); has && ix.Total {
+			items, err = store.ListIndexRange[E](tx, bucket, ix, q.sortDesc, q.offset, q.limit)
+		} else {
+			return nil, Pagination{}, false, nil
+		}
+		return items, Pagination{Limit: q.limit, Offset: q.offset, TotalCount: int64(tx.Count(bucket))}, err == nil, err
+	}
+	for _, f := range filter.FieldNames(q.filter) {
+		ix, has := store.UniqueIndex(bucket, f)
+		if !has {
+			continue
+		}
+		// An empty value is never in an index (a partial index leaves
+		// empty fields out), so a filter pinning one goes the slow way.
+		if vals, pinned := filter.Pinned(q.filter, f); pinned && !slices.Contains(vals, "") {
+			cands, err := store.ListByIndex[E](tx, bucket, ix, vals)
+			if err != nil {
+				return nil, Pagination{}, false, err
+			}
+			items, pg = page(q, cands, fields)
+			return items, pg, true, nil
+		}
+	}
+	return nil, Pagination{}, false, nil
 }
 
 // page filters, sorts and slices items; fields gives a filter view of one.
