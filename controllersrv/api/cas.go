@@ -297,34 +297,20 @@ func getCA(c *Ctx) error {
 	return c.OK(d)
 }
 
-func updateCA(patch bool) HandlerFunc {
-	return func(c *Ctx) error {
-		id := c.R.PathValue("id")
-		var in caInput
-		keys, err := c.decodeWithKeys(&in)
-		if err != nil {
-			return err
-		}
+// updateCA serves PUT and PATCH /cas/{id}.
+var updateCA = updateHandler(updateSpec[store.CA, caInput]{
+	kind: "CA",
+	check: func(in *caInput, _ map[string]bool, patch bool) error {
 		if !patch && in.Name == nil {
 			return FieldInvalid("name", nil, "is required")
 		}
-		err = c.API.DB.Update(func(tx *store.Tx) error {
-			v, err := tx.GetCA(id)
-			if err != nil {
-				return NotFound("CA", id)
-			}
-			if err := in.apply(v, keys, patch); err != nil {
-				return err
-			}
-			v.UpdatedAt = c.API.now()
-			return tx.PutCA(v)
-		})
-		if err != nil {
-			return err
-		}
-		return c.Empty()
-	}
-}
+		return nil
+	},
+	get:   (*store.Tx).GetCA,
+	apply: (*caInput).apply,
+	put:   (*store.Tx).PutCA,
+	touch: func(v *store.CA, now time.Time) { v.UpdatedAt = now },
+})
 
 func deleteCA(c *Ctx) error {
 	id := c.R.PathValue("id")

@@ -198,34 +198,20 @@ func getEdgeRouter(c *Ctx) error {
 	return c.OK(d)
 }
 
-func updateEdgeRouter(patch bool) HandlerFunc {
-	return func(c *Ctx) error {
-		id := c.R.PathValue("id")
-		var in edgeRouterInput
-		keys, err := c.decodeWithKeys(&in)
-		if err != nil {
-			return err
-		}
+// updateEdgeRouter serves PUT and PATCH /edge-routers/{id}.
+var updateEdgeRouter = updateHandler(updateSpec[store.EdgeRouter, edgeRouterInput]{
+	kind: "edge router",
+	check: func(in *edgeRouterInput, _ map[string]bool, patch bool) error {
 		if !patch && in.Name == nil {
 			return FieldInvalid("name", "", "is required")
 		}
-		err = c.API.DB.Update(func(tx *store.Tx) error {
-			v, err := tx.GetEdgeRouter(id)
-			if err != nil {
-				return NotFound("edge router", id)
-			}
-			if err := in.apply(v, keys, patch); err != nil {
-				return err
-			}
-			v.UpdatedAt = c.API.now()
-			return tx.PutEdgeRouter(v)
-		})
-		if err != nil {
-			return err
-		}
-		return c.Empty()
-	}
-}
+		return nil
+	},
+	get:   (*store.Tx).GetEdgeRouter,
+	apply: (*edgeRouterInput).apply,
+	put:   (*store.Tx).PutEdgeRouter,
+	touch: func(v *store.EdgeRouter, now time.Time) { v.UpdatedAt = now },
+})
 
 func deleteEdgeRouter(c *Ctx) error {
 	id := c.R.PathValue("id")

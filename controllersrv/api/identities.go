@@ -329,14 +329,10 @@ func getIdentity(c *Ctx) error {
 	return c.OK(d)
 }
 
-func updateIdentity(patch bool) HandlerFunc {
-	return func(c *Ctx) error {
-		id := c.R.PathValue("id")
-		var in identityInput
-		keys, err := c.decodeWithKeys(&in)
-		if err != nil {
-			return err
-		}
+// updateIdentity serves PUT and PATCH /identities/{id}.
+var updateIdentity = updateHandler(updateSpec[store.Identity, identityInput]{
+	kind: "identity",
+	check: func(in *identityInput, keys map[string]bool, patch bool) error {
 		if !patch && in.Name == nil {
 			return FieldInvalid("name", nil, "is required")
 		}
@@ -345,23 +341,13 @@ func updateIdentity(patch bool) HandlerFunc {
 			// send the whole object back on PUT).
 			in.Enrollment = nil
 		}
-		err = c.API.DB.Update(func(tx *store.Tx) error {
-			v, err := tx.GetIdentity(id)
-			if err != nil {
-				return NotFound("identity", id)
-			}
-			if err := in.apply(v, keys, patch); err != nil {
-				return err
-			}
-			v.UpdatedAt = c.API.now()
-			return tx.PutIdentity(v)
-		})
-		if err != nil {
-			return err
-		}
-		return c.Empty()
-	}
-}
+		return nil
+	},
+	get:   (*store.Tx).GetIdentity,
+	apply: (*identityInput).apply,
+	put:   (*store.Tx).PutIdentity,
+	touch: func(v *store.Identity, now time.Time) { v.UpdatedAt = now },
+})
 
 func deleteIdentity(c *Ctx) error {
 	id := c.R.PathValue("id")
