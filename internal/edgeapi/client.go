@@ -73,6 +73,8 @@ type Client struct {
 	token  string
 	// logins counts successful logins, for tests and diagnostics.
 	logins int
+	// firstLogin is the controller's createdAt of the first API session.
+	firstLogin time.Time
 }
 
 // NormalizeEndpoint turns a URL or host:port into the controller's root URL
@@ -397,9 +399,33 @@ func (c *Client) transportError(r request, err error) error {
 		// The request was sent and the connection broke before an answer
 		// (a controller restart, a proxy timeout). It is not retried, since
 		// it may have been applied; say so rather than show a bare "EOF".
-		return fmt.Errorf("%s %s%s: the connection closed before the controller answered (%w); the request may or may not have been applied: run the apply again, and if it then reports a name conflict, import the existing object", r.method, c.root, r.path, err)
+		return &maybeAppliedError{fmt.Errorf("%s %s%s: the connection closed before the controller answered (%w); the request may or may not have been applied: run the apply again, and if it then reports a name conflict, import the existing object", r.method, c.root, r.path, err)}
 	}
 	return fmt.Errorf("%s %s%s: %w", r.method, c.root, r.path, err)
+}
+
+// ErrMaybeApplied matches (errors.Is) the error of a POST or PATCH whose
+// connection broke after the request was sent and before an answer came:
+// the controller may or may not have applied it. Callers that can find out
+// (a create of an object with a unique name: look it up) should.
+var ErrMaybeApplied = errors.New("the request may or may not have been applied")
+
+type maybeAppliedError struct{ err error }
+
+func (e *maybeAppliedError) Error() string        { return e.err.Error() }
+func (e *maybeAppliedError) Unwrap() error        { return e.err }
+func (e *maybeAppliedError) Is(target error) bool { return target == ErrMaybeApplied }
+
+// FirstLoginAt is when this client first logged in, by the controller's
+// clock (the API session's createdAt), or zero before a login or when the
+// controller sent no createdAt. Every object this client created was
+// created after it; an object created before it was not created by this
+// client. The controller's clock is used so that clock skew between the
+// client's host and the controller does not matter.
+func (c *Client) FirstLoginAt() time.Time {
+	c.authMu.Lock()
+	defer c.authMu.Unlock()
+	return c.firstLogin
 }
 
 // session returns a valid token, logging in when there is none or when the
@@ -419,6 +445,9 @@ func (c *Client) session(ctx context.Context, stale string) (string, error) {
 		return "", err
 	}
 	c.token = s.Token
+	if c.logins == 0 {
+		c.firstLogin = s.CreatedAt
+	}
 	c.logins++
 	return c.token, nil
 }

@@ -116,7 +116,7 @@ func (f *fakeController) serve(w http.ResponseWriter, r *http.Request) {
 		f.tokens[tok] = true
 		f.mu.Unlock()
 		w.Header().Set(SessionHeader, tok)
-		writeJSON(w, 200, map[string]any{"data": map[string]any{"token": tok, "identityId": "admin-id", "expiresAt": time.Now().Add(time.Hour)}, "meta": map[string]any{}})
+		writeJSON(w, 200, map[string]any{"data": map[string]any{"token": tok, "identityId": "admin-id", "createdAt": time.Now().UTC(), "expiresAt": time.Now().Add(time.Hour)}, "meta": map[string]any{}})
 		return
 	case ManagementPath + "/version":
 		writeJSON(w, 200, map[string]any{"data": map[string]any{"version": "v1.2.3"}, "meta": map[string]any{}})
@@ -322,6 +322,36 @@ func TestPostNotRetriedOn5xxButOn429(t *testing.T) {
 	}
 }
 
+// FirstLoginAt is the controller's createdAt of the first session, and
+// stays so across re-logins (the provider compares objects' createdAt with
+// it to tell what this run created).
+func TestFirstLoginAtIsTheFirstSessionsCreatedAt(t *testing.T) {
+	f := newFakeController(t)
+	c, _ := f.client(t, nil)
+	if !c.FirstLoginAt().IsZero() {
+		t.Fatal("FirstLoginAt is set before any login")
+	}
+	before := time.Now().UTC().Add(-time.Second)
+	if _, err := c.GetIdentity(context.Background(), "id-one"); err != nil {
+		t.Fatal(err)
+	}
+	first := c.FirstLoginAt()
+	if first.Before(before) || first.After(time.Now().Add(time.Second)) {
+		t.Fatalf("FirstLoginAt = %v, want about now", first)
+	}
+	f.expireSessions()
+	time.Sleep(10 * time.Millisecond)
+	if _, err := c.GetIdentity(context.Background(), "id-one"); err != nil {
+		t.Fatal(err)
+	}
+	if c.Logins() != 2 {
+		t.Fatalf("%d logins, want 2 (the expired session replaced)", c.Logins())
+	}
+	if !c.FirstLoginAt().Equal(first) {
+		t.Fatalf("FirstLoginAt moved from %v to %v on the second login", first, c.FirstLoginAt())
+	}
+}
+
 // A POST whose connection breaks after it was sent is not retried (it may
 // have been applied) and the error says exactly that, not a bare "EOF".
 func TestPostCutMidRequestSaysItMayHaveBeenApplied(t *testing.T) {
@@ -336,6 +366,9 @@ func TestPostCutMidRequestSaysItMayHaveBeenApplied(t *testing.T) {
 	_, err := c.CreateIdentity(ctx, &IdentityCreate{Name: "x", Type: "Device"})
 	if err == nil || !strings.Contains(err.Error(), "may or may not have been applied") {
 		t.Fatalf("err = %v, want the may-have-been-applied explanation", err)
+	}
+	if !errors.Is(err, ErrMaybeApplied) {
+		t.Fatalf("err = %v does not match ErrMaybeApplied", err)
 	}
 	if got := f.hitCount("POST " + path); got != 1 {
 		t.Fatalf("POST hit %d times, want 1 (no retry)", got)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -156,9 +157,13 @@ func (r *identityResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, err := c.CreateIdentity(ctx, in)
-	if err != nil {
-		apiDiag(&resp.Diagnostics, "Creating identity "+plan.Name.ValueString(), err)
+	// A create whose answer is lost (the controller killed or restarted
+	// mid-request) is resolved by the identity's unique name, so that an
+	// identity the controller did create is not left untracked.
+	id, ok := createByName(ctx, c, &resp.Diagnostics, "identity", in.Name,
+		func(ctx context.Context) (string, error) { return c.CreateIdentity(ctx, in) },
+		func(ctx context.Context) ([]createCandidate, error) { return findIdentityByName(ctx, c, in) })
+	if !ok {
 		return
 	}
 	// Record the id first: if the read below fails, the next apply knows
@@ -172,6 +177,97 @@ func (r *identityResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	plan.fromAPI(d)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// findIdentityByName lists the identities named in.Name (at most one: names
+// are unique) and says how each differs from in.
+func findIdentityByName(ctx context.Context, c *edgeapi.Client, in *edgeapi.IdentityCreate) ([]createCandidate, error) {
+	list, err := c.ListIdentities(ctx, edgeapi.ListOptions{Filter: "name = " + edgeapi.QuoteFilter(in.Name)})
+	if err != nil {
+		return nil, err
+	}
+	var out []createCandidate
+	for i := range list {
+		if d := &list[i]; d.Name == in.Name {
+			out = append(out, createCandidate{ID: d.ID, CreatedAt: d.CreatedAt, Differs: identityDiffers(in, d)})
+		}
+	}
+	return out, nil
+}
+
+// identityDiffers names the first attribute of the create body that the
+// identity d does not have, or "" when it has them all. Values the
+// controller fills in when the body leaves them out (the auth policy, the
+// hosting precedence) match anything.
+func identityDiffers(in *edgeapi.IdentityCreate, d *edgeapi.IdentityDetail) string {
+	deref := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	var roles []string
+	if in.RoleAttributes != nil {
+		roles = *in.RoleAttributes
+	}
+	switch {
+	case in.Type != "" && in.Type != d.TypeName():
+		return "type"
+	case in.IsAdmin != d.IsAdmin:
+		return "is_admin"
+	case !sameStrings(roles, d.RoleAttributes):
+		return "role_attributes"
+	case deref(in.ExternalID) != deref(d.ExternalID):
+		return "external_id"
+	case in.AuthPolicyID != nil && *in.AuthPolicyID != d.AuthPolicyID:
+		return "auth_policy_id"
+	case in.DefaultHostingCost != nil && *in.DefaultHostingCost != d.DefaultHostingCost:
+		return "default_hosting_cost"
+	case in.DefaultHostingPrecedence != "" && in.DefaultHostingPrecedence != d.DefaultHostingPrecedence &&
+		!(in.DefaultHostingPrecedence == "default" && d.DefaultHostingPrecedence == ""):
+		return "default_hosting_precedence"
+	case !sameTags(in.AppData, d.AppData):
+		return "app_data"
+	case !sameTags(in.Tags, d.Tags):
+		return "tags"
+	}
+	return ""
+}
+
+// sameStrings compares two string lists as sets.
+func sameStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := make(map[string]int, len(a))
+	for _, s := range a {
+		seen[s]++
+	}
+	for _, s := range b {
+		if seen[s]--; seen[s] < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// sameTags compares tags by their JSON values; nil and empty are the same.
+func sameTags(a, b edgeapi.Tags) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		w, ok := b[k]
+		if !ok {
+			return false
+		}
+		x, _ := json.Marshal(v)
+		y, _ := json.Marshal(w)
+		if string(x) != string(y) {
+			return false
+		}
+	}
+	return true
 }
 
 // fromAPI copies the controller's view into the model. Optional values that

@@ -1,0 +1,199 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+)
+
+// answerDropper is a TLS-terminating proxy in front of a real controller
+// that loses the answers of chosen identity creates, the two ways a kill
+// or restart can: "before" closes the connection once the request has
+// arrived, without forwarding it (the controller never sees it); "after"
+// forwards it, waits for the controller's 201 (committed) and then closes
+// the connection instead of answering. Each name is dropped once.
+type answerDropper struct {
+	t       *testing.T
+	backend *url.URL
+	rt      http.RoundTripper
+	proxy   *httputil.ReverseProxy
+
+	mu            sync.Mutex
+	before, after map[string]bool
+	dropped       []string
+}
+
+func newAnswerDropper(t *testing.T, backendURL string, backendCAs *x509.CertPool) *answerDropper {
+	u, err := url.Parse(backendURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: backendCAs, MinVersion: tls.VersionTLS12}}
+	p := httputil.NewSingleHostReverseProxy(u)
+	p.Transport = rt
+	return &answerDropper{t: t, backend: u, rt: rt, proxy: p, before: map[string]bool{}, after: map[string]bool{}}
+}
+
+func (p *answerDropper) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, edgeapi.ManagementPath+"/identities") {
+		p.proxy.ServeHTTP(w, r)
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	var in struct{ Name string }
+	_ = json.Unmarshal(body, &in)
+	p.mu.Lock()
+	mode := ""
+	switch {
+	case p.before[in.Name]:
+		mode = "before"
+		delete(p.before, in.Name)
+	case p.after[in.Name]:
+		mode = "after"
+		delete(p.after, in.Name)
+	}
+	if mode != "" {
+		p.dropped = append(p.dropped, mode+":"+in.Name)
+	}
+	p.mu.Unlock()
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	switch mode {
+	case "":
+		p.proxy.ServeHTTP(w, r)
+		return
+	case "after":
+		out := r.Clone(r.Context())
+		out.URL.Scheme, out.URL.Host, out.Host, out.RequestURI = p.backend.Scheme, p.backend.Host, p.backend.Host, ""
+		out.Body = io.NopCloser(bytes.NewReader(body))
+		resp, err := p.rt.RoundTrip(out)
+		if err != nil {
+			p.t.Errorf("forwarding the create of %s: %v", in.Name, err)
+		} else {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusCreated {
+				p.t.Errorf("the controller answered the create of %s with %d, want 201", in.Name, resp.StatusCode)
+			}
+		}
+	}
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		p.t.Errorf("hijack: %v", err)
+		return
+	}
+	conn.Close() // no answer ever comes
+}
+
+// TestAccFaultCreateAnswerLost loses the answers of identity creates
+// deterministically (what kill -9 between commit and answer does at random
+// in TestAccFaultControllerKilledDuringApply) and checks the provider's
+// recovery with the real CLI against a real controller:
+//   - created, answer lost: the identity is adopted into state, with a warning;
+//   - never arrived: the create is sent again and succeeds;
+//   - never arrived, and the name is held by an identity that existed before
+//     the run: not adopted; the error names it and says to import it;
+//   - the same with different attributes: not adopted; the error names the
+//     attribute.
+//
+// After importing as told, the next apply converges and destroy cleans up.
+func TestAccFaultCreateAnswerLost(t *testing.T) {
+	requireAcc(t)
+	srv := accController(t)
+	api := accClient(t)
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(srv.CAPEM())
+	drop := newAnswerDropper(t, srv.URL(), pool)
+	front := httptest.NewTLSServer(drop)
+	t.Cleanup(front.Close)
+	caFile := filepath.Join(t.TempDir(), "proxy-ca.pem")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: front.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const n = 20
+	rig := newFaultRig(t, api, front.URL, acc.user, acc.pw, caFile, n)
+	name := func(i int) string { return fmt.Sprintf("%s-%d", rig.prefix, i) }
+	for _, i := range []int{3, 11, 16} {
+		drop.after[name(i)] = true
+	}
+	for _, i := range []int{5, 7, 9} {
+		drop.before[name(i)] = true
+	}
+	// Held before the run: 7 with the attributes the configuration gives
+	// it, 9 with another role attribute.
+	ctx := context.Background()
+	preexisting := map[int]string{}
+	for i, roles := range map[int][]string{7: {}, 9: {"other"}} {
+		id, err := api.CreateIdentity(ctx, &edgeapi.IdentityCreate{Name: name(i), Type: edgeapi.IdentityTypeDefault, RoleAttributes: &roles})
+		if err != nil {
+			t.Fatal(err)
+		}
+		preexisting[i] = id
+	}
+
+	out, err := rig.apply()
+	if err == nil {
+		t.Fatalf("the apply succeeded although two names were taken before it:\n%s", tail(out, 40))
+	}
+	requireClearFailure(t, out)
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, i := range []int{3, 11, 16} {
+		if !strings.Contains(flat, "Warning: Adopted identity "+name(i)+" after a lost answer") {
+			t.Errorf("no adoption warning for %s:\n%s", name(i), tail(out, 80))
+		}
+	}
+	for _, want := range []string{
+		"Error: Creating identity " + name(7),
+		"the name is held by identity " + preexisting[7] + ", created at",
+		"before this run began",
+		"this create did not make it",
+		"terraform import <resource address> " + preexisting[7],
+		"Error: Creating identity " + name(9),
+		"the name is held by identity " + preexisting[9] + ", whose role_attributes differs",
+		"terraform import <resource address> " + preexisting[9],
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the apply output lacks %q:\n%s", want, tail(out, 80))
+		}
+	}
+	if c := strings.Count(flat, "Error: "); c != 2 {
+		t.Errorf("%d errors, want 2 (names 7 and 9):\n%s", c, tail(out, 80))
+	}
+	if len(drop.before)+len(drop.after) != 0 {
+		t.Fatalf("creates never sent through the proxy: before %v, after %v", drop.before, drop.after)
+	}
+	t.Logf("answers dropped: %v", drop.dropped)
+	// The only identities the state does not track are the two that
+	// existed before the run: nothing this apply created is untracked.
+	untracked, missing, onCtrl := rig.diff()
+	want := []string{preexisting[7] + " (" + name(7) + ")", preexisting[9] + " (" + name(9) + ")"}
+	if len(missing) != 0 || len(untracked) != 2 || !sameStrings(untracked, want) {
+		t.Fatalf("after the apply: untracked %v (want %v), in state but not on the controller %v", untracked, want, missing)
+	}
+	t.Logf("after the apply: %d identities on the controller, the state tracks all but the 2 that existed before", onCtrl)
+
+	// Do what the errors say: import both; the next apply converges (and
+	// takes 9's role attribute away), then nothing is planned.
+	rig.d.must("import", "-input=false", "-no-color", "ziti_identity.x[7]", preexisting[7])
+	rig.d.must("import", "-input=false", "-no-color", "ziti_identity.x[9]", preexisting[9])
+	rig.converge()
+}
