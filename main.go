@@ -22,6 +22,7 @@ func main() {
 	flag.Parse()
 
 	provider.QuietSDKLogsUnlessAsked()
+	provider.RelaxGCUnlessAsked()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: provider.Address,
 		Debug:   debug,

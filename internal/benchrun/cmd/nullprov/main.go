@@ -22,9 +22,10 @@ import (
 )
 
 func main() {
-	// The same SDK log setting as the ziti provider, so the column measures
-	// the plugin floor and not log formatting the ziti provider skips.
+	// The same SDK log and GC settings as the ziti provider, so the column measures
+	// the plugin floor and not log formatting or GC work the ziti provider skips.
 	ziti.QuietSDKLogsUnlessAsked()
+	ziti.RelaxGCUnlessAsked()
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return &nullProvider{} },
 		providerserver.ServeOpts{Address: "registry.terraform.io/zitiform/benchnull"})
 	if err != nil {

@@ -31,6 +31,7 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	provider.QuietSDKLogsUnlessAsked()
+	provider.RelaxGCUnlessAsked()
 	err := providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{Address: provider.Address})
 	if err != nil {
 		log.Print(err)
