@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"sort"
 	"time"
 
@@ -65,6 +66,35 @@ func readRemote[D any](ctx context.Context, n *networkResource, resp *resource.R
 		return d, false
 	}
 	return d, true
+}
+
+// setRefreshed stores the refreshed model next unless it equals prior
+// attribute by attribute. Read's response starts out as the prior state,
+// and State.Set converts the whole model by reflection, so a refresh that
+// finds nothing changed (every resource of a no-change plan) keeps the
+// state as it is and skips that conversion.
+func setRefreshed[M any](ctx context.Context, resp *resource.ReadResponse, prior, next *M) {
+	if sameAttrs(*prior, *next) {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+}
+
+// sameAttrs reports whether two models (structs whose fields are all
+// attr.Value) hold equal values in every field.
+func sameAttrs(a, b any) bool {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	if va.Type() != vb.Type() || va.Kind() != reflect.Struct {
+		return false
+	}
+	for i := range va.NumField() {
+		x, ok1 := va.Field(i).Interface().(attr.Value)
+		y, ok2 := vb.Field(i).Interface().(attr.Value)
+		if !ok1 || !ok2 || !x.Equal(y) {
+			return false
+		}
+	}
+	return true
 }
 
 // deleteRemote deletes the object behind a resource; one that is already

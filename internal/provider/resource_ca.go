@@ -367,8 +367,9 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 	if !ok {
 		return
 	}
+	prior := state
 	state.fromAPI(d)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setRefreshed(ctx, resp, &prior, &state)
 }
 
 func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -221,8 +221,9 @@ func (r *edgeRouterResource) Read(ctx context.Context, req resource.ReadRequest,
 	if !ok {
 		return
 	}
+	prior := state
 	state.fromAPI(d)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setRefreshed(ctx, resp, &prior, &state)
 }
 
 func (r *edgeRouterResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -168,6 +168,19 @@ func (r *enrollmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0 {
 		return // create or replacement: everything computed is new
 	}
+	if req.Plan.Raw.Equal(req.State.Raw) {
+		// Nothing changed (every enrollment of a no-change plan): only a
+		// renewal can be due. Read the two attributes that decide it
+		// instead of converting three whole models.
+		var expiresAt, renewBefore types.String
+		var consumed types.Bool
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("expires_at"), &expiresAt)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("renew_before"), &renewBefore)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("consumed"), &consumed)...)
+		if resp.Diagnostics.HasError() || consumed.ValueBool() || !renewDue(expiresAt, renewBefore, time.Now()) {
+			return
+		}
+	}
 	var plan, state, cfg enrollmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -315,8 +328,9 @@ func (r *enrollmentResource) Read(ctx context.Context, req resource.ReadRequest,
 	id := state.ID.ValueString()
 	d, err := c.GetEnrollment(ctx, id)
 	if err == nil {
+		prior := state
 		state.fromAPI(d)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		setRefreshed(ctx, resp, &prior, &state)
 		return
 	}
 	if !edgeapi.IsNotFound(err) {

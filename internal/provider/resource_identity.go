@@ -306,8 +306,9 @@ func (r *identityResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if !ok {
 		return
 	}
+	prior := state
 	state.fromAPI(d)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setRefreshed(ctx, resp, &prior, &state)
 }
 
 func (r *identityResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
