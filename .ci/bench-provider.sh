@@ -2,9 +2,12 @@
 # Provider at scale: `terraform apply` then a no-change `terraform plan` of N
 # ziti_identity + ziti_enrollment pairs against controllersrv on loopback,
 # versus the same N of terraform_data resources (the Terraform floor),
-# measured in the same run. A third column runs the same N through a
+# measured in the same run. Two more columns run the same N through a
 # do-nothing out-of-process framework provider (internal/benchrun/cmd/
-# nullprov): the part of the gap any plugin pays (process, gRPC, schema).
+# nullprov): "plugin" with a two-attribute resource (what any plugin pays:
+# process, gRPC), and "shape" with ziti_identity's and ziti_enrollment's
+# exact schemas but no controller (what Terraform and the framework pay for
+# resources of that shape). ziti / shape is what ziti's own work costs.
 # Prints a table of ratios and writes
 # $BENCH_OUT/bench-provider.json.
 #
@@ -95,12 +98,29 @@ timed() {
 
 json_rows=()
 printf '\nprovider at scale (%s CPUs, load %s, %s)\n' "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "$("$tf" version | head -n1)"
-printf '  %6s  %-6s %9s %10s %10s %7s %7s\n' N step "ziti (s)" "floor (s)" "plugin (s)" ratio plugin
+printf '  %6s  %-6s %9s %10s %10s %10s %7s %7s %7s %7s\n' N step "ziti (s)" "floor (s)" "plugin (s)" "shape (s)" ratio plugin shape ziti/sh
 for n in $sizes; do
 	floor="$work/floor-$n"
 	ziti="$work/ziti-$n"
 	null="$work/null-$n"
-	mkdir -p "$floor" "$ziti" "$null"
+	shape="$work/shape-$n"
+	mkdir -p "$floor" "$ziti" "$null" "$shape"
+	cat >"$shape/main.tf" <<EOF
+terraform {
+  required_providers {
+    benchnull = { source = "zitiform/benchnull" }
+  }
+}
+resource "benchnull_identity" "i" {
+  count = $n
+  name  = "bench-$n-\${count.index}"
+}
+resource "benchnull_enrollment" "e" {
+  count       = $n
+  identity_id = benchnull_identity.i[count.index].id
+  method      = "ott"
+}
+EOF
 	cat >"$null/main.tf" <<EOF
 terraform {
   required_providers {
@@ -151,17 +171,20 @@ EOF
 	fa=$(timed "$floor" apply -auto-approve)
 	za=$(timed "$ziti" apply -auto-approve)
 	na=$(timed "$null" apply -auto-approve)
+	sa=$(timed "$shape" apply -auto-approve)
 	fp=$(timed "$floor" plan -detailed-exitcode)
 	zp=$(timed "$ziti" plan -detailed-exitcode)
 	np=$(timed "$null" plan -detailed-exitcode)
+	sp=$(timed "$shape" plan -detailed-exitcode)
 	div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 	ra=$(div "$za" "$fa") rp=$(div "$zp" "$fp") rna=$(div "$na" "$fa") rnp=$(div "$np" "$fp")
-	printf '  %6s  %-6s %9s %10s %10s %6sx %6sx\n' "$n" apply "$za" "$fa" "$na" "$ra" "$rna"
-	printf '  %6s  %-6s %9s %10s %10s %6sx %6sx\n' "$n" plan "$zp" "$fp" "$np" "$rp" "$rnp"
-	json_rows+=("{\"n\":$n,\"apply_s\":$za,\"apply_floor_s\":$fa,\"apply_plugin_s\":$na,\"apply_ratio\":$ra,\"apply_plugin_ratio\":$rna,\"plan_s\":$zp,\"plan_floor_s\":$fp,\"plan_plugin_s\":$np,\"plan_ratio\":$rp,\"plan_plugin_ratio\":$rnp}")
+	rsa=$(div "$sa" "$fa") rsp=$(div "$sp" "$fp") rza=$(div "$za" "$sa") rzp=$(div "$zp" "$sp")
+	printf '  %6s  %-6s %9s %10s %10s %10s %6sx %6sx %6sx %6sx\n' "$n" apply "$za" "$fa" "$na" "$sa" "$ra" "$rna" "$rsa" "$rza"
+	printf '  %6s  %-6s %9s %10s %10s %10s %6sx %6sx %6sx %6sx\n' "$n" plan "$zp" "$fp" "$np" "$sp" "$rp" "$rnp" "$rsp" "$rzp"
+	json_rows+=("{\"n\":$n,\"apply_s\":$za,\"apply_floor_s\":$fa,\"apply_plugin_s\":$na,\"apply_shape_s\":$sa,\"apply_ratio\":$ra,\"apply_plugin_ratio\":$rna,\"apply_shape_ratio\":$rsa,\"apply_ziti_over_shape\":$rza,\"plan_s\":$zp,\"plan_floor_s\":$fp,\"plan_plugin_s\":$np,\"plan_shape_s\":$sp,\"plan_ratio\":$rp,\"plan_plugin_ratio\":$rnp,\"plan_shape_ratio\":$rsp,\"plan_ziti_over_shape\":$rzp}")
 	last_ra=$ra last_rp=$rp
 done
-printf '  (N pairs = 2N resources in each column; ratio = ziti / floor, plugin = no-op provider / floor;\n   target: ratio <= 1.3 at N = 1000)\n'
+printf '  (N pairs = 2N resources in each column; ratio = ziti / floor; plugin and shape = the do-nothing\n   provider with a 2-attribute resource / with the ziti schemas, over the floor; ziti/sh = ziti / shape;\n   target: ratio <= 1.3 at N = 1000)\n'
 if [ -n "${BENCH_OUT:-}" ]; then
 	mkdir -p "$BENCH_OUT"
 	(

@@ -40,3 +40,16 @@ func TestSameAttrs(t *testing.T) {
 		t.Error("models of different types reported as the same")
 	}
 }
+
+func TestResourceSchema(t *testing.T) {
+	s, ok := ResourceSchema(t.Context(), "ziti_enrollment")
+	if !ok {
+		t.Fatal("ziti_enrollment not found")
+	}
+	if a, ok := s.Attributes["jwt"]; !ok || !a.IsSensitive() {
+		t.Fatalf("ziti_enrollment schema has no sensitive jwt attribute: %v", s.Attributes)
+	}
+	if _, ok := ResourceSchema(t.Context(), "ziti_nonexistent"); ok {
+		t.Fatal("an unknown type name was found")
+	}
+}

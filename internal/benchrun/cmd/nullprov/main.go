@@ -1,8 +1,16 @@
 // Command nullprov is a do-nothing terraform-plugin-framework provider,
-// "zitiform/benchnull", with one resource benchnull_thing (input -> id).
-// .ci/bench-provider.sh runs it next to terraform_data to measure what any
-// out-of-process framework provider costs (plugin start, gRPC, schema), so
-// the ziti ratio can be split into plugin overhead and ziti's own work.
+// "zitiform/benchnull". .ci/bench-provider.sh runs it next to
+// terraform_data to split the ziti ratio into what any plugin costs and what
+// ziti's own work costs:
+//
+//   - benchnull_thing (input -> id): what any out-of-process framework
+//     provider costs (plugin start, gRPC, a two-attribute schema);
+//   - benchnull_identity and benchnull_enrollment: ziti_identity's and
+//     ziti_enrollment's exact schemas (validators, defaults, plan
+//     modifiers) with no controller behind them. Create fills computed
+//     values with placeholders of realistic size (a JWT of a real token's
+//     length); Read keeps the state. They measure what Terraform and the
+//     framework cost for resources of that shape.
 package main
 
 import (
@@ -42,7 +50,11 @@ func (*nullProvider) Schema(context.Context, provider.SchemaRequest, *provider.S
 func (*nullProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
 }
 func (*nullProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return &thing{} }}
+	return []func() resource.Resource{
+		func() resource.Resource { return &thing{} },
+		func() resource.Resource { return &shaped{name: "identity"} },
+		func() resource.Resource { return &shaped{name: "enrollment"} },
+	}
 }
 func (*nullProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
 
