@@ -96,6 +96,26 @@ timed() {
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
 }
 
+# pairs <n> <provider>: n <provider>_identity + <provider>_enrollment pairs.
+pairs() {
+	cat <<EOF
+terraform {
+  required_providers {
+    $2 = { source = "zitiform/$2" }
+  }
+}
+resource "$2_identity" "i" {
+  count = $1
+  name  = "bench-$1-\${count.index}"
+}
+resource "$2_enrollment" "e" {
+  count       = $1
+  identity_id = $2_identity.i[count.index].id
+  method      = "ott"
+}
+EOF
+}
+
 json_rows=()
 printf '\nprovider at scale (%s CPUs, load %s, %s)\n' "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "$("$tf" version | head -n1)"
 printf '  %6s  %-6s %9s %10s %10s %10s %7s %7s %7s %7s\n' N step "ziti (s)" "floor (s)" "plugin (s)" "shape (s)" ratio plugin shape ziti/sh
@@ -105,22 +125,15 @@ for n in $sizes; do
 	null="$work/null-$n"
 	shape="$work/shape-$n"
 	mkdir -p "$floor" "$ziti" "$null" "$shape"
-	cat >"$shape/main.tf" <<EOF
-terraform {
-  required_providers {
-    benchnull = { source = "zitiform/benchnull" }
-  }
-}
-resource "benchnull_identity" "i" {
-  count = $n
-  name  = "bench-$n-\${count.index}"
-}
-resource "benchnull_enrollment" "e" {
-  count       = $n
-  identity_id = benchnull_identity.i[count.index].id
-  method      = "ott"
+	# ziti and shape: the same pairs under another provider name.
+	pairs "$n" ziti >"$ziti/main.tf"
+	cat >>"$ziti/main.tf" <<EOF
+provider "ziti" {
+  endpoint = "$url"
+  ca_file  = "$cafile"
 }
 EOF
+	pairs "$n" benchnull >"$shape/main.tf"
 	cat >"$null/main.tf" <<EOF
 terraform {
   required_providers {
@@ -144,26 +157,6 @@ resource "terraform_data" "i" {
 resource "terraform_data" "e" {
   count = $n
   input = terraform_data.i[count.index].output
-}
-EOF
-	cat >"$ziti/main.tf" <<EOF
-terraform {
-  required_providers {
-    ziti = { source = "zitiform/ziti" }
-  }
-}
-provider "ziti" {
-  endpoint = "$url"
-  ca_file  = "$cafile"
-}
-resource "ziti_identity" "i" {
-  count = $n
-  name  = "bench-$n-\${count.index}"
-}
-resource "ziti_enrollment" "e" {
-  count       = $n
-  identity_id = ziti_identity.i[count.index].id
-  method      = "ott"
 }
 EOF
 	"$tf" -chdir="$floor" init -input=false -no-color >"$floor/init.log" 2>&1 || { cat "$floor/init.log" >&2; die "init failed"; }
