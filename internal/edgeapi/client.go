@@ -399,7 +399,7 @@ func (c *Client) transportError(r request, err error) error {
 		// The request was sent and the connection broke before an answer
 		// (a controller restart, a proxy timeout). It is not retried, since
 		// it may have been applied; say so rather than show a bare "EOF".
-		return &maybeAppliedError{fmt.Errorf("%s %s%s: the connection closed before the controller answered (%w); the request may or may not have been applied: run the apply again, and if it then reports a name conflict, import the existing object", r.method, c.root, r.path, err)}
+		return &maybeAppliedError{fmt.Errorf("%s %s%s: the connection closed before the controller answered (%w); the request may or may not have been applied: run the apply again, and if it then reports a conflict with an existing object, import that object", r.method, c.root, r.path, err)}
 	}
 	return fmt.Errorf("%s %s%s: %w", r.method, c.root, r.path, err)
 }

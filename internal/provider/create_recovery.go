@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -112,4 +113,79 @@ func rootCause(err error) error {
 		}
 		err = next
 	}
+}
+
+// findByName lists the objects of one kind named name, through list (a
+// Client.List method; at most one: names are unique), and describes each
+// as a createCandidate with describe, which also returns the object's name
+// (the filter is the controller's; the exact name is checked here).
+func findByName[T any](ctx context.Context, name string, list func(context.Context, edgeapi.ListOptions) ([]T, error),
+	describe func(*T) (string, createCandidate)) ([]createCandidate, error) {
+	items, err := list(ctx, edgeapi.ListOptions{Filter: "name = " + edgeapi.QuoteFilter(name)})
+	if err != nil {
+		return nil, err
+	}
+	var out []createCandidate
+	for i := range items {
+		if n, cand := describe(&items[i]); n == name {
+			out = append(out, cand)
+		}
+	}
+	return out, nil
+}
+
+// The comparisons below are what the <kind>Differs functions are made of:
+// each tells whether an object on the controller has a value that a create
+// body sent.
+
+// sameStrings compares two string lists as sets.
+func sameStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := make(map[string]int, len(a))
+	for _, s := range a {
+		seen[s]++
+	}
+	for _, s := range b {
+		if seen[s]--; seen[s] < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// sameTags compares tags by their JSON values; nil and empty are the same.
+func sameTags(a, b edgeapi.Tags) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		w, ok := b[k]
+		if !ok {
+			return false
+		}
+		x, _ := json.Marshal(v)
+		y, _ := json.Marshal(w)
+		if string(x) != string(y) {
+			return false
+		}
+	}
+	return true
+}
+
+// sentDiffers reports whether a value the create body sent (non-nil) is
+// not the one the object has; a value the body left out (nil) matches
+// anything, since the controller fills in its default.
+func sentDiffers[T comparable](sent *T, has T) bool {
+	return sent != nil && *sent != has
+}
+
+// deref is *p, or the zero value for nil.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
 }

@@ -105,7 +105,13 @@ func (r *faultRig) waitForCount(k int, timeout time.Duration, stop <-chan struct
 // stateIDs are the ids of the ziti_identity resources in the state.
 func (r *faultRig) stateIDs() map[string]bool {
 	r.t.Helper()
-	out := r.d.must("show", "-json", "-no-color")
+	return stateIDsOf(r.d, "ziti_identity")
+}
+
+// stateIDsOf are the ids of the resources of type tfType in d's state.
+func stateIDsOf(d *tfDriver, tfType string) map[string]bool {
+	d.t.Helper()
+	out := d.must("show", "-json", "-no-color")
 	var st struct {
 		Values struct {
 			RootModule struct {
@@ -120,11 +126,11 @@ func (r *faultRig) stateIDs() map[string]bool {
 		out = out[i:]
 	}
 	if err := json.Unmarshal([]byte(out), &st); err != nil {
-		r.t.Fatalf("terraform show -json: %v", err)
+		d.t.Fatalf("terraform show -json: %v", err)
 	}
 	ids := map[string]bool{}
 	for _, res := range st.Values.RootModule.Resources {
-		if res.Type == "ziti_identity" {
+		if res.Type == tfType {
 			ids[fmt.Sprint(res.Values["id"])] = true
 		}
 	}

@@ -23,20 +23,39 @@ import (
 )
 
 // answerDropper is a TLS-terminating proxy in front of a real controller
-// that loses the answers of chosen identity creates, the two ways a kill
-// or restart can: "before" closes the connection once the request has
-// arrived, without forwarding it (the controller never sees it); "after"
-// forwards it, waits for the controller's 201 (committed) and then closes
-// the connection instead of answering. Each name is dropped once.
+// that loses the answers of chosen creates (identities, edge routers, CAs)
+// and CA verifications, the two ways a kill or restart can: "before"
+// closes the connection once the request has arrived, without forwarding
+// it (the controller never sees it); "after" forwards it, waits for the
+// controller's 2xx (committed) and then closes the connection instead of
+// answering. Creates are chosen by the name in their body, verifications
+// by "verify:" and the CA's name. Each rule is used once.
 type answerDropper struct {
 	t       *testing.T
 	backend *url.URL
 	rt      http.RoundTripper
 	proxy   *httputil.ReverseProxy
+	// caName resolves the CA id of a verification to its name; nil: no
+	// verification is matched.
+	caName func(id string) string
 
-	mu            sync.Mutex
-	before, after map[string]bool
-	dropped       []string
+	mu      sync.Mutex
+	rules   map[string]dropRule
+	dropped []string
+}
+
+// dropRule is what the proxy does to one request.
+type dropRule struct {
+	// mode is "before" or "after" (see answerDropper), or "through":
+	// forward and answer, after first ran.
+	mode string
+	// first runs before the request is forwarded: a concurrent change
+	// that wins the race.
+	first func()
+	// then runs, in "after" mode, once the controller has committed and
+	// before the answer is lost, with the created object's id (empty for a
+	// verification).
+	then func(id string)
 }
 
 func newAnswerDropper(t *testing.T, backendURL string, backendCAs *x509.CertPool) *answerDropper {
@@ -47,38 +66,72 @@ func newAnswerDropper(t *testing.T, backendURL string, backendCAs *x509.CertPool
 	rt := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: backendCAs, MinVersion: tls.VersionTLS12}}
 	p := httputil.NewSingleHostReverseProxy(u)
 	p.Transport = rt
-	return &answerDropper{t: t, backend: u, rt: rt, proxy: p, before: map[string]bool{}, after: map[string]bool{}}
+	return &answerDropper{t: t, backend: u, rt: rt, proxy: p, rules: map[string]dropRule{}}
+}
+
+// drop sets the rule for key (a name, or "verify:" and a CA's name).
+func (p *answerDropper) drop(key string, r dropRule) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.rules[key] = r
+}
+
+// unused lists the rules no request has matched.
+func (p *answerDropper) unused() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for k := range p.rules {
+		out = append(out, k)
+	}
+	return out
+}
+
+// key is the rule key of r ("" when no rule can match it), with its body.
+func (p *answerDropper) key(r *http.Request) (string, []byte, error) {
+	if r.Method != http.MethodPost {
+		return "", nil, nil
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, edgeapi.ManagementPath+"/")
+	if !ok {
+		return "", nil, nil
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return "", nil, err
+	}
+	switch {
+	case rest == "identities" || rest == "edge-routers" || rest == "cas":
+		var in struct{ Name string }
+		_ = json.Unmarshal(body, &in)
+		return in.Name, body, nil
+	case strings.HasPrefix(rest, "cas/") && strings.HasSuffix(rest, "/verify") && p.caName != nil:
+		return "verify:" + p.caName(strings.TrimSuffix(strings.TrimPrefix(rest, "cas/"), "/verify")), body, nil
+	}
+	return "", body, nil
 }
 
 func (p *answerDropper) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, edgeapi.ManagementPath+"/identities") {
-		p.proxy.ServeHTTP(w, r)
-		return
-	}
-	body, err := io.ReadAll(r.Body)
+	key, body, err := p.key(r)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	var in struct{ Name string }
-	_ = json.Unmarshal(body, &in)
-	p.mu.Lock()
-	mode := ""
-	switch {
-	case p.before[in.Name]:
-		mode = "before"
-		delete(p.before, in.Name)
-	case p.after[in.Name]:
-		mode = "after"
-		delete(p.after, in.Name)
+	if body != nil {
+		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	if mode != "" {
-		p.dropped = append(p.dropped, mode+":"+in.Name)
+	p.mu.Lock()
+	rule, ok := p.rules[key]
+	if ok {
+		delete(p.rules, key)
+		p.dropped = append(p.dropped, rule.mode+":"+key)
 	}
 	p.mu.Unlock()
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	switch mode {
-	case "":
+	if rule.first != nil {
+		rule.first()
+	}
+	switch rule.mode {
+	case "", "through":
 		p.proxy.ServeHTTP(w, r)
 		return
 	case "after":
@@ -87,12 +140,17 @@ func (p *answerDropper) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out.Body = io.NopCloser(bytes.NewReader(body))
 		resp, err := p.rt.RoundTrip(out)
 		if err != nil {
-			p.t.Errorf("forwarding the create of %s: %v", in.Name, err)
+			p.t.Errorf("forwarding %s: %v", key, err)
 		} else {
-			_, _ = io.Copy(io.Discard, resp.Body)
+			answer, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode != http.StatusCreated {
-				p.t.Errorf("the controller answered the create of %s with %d, want 201", in.Name, resp.StatusCode)
+			if resp.StatusCode/100 != 2 {
+				p.t.Errorf("the controller answered %s with %d, want 2xx", key, resp.StatusCode)
+			}
+			if rule.then != nil {
+				var created struct{ Data struct{ ID string } }
+				_ = json.Unmarshal(answer, &created)
+				rule.then(created.Data.ID)
 			}
 		}
 	}
@@ -102,6 +160,24 @@ func (p *answerDropper) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	conn.Close() // no answer ever comes
+}
+
+// frontDropper starts an answerDropper in front of the test controller,
+// with a TLS listener of its own, and returns it, its URL and a CA file
+// that trusts it.
+func frontDropper(t *testing.T) (*answerDropper, string, string) {
+	t.Helper()
+	srv := accController(t)
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(srv.CAPEM())
+	drop := newAnswerDropper(t, srv.URL(), pool)
+	front := httptest.NewTLSServer(drop)
+	t.Cleanup(front.Close)
+	caFile := filepath.Join(t.TempDir(), "proxy-ca.pem")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: front.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return drop, front.URL, caFile
 }
 
 // TestAccFaultCreateAnswerLost loses the answers of identity creates
@@ -118,25 +194,16 @@ func (p *answerDropper) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // After importing as told, the next apply converges and destroy cleans up.
 func TestAccFaultCreateAnswerLost(t *testing.T) {
 	requireAcc(t)
-	srv := accController(t)
 	api := accClient(t)
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(srv.CAPEM())
-	drop := newAnswerDropper(t, srv.URL(), pool)
-	front := httptest.NewTLSServer(drop)
-	t.Cleanup(front.Close)
-	caFile := filepath.Join(t.TempDir(), "proxy-ca.pem")
-	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: front.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	drop, frontURL, caFile := frontDropper(t)
 	const n = 20
-	rig := newFaultRig(t, api, front.URL, acc.user, acc.pw, caFile, n)
+	rig := newFaultRig(t, api, frontURL, acc.user, acc.pw, caFile, n)
 	name := func(i int) string { return fmt.Sprintf("%s-%d", rig.prefix, i) }
 	for _, i := range []int{3, 11, 16} {
-		drop.after[name(i)] = true
+		drop.drop(name(i), dropRule{mode: "after"})
 	}
 	for _, i := range []int{5, 7, 9} {
-		drop.before[name(i)] = true
+		drop.drop(name(i), dropRule{mode: "before"})
 	}
 	// Held before the run: 7 with the attributes the configuration gives
 	// it, 9 with another role attribute.
@@ -178,8 +245,8 @@ func TestAccFaultCreateAnswerLost(t *testing.T) {
 	if c := strings.Count(flat, "Error: "); c != 2 {
 		t.Errorf("%d errors, want 2 (names 7 and 9):\n%s", c, tail(out, 80))
 	}
-	if len(drop.before)+len(drop.after) != 0 {
-		t.Fatalf("creates never sent through the proxy: before %v, after %v", drop.before, drop.after)
+	if u := drop.unused(); len(u) != 0 {
+		t.Fatalf("requests never sent through the proxy: %v", u)
 	}
 	t.Logf("answers dropped: %v", drop.dropped)
 	// The only identities the state does not track are the two that

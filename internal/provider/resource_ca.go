@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"crypto/x509/pkix"
+	"errors"
 	"fmt"
 	"reflect"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
@@ -277,14 +279,68 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, err := c.CreateCA(ctx, in)
-	if err != nil {
-		apiDiag(&resp.Diagnostics, "Creating CA "+in.Name, err)
+	// A create whose answer is lost (the controller killed or restarted
+	// mid-request) is resolved by the CA's unique name, so that a CA the
+	// controller did create is not left untracked. An adopted CA goes
+	// through finish like a new one: it is verified when the key is given
+	// and it is not verified yet.
+	id, ok := createByName(ctx, c, &resp.Diagnostics, "CA", in.Name,
+		func(ctx context.Context) (string, error) { return c.CreateCA(ctx, in) },
+		func(ctx context.Context) ([]createCandidate, error) { return findCAByName(ctx, c, in) })
+	if !ok {
 		return
 	}
+	// Record the id first: if what follows fails, the next apply knows the
+	// CA exists instead of creating a duplicate.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	r.finish(ctx, c, id, &plan, signer, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// findCAByName lists the CAs named in.Name (at most one: names are unique)
+// and says how each differs from in.
+func findCAByName(ctx context.Context, c *edgeapi.Client, in *edgeapi.CACreate) ([]createCandidate, error) {
+	return findByName(ctx, in.Name, c.ListCAs, func(d *edgeapi.CADetail) (string, createCandidate) {
+		return d.Name, createCandidate{ID: d.ID, CreatedAt: d.CreatedAt, Differs: caDiffers(in, d)}
+	})
+}
+
+// caDiffers names the first attribute of the create body that the CA d
+// does not have, or "" when it has them all. The certificate is compared by
+// its DER, not its PEM text; an identity name format the body leaves out
+// matches anything (the controller's default).
+func caDiffers(in *edgeapi.CACreate, d *edgeapi.CADetail) string {
+	switch {
+	case !samePEMCerts(in.CertPEM, d.CertPEM):
+		return "cert_pem"
+	case in.IsAutoCaEnrollmentEnabled != d.IsAutoCaEnrollmentEnabled:
+		return "is_auto_ca_enrollment_enabled"
+	case in.IsOttCaEnrollmentEnabled != d.IsOttCaEnrollmentEnabled:
+		return "is_ott_ca_enrollment_enabled"
+	case in.IsAuthEnabled != d.IsAuthEnabled:
+		return "is_auth_enabled"
+	case !sameStrings(in.IdentityRoles, d.IdentityRoles):
+		return "identity_roles"
+	case in.IdentityNameFormat != "" && in.IdentityNameFormat != d.IdentityNameFormat:
+		return "identity_name_format"
+	case !sameClaim(in.ExternalIDClaim, d.ExternalIDClaim):
+		return "external_id_claim"
+	case !sameTags(in.Tags, d.Tags):
+		return "tags"
+	}
+	return ""
+}
+
+// sameClaim compares two external id claims field by field (null and ""
+// differ, as they do on the wire); a claim without any field is no claim.
+func sameClaim(a, b *edgeapi.ExternalIDClaim) bool {
+	empty := func(c *edgeapi.ExternalIDClaim) bool {
+		return c == nil || *c == (edgeapi.ExternalIDClaim{})
+	}
+	if empty(a) || empty(b) {
+		return empty(a) && empty(b)
+	}
+	return reflect.DeepEqual(a, b)
 }
 
 // finish verifies the CA when asked and reads it back into plan.
@@ -338,8 +394,48 @@ func verifyCA(ctx context.Context, c *edgeapi.Client, d *edgeapi.CADetail, is *p
 	if err != nil {
 		return err
 	}
-	return c.VerifyCA(ctx, d.ID, pem)
+	return submitCAVerification(ctx, c, d.ID, pem)
 }
+
+// submitCAVerification posts a verification certificate for CA id and
+// settles the two answers that do not say whether the CA ends up verified,
+// by reading the CA: verified is success, whoever verified it.
+//   - The answer was lost (edgeapi.ErrMaybeApplied: the connection broke
+//     after the request was sent). If the CA is still not verified, the
+//     controller did not apply it, and the same certificate is sent again
+//     (its token only changes when a verification succeeds).
+//   - CA_ALREADY_VERIFIED: another verification won (a concurrent one, or
+//     this one's earlier send whose answer was lost).
+func submitCAVerification(ctx context.Context, c *edgeapi.Client, id string, certPEM []byte) error {
+	var err error
+	for send := 1; send <= maxCreateSends; send++ {
+		if err = c.VerifyCA(ctx, id, certPEM); err == nil {
+			return nil
+		}
+		lost := errors.Is(err, edgeapi.ErrMaybeApplied)
+		var ae *edgeapi.APIError
+		if !lost && !(errors.As(err, &ae) && ae.Code == caAlreadyVerified) {
+			return err
+		}
+		d, gerr := c.GetCA(ctx, id)
+		if gerr != nil {
+			return fmt.Errorf("%w\n\nReading the CA to find out whether it is verified failed too: %s", err, gerr)
+		}
+		if d.IsVerified {
+			tflog.Info(ctx, "the CA is verified although the verification's answer was lost or refused", map[string]any{"ca_id": id, "error": err.Error()})
+			return nil
+		}
+		if !lost {
+			return err
+		}
+		tflog.Warn(ctx, "the answer to a CA verification was lost and the CA is not verified: sending it again", map[string]any{"ca_id": id, "send": send})
+	}
+	return err
+}
+
+// caAlreadyVerified is the controller's error code for a verification of a
+// CA that is verified already.
+const caAlreadyVerified = "CA_ALREADY_VERIFIED"
 
 // mintVerificationCert signs a 10-minute client certificate with CN =
 // token for a throwaway key: only the CA's signature matters.

@@ -86,7 +86,7 @@ func (r *caVerificationResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	if !d.IsVerified {
-		if err := c.VerifyCA(ctx, id, []byte(plan.CertPEM.ValueString())); err != nil {
+		if err := submitCAVerification(ctx, c, id, []byte(plan.CertPEM.ValueString())); err != nil {
 			apiDiag(&resp.Diagnostics, "Verifying CA "+d.Name, err)
 			return
 		}

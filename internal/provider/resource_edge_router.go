@@ -196,11 +196,17 @@ func (r *edgeRouterResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, err := c.CreateEdgeRouter(ctx, in)
-	if err != nil {
-		apiDiag(&resp.Diagnostics, "Creating edge router "+in.Name, err)
+	// A create whose answer is lost (the controller killed or restarted
+	// mid-request) is resolved by the router's unique name, so that a
+	// router the controller did create is not left untracked.
+	id, ok := createByName(ctx, c, &resp.Diagnostics, "edge router", in.Name,
+		func(ctx context.Context) (string, error) { return c.CreateEdgeRouter(ctx, in) },
+		func(ctx context.Context) ([]createCandidate, error) { return findEdgeRouterByName(ctx, c, in) })
+	if !ok {
 		return
 	}
+	// Record the id first: if the read below fails, the next apply knows
+	// the router exists instead of creating a duplicate.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	d, err := c.GetEdgeRouter(ctx, id)
 	if err != nil {
@@ -209,6 +215,37 @@ func (r *edgeRouterResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	plan.fromAPI(d)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// findEdgeRouterByName lists the edge routers named in.Name (at most one:
+// names are unique) and says how each differs from in.
+func findEdgeRouterByName(ctx context.Context, c *edgeapi.Client, in *edgeapi.EdgeRouterCreate) ([]createCandidate, error) {
+	return findByName(ctx, in.Name, c.ListEdgeRouters, func(d *edgeapi.EdgeRouterDetail) (string, createCandidate) {
+		return d.Name, createCandidate{ID: d.ID, CreatedAt: d.CreatedAt, Differs: edgeRouterDiffers(in, d)}
+	})
+}
+
+// edgeRouterDiffers names the first attribute of the create body that the
+// edge router d does not have, or "" when it has them all. Values the body
+// leaves out match anything (the controller's defaults).
+func edgeRouterDiffers(in *edgeapi.EdgeRouterCreate, d *edgeapi.EdgeRouterDetail) string {
+	switch {
+	case in.IsTunnelerEnabled != d.IsTunnelerEnabled:
+		return "is_tunneler_enabled"
+	case !sameStrings(deref(in.RoleAttributes), d.RoleAttributes):
+		return "role_attributes"
+	case sentDiffers(in.Cost, deref(d.Cost)):
+		return "cost"
+	case sentDiffers(in.NoTraversal, deref(d.NoTraversal)):
+		return "no_traversal"
+	case sentDiffers(in.Disabled, d.Disabled):
+		return "disabled"
+	case !sameTags(in.AppData, d.AppData):
+		return "app_data"
+	case !sameTags(in.Tags, d.Tags):
+		return "tags"
+	}
+	return ""
 }
 
 func (r *edgeRouterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

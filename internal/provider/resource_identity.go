@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -182,17 +181,9 @@ func (r *identityResource) Create(ctx context.Context, req resource.CreateReques
 // findIdentityByName lists the identities named in.Name (at most one: names
 // are unique) and says how each differs from in.
 func findIdentityByName(ctx context.Context, c *edgeapi.Client, in *edgeapi.IdentityCreate) ([]createCandidate, error) {
-	list, err := c.ListIdentities(ctx, edgeapi.ListOptions{Filter: "name = " + edgeapi.QuoteFilter(in.Name)})
-	if err != nil {
-		return nil, err
-	}
-	var out []createCandidate
-	for i := range list {
-		if d := &list[i]; d.Name == in.Name {
-			out = append(out, createCandidate{ID: d.ID, CreatedAt: d.CreatedAt, Differs: identityDiffers(in, d)})
-		}
-	}
-	return out, nil
+	return findByName(ctx, in.Name, c.ListIdentities, func(d *edgeapi.IdentityDetail) (string, createCandidate) {
+		return d.Name, createCandidate{ID: d.ID, CreatedAt: d.CreatedAt, Differs: identityDiffers(in, d)}
+	})
 }
 
 // identityDiffers names the first attribute of the create body that the
@@ -200,12 +191,6 @@ func findIdentityByName(ctx context.Context, c *edgeapi.Client, in *edgeapi.Iden
 // controller fills in when the body leaves them out (the auth policy, the
 // hosting precedence) match anything.
 func identityDiffers(in *edgeapi.IdentityCreate, d *edgeapi.IdentityDetail) string {
-	deref := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
 	var roles []string
 	if in.RoleAttributes != nil {
 		roles = *in.RoleAttributes
@@ -219,9 +204,9 @@ func identityDiffers(in *edgeapi.IdentityCreate, d *edgeapi.IdentityDetail) stri
 		return "role_attributes"
 	case deref(in.ExternalID) != deref(d.ExternalID):
 		return "external_id"
-	case in.AuthPolicyID != nil && *in.AuthPolicyID != d.AuthPolicyID:
+	case sentDiffers(in.AuthPolicyID, d.AuthPolicyID):
 		return "auth_policy_id"
-	case in.DefaultHostingCost != nil && *in.DefaultHostingCost != d.DefaultHostingCost:
+	case sentDiffers(in.DefaultHostingCost, d.DefaultHostingCost):
 		return "default_hosting_cost"
 	case in.DefaultHostingPrecedence != "" && in.DefaultHostingPrecedence != d.DefaultHostingPrecedence &&
 		!(in.DefaultHostingPrecedence == "default" && d.DefaultHostingPrecedence == ""):
@@ -232,42 +217,6 @@ func identityDiffers(in *edgeapi.IdentityCreate, d *edgeapi.IdentityDetail) stri
 		return "tags"
 	}
 	return ""
-}
-
-// sameStrings compares two string lists as sets.
-func sameStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	seen := make(map[string]int, len(a))
-	for _, s := range a {
-		seen[s]++
-	}
-	for _, s := range b {
-		if seen[s]--; seen[s] < 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// sameTags compares tags by their JSON values; nil and empty are the same.
-func sameTags(a, b edgeapi.Tags) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		w, ok := b[k]
-		if !ok {
-			return false
-		}
-		x, _ := json.Marshal(v)
-		y, _ := json.Marshal(w)
-		if string(x) != string(y) {
-			return false
-		}
-	}
-	return true
 }
 
 // fromAPI copies the controller's view into the model. Optional values that

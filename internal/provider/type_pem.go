@@ -65,16 +65,23 @@ func (v pemCertsValue) StringSemanticEquals(_ context.Context, nv basetypes.Stri
 	if !ok {
 		return false, nil
 	}
-	a, b := certDERs(v.ValueString()), certDERs(o.ValueString())
-	if a == nil || b == nil || len(a) != len(b) {
-		return false, nil
+	return samePEMCerts(v.ValueString(), o.ValueString()), nil
+}
+
+// samePEMCerts reports whether a and b hold the same certificates (DER), in
+// the same order, whatever their PEM formatting. Anything unparsable is
+// equal to nothing.
+func samePEMCerts(a, b string) bool {
+	x, y := certDERs(a), certDERs(b)
+	if x == nil || y == nil || len(x) != len(y) {
+		return false
 	}
-	for i := range a {
-		if !bytes.Equal(a[i], b[i]) {
-			return false, nil
+	for i := range x {
+		if !bytes.Equal(x[i], y[i]) {
+			return false
 		}
 	}
-	return true, nil
+	return true
 }
 
 func newPEMCerts(s string) pemCertsValue {
