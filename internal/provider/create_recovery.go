@@ -25,7 +25,7 @@ type createCandidate struct {
 
 // maxCreateSends bounds how often createByName sends one create: the first
 // time, and again after a lost answer when the name lookup shows that the
-// controller did not apply it.
+// controller did not apply it. submitCAVerification uses the same bound.
 const maxCreateSends = 3
 
 // createByName runs create for an object with a unique name. When the

@@ -191,16 +191,12 @@ func findIdentityByName(ctx context.Context, c *edgeapi.Client, in *edgeapi.Iden
 // controller fills in when the body leaves them out (the auth policy, the
 // hosting precedence) match anything.
 func identityDiffers(in *edgeapi.IdentityCreate, d *edgeapi.IdentityDetail) string {
-	var roles []string
-	if in.RoleAttributes != nil {
-		roles = *in.RoleAttributes
-	}
 	switch {
 	case in.Type != "" && in.Type != d.TypeName():
 		return "type"
 	case in.IsAdmin != d.IsAdmin:
 		return "is_admin"
-	case !sameStrings(roles, d.RoleAttributes):
+	case !sameStrings(deref(in.RoleAttributes), d.RoleAttributes):
 		return "role_attributes"
 	case deref(in.ExternalID) != deref(d.ExternalID):
 		return "external_id"
