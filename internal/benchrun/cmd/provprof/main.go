@@ -30,7 +30,7 @@ func main() {
 		defer f.Close()
 		defer pprof.StopCPUProfile()
 	}
-	provider.QuietSDKLogsUnlessAsked()
+	provider.QuietLogsUnlessAsked()
 	provider.RelaxGCUnlessAsked()
 	err := providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{Address: provider.Address})
 	if err != nil {
