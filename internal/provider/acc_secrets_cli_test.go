@@ -66,17 +66,7 @@ func TestAccNoSecretsAnywhereCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	traceLog := filepath.Join(t.TempDir(), "trace.log")
-	d := newTFDriver(t, fmt.Sprintf(`
-terraform {
-  required_providers {
-    ziti = { source = "zitiform/ziti" }
-  }
-}
-provider "ziti" {
-  endpoint = %q
-  username = %q
-  ca_file  = %q
-}
+	d := newTFDriver(t, passwordProviderHCL(s.URL(), user, caFile)+`
 resource "ziti_pki_ca" "devices" {
   name = "devices-ca"
 }
@@ -104,7 +94,7 @@ resource "ziti_enrollment" "u" {
 resource "ziti_edge_router" "r" {
   name = "router-1"
 }
-`, s.URL(), user, caFile), "ZITI_PASSWORD="+pw, "TF_LOG=trace", "TF_LOG_PATH="+traceLog)
+`, "ZITI_PASSWORD="+pw, "TF_LOG=trace", "TF_LOG_PATH="+traceLog)
 
 	planOut := d.must("plan", "-input=false", "-no-color")
 	applyOut := d.must("apply", "-auto-approve", "-input=false", "-no-color")

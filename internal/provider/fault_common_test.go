@@ -31,22 +31,12 @@ type faultRig struct {
 func newFaultRig(t *testing.T, api *edgeapi.Client, url, user, pw, caFile string, n int, env ...string) *faultRig {
 	t.Helper()
 	prefix := fmt.Sprintf("fault-%d", time.Now().UnixNano()%1e6)
-	d := newTFDriver(t, fmt.Sprintf(`
-terraform {
-  required_providers {
-    ziti = { source = "zitiform/ziti" }
-  }
-}
-provider "ziti" {
-  endpoint = %q
-  username = %q
-  ca_file  = %q
-}
+	d := newTFDriver(t, passwordProviderHCL(url, user, caFile)+fmt.Sprintf(`
 resource "ziti_identity" "x" {
   count = %d
   name  = "%s-${count.index}"
 }
-`, url, user, caFile, n, prefix), append([]string{"ZITI_PASSWORD=" + pw}, env...)...)
+`, n, prefix), append([]string{"ZITI_PASSWORD=" + pw}, env...)...)
 	return &faultRig{t: t, d: d, api: api, prefix: prefix, n: n}
 }
 

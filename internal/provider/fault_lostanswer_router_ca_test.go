@@ -56,17 +56,7 @@ func TestAccFaultCreateAnswerLostRouterCA(t *testing.T) {
 	for i := range cas {
 		cas[i] = newThirdPartyCA(t, caName(i))
 	}
-	d := newTFDriver(t, fmt.Sprintf(`
-terraform {
-  required_providers {
-    ziti = { source = "zitiform/ziti" }
-  }
-}
-provider "ziti" {
-  endpoint = %q
-  username = %q
-  ca_file  = %q
-}
+	d := newTFDriver(t, passwordProviderHCL(frontURL, acc.user, caFile)+fmt.Sprintf(`
 resource "ziti_edge_router" "r" {
   count           = %d
   name            = "%s-r-${count.index}"
@@ -93,7 +83,7 @@ resource "ziti_ca" "c" {
   ca_private_key_pem_wo         = file("${path.module}/ca-${count.index}.key")
   ca_private_key_pem_wo_version = 1
 }
-`, frontURL, acc.user, caFile, nRouters, prefix, nCAs, prefix), "ZITI_PASSWORD="+acc.pw)
+`, nRouters, prefix, nCAs, prefix), "ZITI_PASSWORD="+acc.pw)
 	for i, ca := range cas {
 		for name, body := range map[string]string{fmt.Sprintf("ca-%d.pem", i): ca.certPEM, fmt.Sprintf("ca-%d.key", i): ca.keyPEM} {
 			if err := os.WriteFile(filepath.Join(d.dir, name), []byte(body), 0o600); err != nil {

@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,6 +37,23 @@ type tfDriver struct {
 	bin string
 	dir string
 	env []string
+}
+
+// passwordProviderHCL is the terraform block and a ziti provider block for
+// the CLI-driven tests: password login (the password itself travels in
+// ZITI_PASSWORD, as a user would pass it) against url, trusting caFile.
+func passwordProviderHCL(url, user, caFile string) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    ziti = { source = "zitiform/ziti" }
+  }
+}
+provider "ziti" {
+  endpoint = %q
+  username = %q
+  ca_file  = %q
+}
+`, url, user, caFile)
 }
 
 func newTFDriver(t *testing.T, config string, env ...string) *tfDriver {
