@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -166,7 +167,7 @@ func testFastPage(t *testing.T, seed uint64) {
 	}
 }
 
-func isConflict(err error) bool { _, ok := err.(*store.ConflictError); return ok }
+func isConflict(err error) bool { var ce *store.ConflictError; return errors.As(err, &ce) }
 
 // compareFastPage runs every case at several offsets and limits through
 // fastPage and through page() over store.List, and fails on any difference.

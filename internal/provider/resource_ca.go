@@ -414,12 +414,13 @@ func submitCAVerification(ctx context.Context, c *edgeapi.Client, id string, cer
 		}
 		lost := errors.Is(err, edgeapi.ErrMaybeApplied)
 		var ae *edgeapi.APIError
-		if !lost && !(errors.As(err, &ae) && ae.Code == caAlreadyVerified) {
+		alreadyVerified := errors.As(err, &ae) && ae.Code == caAlreadyVerified
+		if !lost && !alreadyVerified {
 			return err
 		}
 		d, gerr := c.GetCA(ctx, id)
 		if gerr != nil {
-			return fmt.Errorf("%w\n\nReading the CA to find out whether it is verified failed too: %s", err, gerr)
+			return fmt.Errorf("%w\n\nReading the CA to find out whether it is verified failed too: %w", err, gerr)
 		}
 		if d.IsVerified {
 			tflog.Info(ctx, "the CA is verified although the verification's answer was lost or refused", map[string]any{"ca_id": id, "error": err.Error()})

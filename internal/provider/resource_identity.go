@@ -204,8 +204,7 @@ func identityDiffers(in *edgeapi.IdentityCreate, d *edgeapi.IdentityDetail) stri
 		return "auth_policy_id"
 	case sentDiffers(in.DefaultHostingCost, d.DefaultHostingCost):
 		return "default_hosting_cost"
-	case in.DefaultHostingPrecedence != "" && in.DefaultHostingPrecedence != d.DefaultHostingPrecedence &&
-		!(in.DefaultHostingPrecedence == "default" && d.DefaultHostingPrecedence == ""):
+	case in.DefaultHostingPrecedence != "" && in.DefaultHostingPrecedence != hostingPrecedence(d):
 		return "default_hosting_precedence"
 	case !sameTags(in.AppData, d.AppData):
 		return "app_data"
@@ -213,6 +212,15 @@ func identityDiffers(in *edgeapi.IdentityCreate, d *edgeapi.IdentityDetail) stri
 		return "tags"
 	}
 	return ""
+}
+
+// hostingPrecedence is the identity's default hosting precedence, with
+// the API's "unset" read as "default", which it means.
+func hostingPrecedence(d *edgeapi.IdentityDetail) string {
+	if d.DefaultHostingPrecedence == "" {
+		return "default"
+	}
+	return d.DefaultHostingPrecedence
 }
 
 // fromAPI copies the controller's view into the model. Optional values that
@@ -229,11 +237,7 @@ func (m *identityModel) fromAPI(d *edgeapi.IdentityDetail) {
 	} else if m.AuthPolicyID.IsUnknown() {
 		m.AuthPolicyID = types.StringNull()
 	}
-	prec := d.DefaultHostingPrecedence
-	if prec == "" {
-		prec = "default"
-	}
-	m.DefaultHostingPrecedence = types.StringValue(prec)
+	m.DefaultHostingPrecedence = types.StringValue(hostingPrecedence(d))
 	m.DefaultHostingCost = types.Int64Value(d.DefaultHostingCost)
 	m.AppData = tagsToMap(d.AppData, m.AppData)
 	m.Tags = tagsToMap(d.Tags, m.Tags)
