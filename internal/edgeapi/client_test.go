@@ -148,6 +148,11 @@ func (f *fakeController) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Sscan(r.URL.Query().Get("offset"), &off)
 		end := min(off+2, len(all))
 		writeJSON(w, 200, map[string]any{"data": all[off:end], "meta": map[string]any{"pagination": map[string]any{"limit": 2, "offset": off, "totalCount": len(all)}}})
+	case r.Method == http.MethodGet && r.URL.EscapedPath() == ManagementPath+"/identities/id%20one/enrollments":
+		writeJSON(w, 200, map[string]any{"data": []map[string]any{
+			{"id": "e1", "method": "ott", "identityId": "id one", "expiresAt": "2030-01-02T03:04:05Z", "createdAt": "2026-01-01T00:00:00.5Z"},
+			{"id": "e2", "method": "updb", "identityId": "id one", "username": "u1", "expiresAt": "2030-01-02T03:04:05Z", "createdAt": "2026-01-01T00:00:01Z"},
+		}, "meta": map[string]any{"pagination": map[string]any{"limit": 500, "offset": 0, "totalCount": 2}}})
 	case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/verify"):
 		b, _ := io.ReadAll(r.Body)
 		if r.Header.Get("Content-Type") != "text/plain" || !strings.HasPrefix(string(b), "-----BEGIN CERTIFICATE-----") {
@@ -462,6 +467,25 @@ func TestListPaging(t *testing.T) {
 	}
 	if len(got) != 3 || got[2].Name != "c" {
 		t.Fatalf("paged list: %+v", got)
+	}
+}
+
+// TestListIdentityEnrollments checks the path (the identity id escaped as
+// one segment) and the decoding of an identity's enrollments, which the
+// provider uses to resolve a lost create answer.
+func TestListIdentityEnrollments(t *testing.T) {
+	f := newFakeController(t)
+	c, _ := f.client(t, nil)
+	got, err := c.ListIdentityEnrollments(context.Background(), "id one")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ID != "e1" || got[0].Method != MethodOtt || got[1].Username != "u1" ||
+		!got[0].CreatedAt.Equal(time.Date(2026, 1, 1, 0, 0, 0, 5e8, time.UTC)) || !got[1].ExpiresAt.Equal(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)) {
+		t.Fatalf("identity enrollments: %+v", got)
+	}
+	if _, err := c.ListIdentityEnrollments(context.Background(), "missing"); !IsNotFound(err) {
+		t.Fatalf("enrollments of a missing identity: %v, want not found", err)
 	}
 }
 

@@ -170,6 +170,12 @@ func (c *Client) ListEnrollments(ctx context.Context, opts ListOptions) ([]Enrol
 	return listAll[EnrollmentDetail](ctx, c, "/enrollments", opts)
 }
 
+// ListIdentityEnrollments lists the pending enrollments of an identity
+// (GET /identities/{id}/enrollments).
+func (c *Client) ListIdentityEnrollments(ctx context.Context, identityID string) ([]EnrollmentDetail, error) {
+	return listAll[EnrollmentDetail](ctx, c, idPath("identities", identityID)+"/enrollments", ListOptions{})
+}
+
 // CreateCA registers a third-party CA and returns its id.
 func (c *Client) CreateCA(ctx context.Context, in *CACreate) (string, error) {
 	return c.create(ctx, "/cas", in)

@@ -13,8 +13,9 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 )
 
-// createCandidate is an object found by its unique name after a create
-// whose answer was lost.
+// createCandidate is an object found by its unique key (a name, or an
+// identity's one pending enrollment of a method) after a create whose
+// answer was lost.
 type createCandidate struct {
 	ID        string
 	CreatedAt time.Time
@@ -23,34 +24,68 @@ type createCandidate struct {
 	Differs string
 }
 
-// maxCreateSends bounds how often createByName sends one create: the first
-// time, and again after a lost answer when the name lookup shows that the
+// createTarget is what a recovering create says about the object it
+// creates and the key that makes it unique, in its diagnostics.
+type createTarget struct {
+	// kind is the object's kind ("identity", "enrollment").
+	kind string
+	// title names the object in summaries: `identity web-1`.
+	title string
+	// prose names it in sentences: `identity "web-1"`.
+	prose string
+	// lookup is how the object is looked up: "by name".
+	lookup string
+	// holds says what a found object has in common with the create:
+	// "has this name".
+	holds string
+	// heldBy introduces an object holding the key: "the name is held by".
+	heldBy string
+	// elsewise is what to do when the holder is not the configuration's:
+	// "choose another name".
+	elsewise string
+}
+
+// namedTarget is the createTarget of an object with a unique name.
+func namedTarget(kind, name string) createTarget {
+	return createTarget{kind: kind, title: kind + " " + name, prose: fmt.Sprintf("%s %q", kind, name), lookup: "by name",
+		holds: "has this name", heldBy: "the name is held by", elsewise: "choose another name"}
+}
+
+// maxCreateSends bounds how often createRecovering sends one create: the
+// first time, and again after a lost answer when the lookup shows that the
 // controller did not apply it. submitCAVerification uses the same bound.
 const maxCreateSends = 3
 
-// createByName runs create for an object with a unique name. When the
-// create's answer is lost (the connection broke after the request was sent,
-// as when the controller is killed or restarted: edgeapi.ErrMaybeApplied),
-// it finds out what the controller did by looking the name up, instead of
+// createByName is createRecovering for an object with a unique name.
+func createByName(ctx context.Context, c *edgeapi.Client, diags *diag.Diagnostics, kind, name string,
+	create func(context.Context) (string, error), find func(context.Context) ([]createCandidate, error)) (id string, ok bool) {
+	return createRecovering(ctx, c, diags, namedTarget(kind, name), create, find)
+}
+
+// createRecovering runs create for an object with a unique key (a name;
+// for an enrollment, its identity and method). When the create's answer is
+// lost (the connection broke after the request was sent, as when the
+// controller is killed or restarted: edgeapi.ErrMaybeApplied), it finds
+// out what the controller did by looking the key up with find, instead of
 // leaving an object behind that the state does not track:
 //
 //   - Found, created during this run (not before the client's first login,
 //     both by the controller's clock) and with every attribute that was
 //     sent: this create made it. Its id is returned, with a warning.
-//   - Found otherwise: something else holds the name. The error says which
+//   - Found otherwise: something else holds the key. The error says which
 //     object it is and how to import it.
-//   - Not found: the controller did not apply the create (names are unique
+//   - Not found: the controller did not apply the create (keys are unique
 //     and acknowledged writes durable), so it is sent again.
 //
 // On failure the error diagnostic is added and ok is false.
-func createByName(ctx context.Context, c *edgeapi.Client, diags *diag.Diagnostics, kind, name string,
+func createRecovering(ctx context.Context, c *edgeapi.Client, diags *diag.Diagnostics, t createTarget,
 	create func(context.Context) (string, error), find func(context.Context) ([]createCandidate, error)) (id string, ok bool) {
-	op := "Creating " + kind + " " + name
+	op := "Creating " + t.title
 	var err, lostErr error
 	for send := 1; send <= maxCreateSends; send++ {
 		if id, err = create(ctx); err == nil {
 			if lostErr != nil {
-				tflog.Info(ctx, "create sent again after a lost answer succeeded", map[string]any{"kind": kind, "name": name, "sends": send})
+				tflog.Info(ctx, "create sent again after a lost answer succeeded", map[string]any{"kind": t.kind, "object": t.title, "sends": send})
 			}
 			return id, true
 		}
@@ -58,44 +93,44 @@ func createByName(ctx context.Context, c *edgeapi.Client, diags *diag.Diagnostic
 		if !maybe && lostErr == nil {
 			break // a plain failure: the controller answered, or never got it
 		}
-		// The answer was lost now, or earlier and this send failed (a name
-		// conflict if the earlier one landed after all): look the name up.
+		// The answer was lost now, or earlier and this send failed (a key
+		// conflict if the earlier one landed after all): look the key up.
 		if lostErr == nil {
 			lostErr = err
 		}
 		found, ferr := find(ctx)
 		if ferr != nil {
-			diags.AddError(op, fmt.Sprintf("%s\n\nLooking the %s up by name, to find out whether the controller created it, failed too: %s", err, kind, ferr))
+			diags.AddError(op, fmt.Sprintf("%s\n\nLooking the %s up %s, to find out whether the controller created it, failed too: %s", err, t.kind, t.lookup, ferr))
 			return "", false
 		}
 		if len(found) == 0 {
 			if !maybe {
 				break
 			}
-			tflog.Warn(ctx, "the answer to a create was lost and the controller has no object of that name: sending the create again", map[string]any{"kind": kind, "name": name, "send": send})
+			tflog.Warn(ctx, "the answer to a create was lost and the controller has no such object: sending the create again", map[string]any{"kind": t.kind, "object": t.title, "send": send})
 			continue
 		}
 		f := found[0]
 		since := c.FirstLoginAt()
-		lost := fmt.Sprintf("The connection to the controller closed before it answered the create of %s %q (%s: a controller restart, or a proxy cut it)", kind, name, rootCause(lostErr))
-		importHint := fmt.Sprintf("If it is the one this configuration describes, import it (terraform import <resource address> %s); otherwise choose another name.", f.ID)
+		lost := fmt.Sprintf("The connection to the controller closed before it answered the create of %s (%s: a controller restart, or a proxy cut it)", t.prose, rootCause(lostErr))
+		importHint := fmt.Sprintf("If it is the one this configuration describes, import it (terraform import <resource address> %s); otherwise %s.", f.ID, t.elsewise)
 		switch {
 		case f.Differs == "" && !since.IsZero() && !f.CreatedAt.Before(since):
-			diags.AddWarning("Adopted "+kind+" "+name+" after a lost answer",
-				fmt.Sprintf("%s. The controller had applied it: %s %s has this name, was created during this run (%s, controller time) and has every attribute that was sent, "+
+			diags.AddWarning("Adopted "+t.title+" after a lost answer",
+				fmt.Sprintf("%s. The controller had applied it: %s %s %s, was created during this run (%s, controller time) and has every attribute that was sent, "+
 					"so it is now tracked in the state. Nothing needs to be done.",
-					lost, kind, f.ID, f.CreatedAt.UTC().Format(time.RFC3339Nano)))
+					lost, t.kind, f.ID, t.holds, f.CreatedAt.UTC().Format(time.RFC3339Nano)))
 			return f.ID, true
 		case f.Differs != "":
-			diags.AddError(op, fmt.Sprintf("%s, and the name is held by %s %s, whose %s differs from this configuration: it is not what this create sent. "+
-				"If it should be managed here, import it (terraform import <resource address> %s) and the next plan shows the differences; otherwise choose another name.",
-				lost, kind, f.ID, f.Differs, f.ID))
+			diags.AddError(op, fmt.Sprintf("%s, and %s %s %s, whose %s differs from this configuration: it is not what this create sent. "+
+				"If it should be managed here, import it (terraform import <resource address> %s) and the next plan shows the differences; otherwise %s.",
+				lost, t.heldBy, t.kind, f.ID, f.Differs, f.ID, t.elsewise))
 		case since.IsZero():
-			diags.AddError(op, fmt.Sprintf("%s, and the name is held by %s %s; the controller did not say when this run's API session began, so whether this create made it cannot be told. %s",
-				lost, kind, f.ID, importHint))
+			diags.AddError(op, fmt.Sprintf("%s, and %s %s %s; the controller did not say when this run's API session began, so whether this create made it cannot be told. %s",
+				lost, t.heldBy, t.kind, f.ID, importHint))
 		default:
-			diags.AddError(op, fmt.Sprintf("%s, and the name is held by %s %s, created at %s, before this run began (%s, controller time): this create did not make it. %s",
-				lost, kind, f.ID, f.CreatedAt.UTC().Format(time.RFC3339Nano), since.UTC().Format(time.RFC3339Nano), importHint))
+			diags.AddError(op, fmt.Sprintf("%s, and %s %s %s, created at %s, before this run began (%s, controller time): this create did not make it. %s",
+				lost, t.heldBy, t.kind, f.ID, f.CreatedAt.UTC().Format(time.RFC3339Nano), since.UTC().Format(time.RFC3339Nano), importHint))
 		}
 		return "", false
 	}

@@ -23,13 +23,14 @@ import (
 )
 
 // answerDropper is a TLS-terminating proxy in front of a real controller
-// that loses the answers of chosen creates (identities, edge routers, CAs)
-// and CA verifications, the two ways a kill or restart can: "before"
+// that loses the answers of chosen creates (identities, edge routers, CAs,
+// enrollments) and CA verifications, the two ways a kill or restart can: "before"
 // closes the connection once the request has arrived, without forwarding
 // it (the controller never sees it); "after" forwards it, waits for the
 // controller's 2xx (committed) and then closes the connection instead of
-// answering. Creates are chosen by the name in their body, verifications
-// by "verify:" and the CA's name. Each rule is used once.
+// answering. Creates are chosen by the name in their body, enrollments by
+// "enroll:", the method, ":" and the identity's name, verifications by
+// "verify:" and the CA's name. Each rule is used once.
 type answerDropper struct {
 	t       *testing.T
 	backend *url.URL
@@ -38,6 +39,9 @@ type answerDropper struct {
 	// caName resolves the CA id of a verification to its name; nil: no
 	// verification is matched.
 	caName func(id string) string
+	// identityName resolves the identity id of an enrollment to its name;
+	// nil: no enrollment is matched.
+	identityName func(id string) string
 
 	mu      sync.Mutex
 	rules   map[string]dropRule
@@ -69,7 +73,7 @@ func newAnswerDropper(t *testing.T, backendURL string, backendCAs *x509.CertPool
 	return &answerDropper{t: t, backend: u, rt: rt, proxy: p, rules: map[string]dropRule{}}
 }
 
-// drop sets the rule for key (a name, or "verify:" and a CA's name).
+// drop sets the rule for key (see answerDropper).
 func (p *answerDropper) drop(key string, r dropRule) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -107,6 +111,10 @@ func (p *answerDropper) key(r *http.Request) (string, []byte, error) {
 		return in.Name, body, nil
 	case strings.HasPrefix(rest, "cas/") && strings.HasSuffix(rest, "/verify") && p.caName != nil:
 		return "verify:" + p.caName(strings.TrimSuffix(strings.TrimPrefix(rest, "cas/"), "/verify")), body, nil
+	case rest == "enrollments" && p.identityName != nil:
+		var in struct{ Method, IdentityID string }
+		_ = json.Unmarshal(body, &in)
+		return "enroll:" + in.Method + ":" + p.identityName(in.IdentityID), body, nil
 	}
 	return "", body, nil
 }

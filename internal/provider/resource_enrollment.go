@@ -300,11 +300,18 @@ func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, err := c.CreateEnrollment(ctx, in)
-	if err != nil {
-		apiDiag(&resp.Diagnostics, "Creating the "+in.Method+" enrollment of identity "+in.IdentityID, err)
+	// An enrollment has no name, but an identity has at most one pending
+	// enrollment per method: a create whose answer is lost is resolved by
+	// that pair, so that an enrollment the controller did create is not
+	// left untracked (it would block the next apply).
+	id, ok := createRecovering(ctx, c, &resp.Diagnostics, enrollmentTarget(in.Method, in.IdentityID),
+		func(ctx context.Context) (string, error) { return c.CreateEnrollment(ctx, in) },
+		func(ctx context.Context) ([]createCandidate, error) { return findPendingEnrollment(ctx, c, in) })
+	if !ok {
 		return
 	}
+	// Record the id first: if the read below fails, the next apply knows
+	// the enrollment exists instead of creating a conflicting one.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	d, err := c.GetEnrollment(ctx, id)
 	if err != nil {
@@ -313,6 +320,52 @@ func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	plan.fromAPI(d)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// enrollmentTarget is the createTarget of the method enrollment of an
+// identity, which is unique while pending.
+func enrollmentTarget(method, identityID string) createTarget {
+	what := fmt.Sprintf("the %s enrollment of identity", method)
+	return createTarget{
+		kind: "enrollment", title: what + " " + identityID, prose: fmt.Sprintf("%s %q", what, identityID),
+		lookup:   "among the identity's enrollments",
+		holds:    fmt.Sprintf("is the identity's pending %s enrollment", method),
+		heldBy:   fmt.Sprintf("the identity's pending %s enrollment is", method),
+		elsewise: fmt.Sprintf("delete it (an identity has at most one pending %s enrollment) and apply again", method),
+	}
+}
+
+// findPendingEnrollment lists the identity's pending enrollments of
+// in.Method (at most one) and says how each differs from in. It uses
+// GET /identities/{id}/enrollments rather than a filter on /enrollments,
+// whose field for the identity is spelled differently by controllers.
+func findPendingEnrollment(ctx context.Context, c *edgeapi.Client, in *edgeapi.EnrollmentCreate) ([]createCandidate, error) {
+	list, err := c.ListIdentityEnrollments(ctx, in.IdentityID)
+	if err != nil {
+		return nil, err
+	}
+	var out []createCandidate
+	for i := range list {
+		if d := &list[i]; d.Method == in.Method {
+			out = append(out, createCandidate{ID: d.ID, CreatedAt: d.CreatedAt, Differs: enrollmentDiffers(in, d)})
+		}
+	}
+	return out, nil
+}
+
+// enrollmentDiffers names the first attribute of the create body that the
+// enrollment d does not have, or "" when it has them all. The controller
+// keeps expiries to the second, so instants are compared at that precision.
+func enrollmentDiffers(in *edgeapi.EnrollmentCreate, d *edgeapi.EnrollmentDetail) string {
+	switch {
+	case !in.ExpiresAt.Truncate(time.Second).Equal(d.ExpiresAt.Truncate(time.Second)):
+		return "expires_at"
+	case in.Method == edgeapi.MethodOttca && deref(in.CAID) != deref(d.CAID):
+		return "ca_id"
+	case in.Method == edgeapi.MethodUpdb && deref(in.Username) != d.Username:
+		return "username"
+	}
+	return ""
 }
 
 func (r *enrollmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -231,3 +231,32 @@ resource "ziti_enrollment" "x" {
 		},
 	})
 }
+
+// TestEnrollmentDiffers checks what tells an enrollment found after a lost
+// create answer from the one the create sent: the expiry to the second,
+// the CA of ottca and the username of updb.
+func TestEnrollmentDiffers(t *testing.T) {
+	exp := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	ca, other := "ca1", "ca2"
+	user := "u1"
+	for _, tc := range []struct {
+		name string
+		in   edgeapi.EnrollmentCreate
+		d    edgeapi.EnrollmentDetail
+		want string
+	}{
+		{"ott same", edgeapi.EnrollmentCreate{Method: "ott", ExpiresAt: exp}, edgeapi.EnrollmentDetail{Method: "ott", ExpiresAt: exp}, ""},
+		{"same instant, other zone and sub-second", edgeapi.EnrollmentCreate{Method: "ott", ExpiresAt: exp.Add(300 * time.Millisecond).In(time.FixedZone("x", 3600))},
+			edgeapi.EnrollmentDetail{Method: "ott", ExpiresAt: exp}, ""},
+		{"other expiry", edgeapi.EnrollmentCreate{Method: "ott", ExpiresAt: exp}, edgeapi.EnrollmentDetail{Method: "ott", ExpiresAt: exp.Add(time.Second)}, "expires_at"},
+		{"ottca same", edgeapi.EnrollmentCreate{Method: "ottca", ExpiresAt: exp, CAID: &ca}, edgeapi.EnrollmentDetail{Method: "ottca", ExpiresAt: exp, CAID: &ca}, ""},
+		{"ottca other CA", edgeapi.EnrollmentCreate{Method: "ottca", ExpiresAt: exp, CAID: &ca}, edgeapi.EnrollmentDetail{Method: "ottca", ExpiresAt: exp, CAID: &other}, "ca_id"},
+		{"ottca no CA", edgeapi.EnrollmentCreate{Method: "ottca", ExpiresAt: exp, CAID: &ca}, edgeapi.EnrollmentDetail{Method: "ottca", ExpiresAt: exp}, "ca_id"},
+		{"updb same", edgeapi.EnrollmentCreate{Method: "updb", ExpiresAt: exp, Username: &user}, edgeapi.EnrollmentDetail{Method: "updb", ExpiresAt: exp, Username: user}, ""},
+		{"updb other user", edgeapi.EnrollmentCreate{Method: "updb", ExpiresAt: exp, Username: &user}, edgeapi.EnrollmentDetail{Method: "updb", ExpiresAt: exp, Username: "u2"}, "username"},
+	} {
+		if got := enrollmentDiffers(&tc.in, &tc.d); got != tc.want {
+			t.Errorf("%s: enrollmentDiffers = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
