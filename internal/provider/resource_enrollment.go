@@ -337,8 +337,9 @@ func enrollmentTarget(method, identityID string) createTarget {
 
 // findPendingEnrollment lists the identity's pending enrollments of
 // in.Method (at most one) and says how each differs from in. It uses
-// GET /identities/{id}/enrollments rather than a filter on /enrollments,
-// whose field for the identity is spelled differently by controllers.
+// GET /identities/{id}/enrollments rather than a filter on /enrollments:
+// the spec does not name the filter field for the identity (controllersrv
+// calls it identityId), and this path needs none.
 func findPendingEnrollment(ctx context.Context, c *edgeapi.Client, in *edgeapi.EnrollmentCreate) ([]createCandidate, error) {
 	list, err := c.ListIdentityEnrollments(ctx, in.IdentityID)
 	if err != nil {
