@@ -21,8 +21,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "start the provider in debug mode for a debugger such as delve")
 	flag.Parse()
 
-	provider.QuietLogsUnlessAsked()
-	provider.RelaxGCUnlessAsked()
+	provider.SetProcessDefaults()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: provider.Address,
 		Debug:   debug,

@@ -19,7 +19,7 @@ func TestQuietLogsUnlessAsked(t *testing.T) {
 		os.Unsetenv(v)
 	}
 	t.Setenv("TF_LOG_PROVIDER", "debug")
-	QuietLogsUnlessAsked()
+	quietLogsUnlessAsked()
 	if _, set := os.LookupEnv("TF_LOG_SDK"); set {
 		t.Fatal("TF_LOG_PROVIDER is set (logs were asked for), yet the SDK logs were turned off")
 	}
@@ -27,7 +27,7 @@ func TestQuietLogsUnlessAsked(t *testing.T) {
 		t.Fatal("TF_LOG_PROVIDER is set (logs were asked for), yet the provider's logs were turned off")
 	}
 	os.Unsetenv("TF_LOG_PROVIDER")
-	QuietLogsUnlessAsked()
+	quietLogsUnlessAsked()
 	for _, v := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_ZITI"} {
 		if os.Getenv(v) != "off" {
 			t.Fatalf("%s = %q with no TF_LOG* set, want off", v, os.Getenv(v))

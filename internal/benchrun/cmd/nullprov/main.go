@@ -32,8 +32,7 @@ import (
 func main() {
 	// The same SDK log and GC settings as the ziti provider, so the column measures
 	// the plugin floor and not log formatting or GC work the ziti provider skips.
-	ziti.QuietLogsUnlessAsked()
-	ziti.RelaxGCUnlessAsked()
+	ziti.SetProcessDefaults()
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return &nullProvider{} },
 		providerserver.ServeOpts{Address: "registry.terraform.io/zitiform/benchnull"})
 	if err != nil {

@@ -30,8 +30,7 @@ func main() {
 		defer f.Close()
 		defer pprof.StopCPUProfile()
 	}
-	provider.QuietLogsUnlessAsked()
-	provider.RelaxGCUnlessAsked()
+	provider.SetProcessDefaults()
 	err := providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{Address: provider.Address})
 	if err != nil {
 		log.Print(err)
