@@ -8,7 +8,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	ziti "github.com/zitiform/terraform-provider-ziti/internal/provider"
@@ -31,24 +33,25 @@ func (s *shaped) Schema(ctx context.Context, _ resource.SchemaRequest, resp *res
 }
 
 func (s *shaped) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	v, err := fillUnknown(req.Plan.Raw)
-	if err != nil {
-		resp.Diagnostics.AddError("Filling computed values", err.Error())
-		return
-	}
-	resp.State.Raw = v
+	storePlan(req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 // Read keeps the state the framework already holds.
 func (s *shaped) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 func (s *shaped) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	v, err := fillUnknown(req.Plan.Raw)
+	storePlan(req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+// storePlan stores the planned object as the new state, with its unknown
+// values filled in.
+func storePlan(plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
+	v, err := fillUnknown(plan.Raw)
 	if err != nil {
-		resp.Diagnostics.AddError("Filling computed values", err.Error())
+		diags.AddError("Filling computed values", err.Error())
 		return
 	}
-	resp.State.Raw = v
+	state.Raw = v
 }
 
 func (s *shaped) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
