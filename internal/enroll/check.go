@@ -10,10 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -77,15 +75,9 @@ func EndpointAddr(endpoint string) (root, addr, host string, err error) {
 	if u.Scheme != "https" {
 		return "", "", "", fmt.Errorf("endpoint %q must use https", endpoint)
 	}
-	host = u.Hostname()
-	port := u.Port()
-	if port == "" {
-		port = "443"
+	if addr, host, err = dialAddr(u); err != nil {
+		return "", "", "", fmt.Errorf("endpoint %q %w", endpoint, err)
 	}
-	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
-		return "", "", "", fmt.Errorf("endpoint %q has an invalid port", endpoint)
-	}
-	addr = net.JoinHostPort(host, port)
 	return "https://" + addr, addr, host, nil
 }
 

@@ -67,12 +67,14 @@ func TestEndpointAddr(t *testing.T) {
 		"ctrl:1280":                            "ctrl:1280",
 		"https://ctrl:1280/edge/management/v1": "ctrl:1280",
 		"https://[::1]:8441":                   "[::1]:8441",
+		"10.0.0.7":                             "10.0.0.7:443",
+		"ctrl-1.example.com.:1280":             "ctrl-1.example.com.:1280",
 	} {
 		if _, addr, _, err := EndpointAddr(in); err != nil || addr != want {
 			t.Errorf("%s: %q %v", in, addr, err)
 		}
 	}
-	for _, bad := range []string{"", "http://ctrl:1280", "https://ctrl:0"} {
+	for _, bad := range []string{"", "http://ctrl:1280", "https://ctrl:0", "https://:1280", "ctrl]x:1280", "ct\xd3rl:1280", "a..b:1280"} {
 		if _, _, _, err := EndpointAddr(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

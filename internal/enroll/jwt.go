@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -218,18 +217,10 @@ func IssuerAddr(iss string) (addr, host string, err error) {
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/") {
 		return "", "", fmt.Errorf("the enrollment token's issuer %q must be https://host:port with nothing after it", iss)
 	}
-	host = u.Hostname()
-	port := u.Port()
-	if port == "" {
-		port = "443"
+	if addr, host, err = dialAddr(u); err != nil {
+		return "", "", fmt.Errorf("the enrollment token's issuer %q %w", iss, err)
 	}
-	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
-		return "", "", fmt.Errorf("the enrollment token's issuer %q has an invalid port", iss)
-	}
-	if host == "" {
-		return "", "", fmt.Errorf("the enrollment token's issuer %q has no host", iss)
-	}
-	return net.JoinHostPort(host, port), host, nil
+	return addr, host, nil
 }
 
 // Issuer returns the controller URL without a trailing slash; it becomes the

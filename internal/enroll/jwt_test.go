@@ -71,6 +71,11 @@ func TestParseTokenClaims(t *testing.T) {
 	if a, _, _ := IssuerAddr("https://ctrl.example.com"); a != "ctrl.example.com:443" {
 		t.Fatalf("default port: %q", a)
 	}
+	for _, bad := range []string{"https://M4\xd3M4\xd3]4\xd3M", "https://:1280", "https://ctrl:70000", "http://ctrl"} {
+		if a, _, err := IssuerAddr(bad); err == nil {
+			t.Errorf("issuer %q accepted as %q", bad, a)
+		}
+	}
 }
 
 func TestVerifySignatureAlgorithms(t *testing.T) {
