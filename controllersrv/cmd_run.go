@@ -13,18 +13,22 @@ import (
 )
 
 func init() {
-	var configPath string
+	var opts server.ConfigOptions
 	cmd := &cobra.Command{
 		Use:   "run --config controller.yml",
 		Short: "Run the controller from an OpenZiti v3 controller config",
-		Long: `Run the controller from an OpenZiti-shaped v3 controller YAML (the one the
-ziti_controller_config data source renders). Keys controllersrv does not implement
-are ignored with one warning each. On first start with an empty database an admin
-is created from ZITI_USERNAME (default admin) and ZITI_PASSWORD (generated and
-printed once when unset).`,
+		Long: `Run the controller from an OpenZiti-shaped v3 controller YAML: the one the
+ziti_controller_config data source renders, or one the real OpenZiti controller
+wrote (ziti edge quickstart, ziti create config controller, HA variants). Keys and
+API bindings controllersrv does not implement are ignored with one warning each.
+The config and the PKI files it names are only read. controllersrv writes only
+into a database it created: a real controller's database is refused unchanged, so
+give controllersrv its own with --db FILE (created if missing). On first start
+with an empty database an admin is created from ZITI_USERNAME (default admin) and
+ZITI_PASSWORD (generated and printed once when unset).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if configPath == "" {
+			if opts.Config == "" {
 				return fmt.Errorf("--config is required: the path of the controller YAML")
 			}
 			logger, err := newLogger(cmd.ErrOrStderr())
@@ -33,7 +37,8 @@ printed once when unset).`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			s, err := server.StartConfig(ctx, configPath, logger)
+			opts.Logger = logger
+			s, err := server.StartFromConfig(ctx, opts)
 			if err != nil {
 				return err
 			}
@@ -45,7 +50,8 @@ printed once when unset).`,
 			return waitAndClose(ctx, s, logger)
 		},
 	}
-	cmd.Flags().StringVar(&configPath, "config", "", "path of the controller config YAML")
+	cmd.Flags().StringVar(&opts.Config, "config", "", "path of the controller config YAML")
+	cmd.Flags().StringVar(&opts.DB, "db", "", "controllersrv's own database file, instead of the config's `db` (created if missing)")
 	rootCmd.AddCommand(cmd)
 }
 

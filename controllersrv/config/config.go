@@ -259,9 +259,6 @@ func (c *Config) validate() error {
 	if c.V != 3 {
 		return fmt.Errorf("v: must be 3 (the OpenZiti v3 controller config), got %d", c.V)
 	}
-	if c.DB == "" {
-		return errors.New("db: required: the path of the bbolt database file")
-	}
 	addr := c.Edge.API.Address
 	if addr == "" {
 		return errors.New("edge.api.address: required: the host:port clients use for the Edge API (it becomes the enrollment JWT issuer)")

@@ -85,7 +85,6 @@ func TestUnknownKeysWarnOnce(t *testing.T) {
 func TestErrorsNameTheKey(t *testing.T) {
 	for key, edit := range map[string][2]string{
 		"v:":                                       {"v: 3", "v: 2"},
-		"db:":                                      {"db: ctrl.db", "db: ''"},
 		"edge.api.address:":                        {"address: ctrl.example.com:1280\n  enrollment", "address: nope\n  enrollment"},
 		"edge.enrollment.signingCert.cert:":        {"cert: /abs/sign.chain.pem", "cert: ''"},
 		"edge.enrollment.signingCert.key:":         {"key: /abs/sign.key", "key: ''"},

@@ -121,18 +121,44 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	return s, nil
 }
 
-// StartConfig runs a controller from an OpenZiti-shaped config file. If the
-// database has no admin yet, one is created from ZITI_USERNAME (default
-// "admin") and ZITI_PASSWORD (generated when unset; see AdminCredentials).
+// StartConfig runs a controller from an OpenZiti-shaped config file; see
+// StartFromConfig.
 func StartConfig(ctx context.Context, configPath string, logger *slog.Logger) (*Server, error) {
-	cfg, err := config.Load(configPath)
+	return StartFromConfig(ctx, ConfigOptions{Config: configPath, Logger: logger})
+}
+
+// ConfigOptions configure a controller run from a config file.
+type ConfigOptions struct {
+	Config string // path of the controller YAML
+	// DB replaces the config's `db`: controllersrv's own database when the
+	// config is a real OpenZiti controller's, whose database controllersrv
+	// refuses to write into (and whose HA configs name none).
+	DB     string
+	Logger *slog.Logger // nil = discard
+}
+
+// StartFromConfig runs a controller from an OpenZiti-shaped config file. It
+// only reads the config and the key material it names. If the database has
+// no admin yet, one is created from ZITI_USERNAME (default "admin") and
+// ZITI_PASSWORD (generated when unset; see AdminCredentials).
+func StartFromConfig(ctx context.Context, opts ConfigOptions) (*Server, error) {
+	cfg, err := config.Load(opts.Config)
 	if err != nil {
 		return nil, err
+	}
+	if opts.DB != "" {
+		if cfg.DB, err = filepath.Abs(opts.DB); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.DB == "" {
+		return nil, fmt.Errorf("%s: db: the config names no database (an OpenZiti HA config keeps its own under cluster.dataDir, which controllersrv never uses): "+
+			"add `db: FILE` or pass --db FILE, a file of controllersrv's own (created if missing)", opts.Config)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s, err := newServer(cfg, logger, nil)
+	s, err := newServer(cfg, opts.Logger, nil)
 	if err != nil {
 		return nil, err
 	}

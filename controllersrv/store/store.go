@@ -60,10 +60,17 @@ type DB struct {
 	bolt *bolt.DB
 }
 
-// Open opens (creating if needed) the bbolt file at path.
+// Open opens (creating if needed) the bbolt file at path. A file that
+// controllersrv did not create is refused with a *ForeignError before
+// anything is written to it; one made by an earlier controllersrv (its own
+// buckets, no marker) is adopted and gets the marker.
 func Open(path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("db: the database path is empty: set `db` in the controller config")
+	}
+	own, err := checkOwner(path)
+	if err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("db: creating the directory of %s: %w", path, err)
@@ -82,7 +89,10 @@ func Open(path string) (*DB, error) {
 				return err
 			}
 		}
-		return nil
+		if own == ownMarked {
+			return nil
+		}
+		return tx.Bucket([]byte(BucketMeta)).Put([]byte(markerKey), []byte(markerValue))
 	})
 	if err != nil {
 		b.Close()
