@@ -1,0 +1,156 @@
+package testctl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+)
+
+// RouterOptions configure StartRouter.
+type RouterOptions struct {
+	// Name of the edge router; "" = "router-<n>".
+	Name string
+	// RoleAttributes of the router; nil = ["public"].
+	RoleAttributes []string
+	// TunnelerMode is the router's tunneler: "none" (default), "host",
+	// "proxy" or "tproxy". Any mode but none also marks the router
+	// tunneler-enabled on the controller.
+	TunnelerMode string
+}
+
+// Router is a real edge router run by StartRouter.
+type Router struct {
+	Name, ID string
+	// EdgeAddr is the loopback host:port of its edge listener (SDK clients
+	// connect there); LinkAddr that of its link listener.
+	EdgeAddr, LinkAddr string
+	// Dir holds its config (ConfigFile), identity and LogFile.
+	Dir, ConfigFile, LogFile string
+	proc                     *process
+}
+
+// StartRouter creates an edge router through the management API, writes
+// its config with `ziti create config router edge` (every listener and
+// advertised address on 127.0.0.1), enrolls it with `ziti router enroll`,
+// runs `ziti router run`, and returns once the controller reports it
+// online. The router is stopped by Close (or Router.Stop). Real controller
+// only: controllersrv has no control plane for routers to join.
+func (c *Controller) StartRouter(ctx context.Context, opts RouterOptions) (*Router, error) {
+	if c.Kind != Ziti {
+		return nil, fmt.Errorf("StartRouter needs the real controller: %s has no router control plane", c.Kind)
+	}
+	bin, err := ZitiBinary()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	n := len(c.routers) + 1
+	c.mu.Unlock()
+	if opts.Name == "" {
+		opts.Name = fmt.Sprintf("router-%d", n)
+	}
+	if opts.RoleAttributes == nil {
+		opts.RoleAttributes = []string{"public"}
+	}
+	if opts.TunnelerMode == "" {
+		opts.TunnelerMode = "none"
+	}
+	r := &Router{Name: opts.Name, Dir: filepath.Join(c.Dir, "routers", opts.Name)}
+	r.ConfigFile = filepath.Join(r.Dir, opts.Name+".yaml")
+	r.LogFile = filepath.Join(r.Dir, "router.log")
+	if err := os.MkdirAll(filepath.Join(r.Dir, "user-home"), 0o700); err != nil {
+		return nil, err
+	}
+	api, err := c.AdminClient()
+	if err != nil {
+		return nil, err
+	}
+	roles := opts.RoleAttributes
+	r.ID, err = api.CreateEdgeRouter(ctx, &edgeapi.EdgeRouterCreate{Name: opts.Name, RoleAttributes: &roles, IsTunnelerEnabled: opts.TunnelerMode != "none"})
+	if err != nil {
+		return nil, fmt.Errorf("creating edge router %s: %w", opts.Name, err)
+	}
+	d, err := api.GetEdgeRouter(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	if d.EnrollmentJWT == nil || *d.EnrollmentJWT == "" {
+		return nil, fmt.Errorf("edge router %s has no enrollment JWT", opts.Name)
+	}
+	jwtFile := filepath.Join(r.Dir, opts.Name+".jwt")
+	if err := os.WriteFile(jwtFile, []byte(*d.EnrollmentJWT), 0o600); err != nil {
+		return nil, err
+	}
+	if r.EdgeAddr, err = freeAddr(); err != nil {
+		return nil, err
+	}
+	if r.LinkAddr, err = freeAddr(); err != nil {
+		return nil, err
+	}
+	ctrlHost, ctrlPort, _ := net.SplitHostPort(c.Addr)
+	_, edgePort, _ := net.SplitHostPort(r.EdgeAddr)
+	_, linkPort, _ := net.SplitHostPort(r.LinkAddr)
+	env := []string{
+		"HOME=" + filepath.Join(r.Dir, "user-home"),
+		"ZITI_HOME=" + r.Dir,
+		"ZITI_CTRL_ADVERTISED_ADDRESS=" + ctrlHost, "ZITI_CTRL_ADVERTISED_PORT=" + ctrlPort,
+		"ZITI_ROUTER_ADVERTISED_ADDRESS=127.0.0.1",
+		"ZITI_ROUTER_PORT=" + edgePort, "ZITI_ROUTER_LISTENER_BIND_PORT=" + linkPort,
+	}
+	if err := runZitiCmd(bin, []string{"create", "config", "router", "edge", "--routerName", opts.Name,
+		"--tunnelerMode", opts.TunnelerMode, "--output", r.ConfigFile}, env, r.Dir, r.LogFile, "router config"); err != nil {
+		return nil, err
+	}
+	// The generated config binds its listeners on every interface.
+	cfg, err := os.ReadFile(r.ConfigFile)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(r.ConfigFile, []byte(strings.ReplaceAll(string(cfg), "0.0.0.0", "127.0.0.1")), 0o600); err != nil {
+		return nil, err
+	}
+	if err := runZitiCmd(bin, []string{"router", "enroll", r.ConfigFile, "--jwt", jwtFile}, env, r.Dir, r.LogFile, "router enroll"); err != nil {
+		return nil, err
+	}
+	_ = os.Remove(jwtFile)
+	if r.proc, err = startProcess(bin, []string{"router", "run", r.ConfigFile}, env, r.Dir, r.LogFile, "router run"); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.routers = append(c.routers, r)
+	c.mu.Unlock()
+	if err := r.waitOnline(ctx, api, c.timeout); err != nil {
+		return nil, fmt.Errorf("edge router %s: %w; log %s:\n%s", opts.Name, err, r.LogFile, tailFile(r.LogFile, 20))
+	}
+	return r, nil
+}
+
+func (r *Router) waitOnline(ctx context.Context, api *edgeapi.Client, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for {
+		d, err := api.GetEdgeRouter(ctx, r.ID)
+		if err == nil && d.IsOnline {
+			return nil
+		}
+		select {
+		case <-r.proc.exited:
+			return errors.New("ziti router run exited")
+		case <-ctx.Done():
+			return fmt.Errorf("not online within %v", timeout)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// Stop stops the router process (the controller keeps its record).
+func (r *Router) Stop() { r.stop() }
+
+func (r *Router) stop() { r.proc.stop(5 * time.Second) }

@@ -1,0 +1,69 @@
+package testctl
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// startZiti picks a free loopback port and runs the real controller there,
+// trying another port if one was taken between picking and binding.
+func (c *Controller) startZiti(ctx context.Context) error {
+	if _, err := ZitiBinary(); err != nil {
+		return err
+	}
+	c.LogFile = filepath.Join(c.Dir, "controller.log")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if c.Addr, err = freeAddr(); err != nil {
+			return err
+		}
+		c.URL = "https://" + c.Addr
+		if err = c.runZiti(ctx); err == nil {
+			return os.WriteFile(c.CAFile, c.CAPEM, 0o600)
+		}
+		if !strings.Contains(tailFile(c.LogFile, 40), "address already in use") {
+			break
+		}
+		_ = os.RemoveAll(c.Home) // its config names the taken port
+	}
+	return fmt.Errorf("starting the real controller: %w (log %s:\n%s)", err, c.LogFile, c.LogTail(30))
+}
+
+// runZiti starts `ziti edge quickstart --no-router` on c.Addr with c.Home
+// (initialising it on the first start, reusing it afterwards) and waits
+// until it is ready.
+func (c *Controller) runZiti(ctx context.Context) error {
+	bin, err := ZitiBinary()
+	if err != nil {
+		return err
+	}
+	host, port, _ := net.SplitHostPort(c.Addr)
+	userHome := filepath.Join(c.Dir, "user-home")
+	if err := os.MkdirAll(userHome, 0o700); err != nil {
+		return err
+	}
+	c.starts++
+	p, err := startProcess(bin, []string{
+		"edge", "quickstart", "--home", c.Home, "--ctrl-address", host, "--ctrl-port", port,
+		"--no-router", "--username", c.Username, "--password", c.Password,
+	}, []string{
+		"HOME=" + userHome,
+		"ZITI_CTRL_BIND_ADDRESS=" + host,
+		"ZITI_CTRL_EDGE_BIND_ADDRESS=" + host,
+	}, c.Dir, c.LogFile, fmt.Sprintf("controller start %d", c.starts))
+	if err != nil {
+		return err
+	}
+	c.proc = p
+	if err := c.waitReady(ctx, p.exited); err != nil {
+		p.stop(0)
+		return err
+	}
+	return nil
+}
