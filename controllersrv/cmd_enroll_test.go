@@ -246,7 +246,7 @@ func TestEnrollUPDBCommand(t *testing.T) {
 	}
 }
 
-// TestEnrollCommandBehindTLSTerminatingProxy: the seed-000 failure through
+// TestEnrollCommandBehindTLSTerminatingProxy: the TLS-terminating proxy failure through
 // the CLI: the passthrough message, and no identity or key file written.
 func TestEnrollCommandBehindTLSTerminatingProxy(t *testing.T) {
 	front := proxytest.FreeAddr(t)
@@ -273,7 +273,7 @@ func TestEnrollCommandBehindTLSTerminatingProxy(t *testing.T) {
 	jwt := writeFile(t, dir, "alb.jwt", d.Enrollment.Ott.JWT)
 	out, key := filepath.Join(dir, "alb.json"), filepath.Join(dir, "alb.key")
 	_, err = runCLI("enroll", "--jwt", jwt, "--out", out, "--key", key)
-	if err == nil || !strings.Contains(err.Error(), "the certificate presented by "+front+" is not the one that signed this token - is TLS terminated by a proxy or load balancer? The controller must be reachable with TCP passthrough (seed 000)") {
+	if err == nil || !strings.Contains(err.Error(), "the certificate presented by "+front+" is not the one that signed this token - is TLS terminated by a proxy or load balancer? The controller must be reachable with TCP passthrough") {
 		t.Fatalf("got %v", err)
 	}
 	entries, _ := os.ReadDir(dir)

@@ -19,7 +19,7 @@ func init() {
 	)
 	cmd := &cobra.Command{
 		Use:   "extend --identity identity.json [--before 168h]",
-		Short: "Extend an enrolled identity's certificate and rewrite its identity file (seed 002)",
+		Short: "Extend an enrolled identity's certificate and rewrite its identity file",
 		Long: `Extend authenticates with the identity's certificate, finds its certificate
 authenticator, sends a CSR to /current-identity/authenticators/{id}/extend
 (a new key for file keys; the same key for keys on a PKCS#11 token), checks

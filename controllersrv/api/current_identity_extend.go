@@ -34,7 +34,7 @@ func ownAuthenticator(c *Ctx, tx *store.Tx, id string) (*store.Authenticator, er
 }
 
 // extendCurrentAuthenticator signs a new client certificate for one of the
-// caller's certificate authenticators (seed 002). The new certificate is
+// caller's certificate authenticators (certificate extension). The new certificate is
 // held as pending: the old one keeps working until extend-verify proves the
 // client received the new one.
 func extendCurrentAuthenticator(c *Ctx) error {

@@ -223,7 +223,7 @@ func toString(v any) string {
 	return ""
 }
 
-// tagFields exposes tags.<key> to filters.
+// tagField exposes tags.<key> to filters.
 func tagField(tags map[string]any, name string) (any, bool) {
 	k, ok := strings.CutPrefix(name, "tags.")
 	if !ok {

@@ -10,7 +10,7 @@ import (
 // intermediates the client sent) against a set of anchors and returns the
 // index of the anchor it chains to (the lowest one if several do). An
 // anchor is trusted as is, even when it is an intermediate whose own issuer
-// is unknown: third-party CAs validate partial chains (seed 004). The leaf
+// is unknown: third-party CAs validate partial chains, as OpenZiti does. The leaf
 // needs the clientAuth EKU and must be valid at now. One verification runs
 // however many anchors there are.
 func VerifyPartialChain(chain []*x509.Certificate, anchors []*x509.Certificate, now time.Time) (int, error) {

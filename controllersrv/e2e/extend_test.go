@@ -9,7 +9,7 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll"
 )
 
-// TestExtendAgainstControllersrv runs seed 002 against the real controller:
+// TestExtendAgainstControllersrv extends a certificate against a running controllersrv:
 // enroll, extend with a new key, and authenticate with the new certificate.
 func TestExtendAgainstControllersrv(t *testing.T) {
 	c := startController(t, "")

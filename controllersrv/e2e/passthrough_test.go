@@ -1,4 +1,6 @@
-// Package e2e proves seed 000 on loopback: controllersrv behind a TCP
+// Package e2e proves on loopback why the controller needs TCP passthrough
+// (enrollment JWTs are verified with the certificate presented on the
+// connection to the issuer): controllersrv behind a TCP
 // passthrough proxy (nginx stream, HAProxy mode tcp) enrolls and
 // authenticates clients; behind a TLS-terminating proxy (nginx http with its
 // own certificate, what an ALB does) enrollment fails with the passthrough
@@ -157,7 +159,7 @@ func TestEnrollThroughTLSTerminatingProxyFails(t *testing.T) {
 	if !errors.Is(err, enroll.ErrNotSigner) {
 		t.Fatalf("enrollment through a TLS-terminating proxy: got %v, want the passthrough diagnostic", err)
 	}
-	want := fmt.Sprintf("the certificate presented by %s is not the one that signed this token - is TLS terminated by a proxy or load balancer? The controller must be reachable with TCP passthrough (seed 000)", addr)
+	want := fmt.Sprintf("the certificate presented by %s is not the one that signed this token - is TLS terminated by a proxy or load balancer? The controller must be reachable with TCP passthrough", addr)
 	if !strings.Contains(err.Error(), want) {
 		t.Fatalf("message:\n%s\nwant it to contain:\n%s", err, want)
 	}

@@ -24,7 +24,7 @@ import (
 )
 
 // TestRegistrationFlow walks the ten steps of the OpenZiti endpoint
-// registration flow (seed 001) with a client written from the spec, not
+// registration flow (one-time-token enrollment) with a client written from the spec, not
 // from controllersrv's own code: it decodes and verifies the JWT by hand.
 func TestRegistrationFlow(t *testing.T) {
 	s := testServer(t)

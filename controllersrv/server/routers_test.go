@@ -51,7 +51,7 @@ func fixRouterSpecErrata(t testing.TB) {
 	})
 }
 
-// routerCSRs makes the two CSRs a router sends, with one key.
+// routerCSRPair makes the two CSRs a router sends, with one key.
 func routerCSRPair(t testing.TB, dns []string, ips []net.IP) (client, server string) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)

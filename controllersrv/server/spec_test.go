@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -22,17 +24,42 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// The official Edge API specification lives outside the repository
-// (../shared/edge-api from the checkout). ZITIFORM_EDGE_API_DIR overrides.
+// specDir finds the official OpenZiti Edge API specification
+// (management.yml, client.yml): ZITIFORM_EDGE_API_DIR if set, else the
+// github.com/openziti/edge-api module in the Go module cache at the version
+// that the real controller built by `make tools` pins in .ci/ziti/go.mod,
+// so controllersrv is checked against the same contract as OpenZiti v1.7.2.
 func specDir() string {
 	if d := os.Getenv("ZITIFORM_EDGE_API_DIR"); d != "" {
 		return d
 	}
+	version := edgeAPIVersion()
+	if version == "" {
+		return ""
+	}
+	cache, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		return ""
+	}
+	dir := filepath.Join(strings.TrimSpace(string(cache)), "github.com", "openziti", "edge-api@"+version)
+	if _, err := os.Stat(filepath.Join(dir, "management.yml")); err != nil {
+		return ""
+	}
+	return dir
+}
+
+// edgeAPIVersion reads the edge-api version from .ci/ziti/go.mod, found by
+// walking up from the package directory to the repository root.
+func edgeAPIVersion() string {
 	dir, _ := os.Getwd()
 	for {
-		cand := filepath.Join(dir, "shared", "edge-api")
-		if _, err := os.Stat(filepath.Join(cand, "management.yml")); err == nil {
-			return cand
+		if data, err := os.ReadFile(filepath.Join(dir, ".ci", "ziti", "go.mod")); err == nil {
+			for _, line := range strings.Split(string(data), "\n") {
+				if f := strings.Fields(line); len(f) >= 2 && f[0] == "github.com/openziti/edge-api" {
+					return f[1]
+				}
+			}
+			return ""
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
@@ -40,6 +67,20 @@ func specDir() string {
 		}
 		dir = parent
 	}
+}
+
+// skipWithoutSpec skips a test that needs the specification when it is
+// absent, and fails it in CI, where `make tools` has downloaded it.
+func skipWithoutSpec(t *testing.T) {
+	t.Helper()
+	if specDir() != "" {
+		return
+	}
+	msg := "the OpenZiti Edge API specification (module github.com/openziti/edge-api, downloaded by `make tools`) is not in the Go module cache; run `make tools` or set ZITIFORM_EDGE_API_DIR"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip("!!! SKIPPING: " + msg)
 }
 
 type specRouter struct {
@@ -174,9 +215,7 @@ func specValidate(req *http.Request, r *response) error {
 }
 
 func TestSpecLoads(t *testing.T) {
-	if specDir() == "" {
-		t.Skip("SKIPPING: the Edge API spec (shared/edge-api) is not present above this checkout; set ZITIFORM_EDGE_API_DIR")
-	}
+	skipWithoutSpec(t)
 	specOnce.Do(loadSpecs)
 	if specErr != nil {
 		t.Fatal(specErr)
@@ -189,9 +228,7 @@ func TestSpecLoads(t *testing.T) {
 // TestSpecValidationBites proves the validator rejects a malformed body, so
 // that the passing validations elsewhere mean something.
 func TestSpecValidationBites(t *testing.T) {
-	if specDir() == "" {
-		t.Skip("SKIPPING: the Edge API spec (shared/edge-api) is not present above this checkout; set ZITIFORM_EDGE_API_DIR")
-	}
+	skipWithoutSpec(t)
 	req, _ := http.NewRequest(http.MethodGet, "https://127.0.0.1:1/edge/management/v1/identities/abc", nil)
 	bad := &response{Status: 200, Header: http.Header{"Content-Type": {"application/json"}},
 		Body: []byte(`{"data":{"id":"abc","name":"x","type":"Device"},"meta":{}}`)}

@@ -452,7 +452,7 @@ func (c *Client) session(ctx context.Context, stale string) (string, error) {
 	return c.token, nil
 }
 
-// Authenticate logs in and returns the new API session. The client keeps
+// authenticate logs in and returns the new API session. The client keeps
 // using its own session; this is for callers that need the session data.
 func (c *Client) authenticate(ctx context.Context) (*APISession, error) {
 	var s APISession

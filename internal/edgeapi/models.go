@@ -223,7 +223,7 @@ type EnrollmentDetail struct {
 }
 
 // ExternalIDClaim configures how a client certificate is matched to an
-// identity's externalId (seed 004). Every field is nullable.
+// identity's externalId. Every field is nullable.
 type ExternalIDClaim struct {
 	Location        *string `json:"location"`
 	Matcher         *string `json:"matcher"`

@@ -82,7 +82,7 @@ func EndpointAddr(endpoint string) (root, addr, host string, err error) {
 }
 
 // CheckController inspects the TLS endpoint clients will enroll through and
-// reports whether enrollment can work there (seed 000): is the presented
+// reports whether enrollment can work there: is the presented
 // certificate the one that signs enrollment JWTs, do its SANs cover the
 // address, does it chain to the controller's CA bundle. It fails only when
 // the endpoint cannot be reached; everything else is a reported problem.

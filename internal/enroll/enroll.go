@@ -80,7 +80,7 @@ type Result struct {
 	Warnings    []string
 }
 
-// Enroll runs the whole of seed 001 for req.Token and returns the identity.
+// Enroll runs the whole enrollment flow for req.Token and returns the identity.
 // It writes nothing; see WriteIdentity. The order matters: nothing the token
 // or the network says is trusted before the token's signature has been
 // verified with the certificate presented at the token's address.

@@ -21,7 +21,7 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
-// miniController implements just the enrollment endpoints of edge-api.md so
+// miniController implements just the Edge API enrollment endpoints so
 // the client's decisions can be tested in isolation, including answers the
 // real controller never gives (clock offsets, foreign certificates). The
 // end-to-end tests run against controllersrv itself.

@@ -41,7 +41,7 @@ func (e *UnreachableError) Error() string {
 
 func (e *UnreachableError) Unwrap() []error { return []error{ErrUnreachable, e.Err} }
 
-// NotSignerError is the seed-000 failure: the TLS server at the token's
+// NotSignerError is the TLS-terminating proxy failure: the TLS server at the token's
 // address presents a certificate whose key did not sign the token, which in
 // practice means something in front of the controller terminates TLS.
 type NotSignerError struct {
@@ -52,7 +52,7 @@ type NotSignerError struct {
 
 func (e *NotSignerError) Error() string {
 	return fmt.Sprintf("the certificate presented by %s is not the one that signed this token - is TLS terminated by a proxy or load balancer? "+
-		"The controller must be reachable with TCP passthrough (seed 000): an AWS NLB TCP listener, nginx stream, HAProxy mode tcp, or direct exposure, never an ALB/HTTPS listener or a CDN proxy. "+
+		"The controller must be reachable with TCP passthrough (it signs enrollment tokens with the key of the certificate it presents): an AWS NLB TCP listener, nginx stream, HAProxy mode tcp, or direct exposure, never an ALB/HTTPS listener or a CDN proxy. "+
 		"(presented: subject %q, issuer %q, SHA-1 %s; the token's kid is %q)",
 		e.Addr, e.Presented.Subject.String(), e.Presented.Issuer.String(), sha1Hex(e.Presented.Raw), e.Kid)
 }

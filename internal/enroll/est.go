@@ -23,7 +23,7 @@ const maxBody = 4 << 20
 const CACertsPath = "/.well-known/est/cacerts"
 
 // FetchCACerts downloads the controller's CA bundle from the EST endpoint
-// (step 7 of seed 001). client must already pin the controller. It also
+// (step 7 of enrollment: after the token is verified). client must already pin the controller. It also
 // returns the controller's clock from the Date header (zero if absent),
 // which tells an expired token from a skewed local clock.
 func FetchCACerts(ctx context.Context, client *http.Client, baseURL string) ([]*x509.Certificate, time.Time, error) {

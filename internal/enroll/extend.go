@@ -73,7 +73,7 @@ type Authenticator struct {
 	IsIssuedByNetwork bool   `json:"isIssuedByNetwork"`
 }
 
-// ExtendRequest extends an identity's certificate (seed 002).
+// ExtendRequest extends an identity's certificate.
 type ExtendRequest struct {
 	// Path is the identity file; it is rewritten atomically.
 	Path string
@@ -149,7 +149,7 @@ func Extend(ctx context.Context, req ExtendRequest) (*ExtendResult, error) {
 		return nil, fmt.Errorf("the controller lists no certificate authenticator for this identity's certificate (SHA-1 %s)", fp)
 	}
 	if !au.IsIssuedByNetwork {
-		return nil, errors.New("this certificate was issued by a third-party CA: only certificates from the controller's own PKI can be extended (seed 002); renew it with that CA")
+		return nil, errors.New("this certificate was issued by a third-party CA: only certificates from the controller's own PKI can be extended; renew it with that CA")
 	}
 	res.Authenticator = au.ID
 

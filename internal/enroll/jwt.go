@@ -43,7 +43,7 @@ type Header struct {
 	Kid string `json:"kid,omitempty"`
 }
 
-// Claims are the enrollment claims (edge-api.md, "Enrollment JWT").
+// Claims are the claims of an OpenZiti enrollment JWT.
 type Claims struct {
 	Issuer      string   `json:"iss"`
 	Subject     string   `json:"sub"`

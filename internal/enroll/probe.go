@@ -18,7 +18,7 @@ import (
 const DialTimeout = 15 * time.Second
 
 // Presented is what a TLS server sent during the handshake, taken without
-// trusting it (step 5 of seed 001).
+// trusting it (step 5 of enrollment).
 type Presented struct {
 	Addr  string
 	Chain []*x509.Certificate
@@ -71,7 +71,7 @@ func sniName(host string) string {
 
 // PinnedClient returns an HTTP client that talks only to a server presenting
 // exactly leaf. It is how the EST CA store is fetched before anything else
-// is trusted (step 7 of seed 001). cert, when non-nil, is offered for TLS
+// is trusted (step 7 of enrollment). cert, when non-nil, is offered for TLS
 // client authentication.
 func PinnedClient(leaf *x509.Certificate, serverName string, cert *tls.Certificate) *http.Client {
 	cfg := &tls.Config{

@@ -22,7 +22,7 @@ type Verified struct {
 	Warnings []string
 }
 
-// VerifyToken performs steps 5 and 6 of seed 001: connect to the token's
+// VerifyToken performs steps 5 and 6 of enrollment: connect to the token's
 // issuer, take the presented leaf without trusting it, and verify the token
 // with that leaf's public key. It also checks that the leaf covers the
 // issuer host, because every later (verified) connection depends on it.
@@ -51,7 +51,7 @@ func VerifyToken(ctx context.Context, tok *Token) (*Verified, error) {
 // CheckSigner verifies tok with the public key of the presented leaf and
 // names the failure: a kid that matches the leaf but a bad signature means
 // the token text was damaged; anything else means another certificate
-// signed it, i.e. a TLS-terminating proxy or load balancer (seed 000).
+// signed it, i.e. a TLS-terminating proxy or load balancer.
 func CheckSigner(tok *Token, p *Presented) error {
 	err := tok.VerifySignature(p.Leaf().PublicKey)
 	if err == nil {

@@ -50,7 +50,7 @@ func TestVerifyToken(t *testing.T) {
 		for _, want := range []string{
 			"the certificate presented by " + proxy.Listener.Addr().String() + " is not the one that signed this token",
 			"is TLS terminated by a proxy or load balancer?",
-			"TCP passthrough (seed 000)",
+			"TCP passthrough (it signs enrollment tokens with the key of the certificate it presents)",
 			tok.Header.Kid,
 		} {
 			if !strings.Contains(msg, want) {

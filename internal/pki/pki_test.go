@@ -18,7 +18,7 @@ import (
 	"time"
 )
 
-// tree builds the seed-000 tree: root -> external ICA -> network, edge and
+// tree builds the recommended controller tree: root -> external ICA -> network, edge and
 // signing ICAs, with a server and a client leaf under the network ICA.
 type tree struct {
 	root, external, network, edge, sign *Issuer

@@ -20,7 +20,7 @@ var _ datasource.DataSourceWithConfigure = (*controllerCheckDataSource)(nil)
 func newControllerCheckDataSource() datasource.DataSource { return &controllerCheckDataSource{} }
 
 // controllerCheckDataSource looks at the controller endpoint the way an
-// enrolling client does and reports the seed-000 failure (a TLS-terminating
+// enrolling client does and reports the failure that breaks every enrollment (a TLS-terminating
 // proxy or load balancer in front of the controller) before anyone enrolls.
 type controllerCheckDataSource struct{ networkResource }
 

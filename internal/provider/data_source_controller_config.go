@@ -22,7 +22,7 @@ import (
 
 // NewControllerConfigDataSource is data "ziti_controller_config": the
 // OpenZiti controller YAML (config version 3) with its three identities
-// wired as the seed-000 lesson requires.
+// wired to separate ICAs (control plane, Edge API TLS, enrollment signing).
 func NewControllerConfigDataSource() datasource.DataSource { return &controllerConfigDataSource{} }
 
 type controllerConfigDataSource struct{}
@@ -203,7 +203,7 @@ func (d *controllerConfigDataSource) ValidateConfig(ctx context.Context, req dat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// The seed-000 mistake in config form: one certificate for everything
+	// A common mistake in config form: one certificate for everything
 	// hides which ICA does what; the control plane and the Edge API must not
 	// share a server certificate.
 	if m.Identity != nil && m.WebIdentity != nil && pkiKnown(m.Identity.ServerCert) && pkiKnown(m.WebIdentity.ServerCert) &&

@@ -477,7 +477,7 @@ func (r *certResource) ValidateConfig(ctx context.Context, req resource.Validate
 	}
 }
 
-// known reports whether a string is set and known.
+// pkiKnown reports whether a string is set and known.
 func pkiKnown(s types.String) bool { return !s.IsNull() && !s.IsUnknown() }
 
 // parsedIssuer is the issuer as far as it can be parsed; fields stay nil when

@@ -240,7 +240,7 @@ func identityValue(file, field, v string) ([]byte, error) {
 	return nil, fmt.Errorf("%s: %s is neither \"pem:...\", \"file://...\" nor PEM", file, field)
 }
 
-// errNotConfigured is the single diagnostic of a network resource used
+// notConfiguredDiag adds the single diagnostic of a network resource used
 // without a controller.
 func notConfiguredDiag(diags *diag.Diagnostics, reason string) {
 	diags.AddError("No controller configured for ziti network resources",

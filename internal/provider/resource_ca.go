@@ -36,7 +36,7 @@ var (
 
 func newCAResource() resource.Resource { return &caResource{} }
 
-// caResource manages /cas, third-party CAs (seed 004). With the CA's
+// caResource manages /cas, third-party CAs. With the CA's
 // private key as a write-only argument it also verifies the CA in the same
 // apply: it mints a short-lived certificate whose CN is the CA's
 // verificationToken, signs it with that key and POSTs it to
@@ -125,7 +125,7 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 			},
 			"external_id_claim": schema.SingleNestedAttribute{
 				Optional:            true,
-				MarkdownDescription: "How to pull a value out of client certificates to match an identity's `external_id` (seed 004: location, matcher, parser).",
+				MarkdownDescription: "How to pull a value out of client certificates to match an identity's `external_id`: where to look (location), what to match (matcher) and how to extract it (parser).",
 				Attributes: map[string]schema.Attribute{
 					"location": schema.StringAttribute{
 						Optional: true, MarkdownDescription: "`COMMON_NAME`, `SAN_URI` or `SAN_EMAIL`.",

@@ -1,4 +1,4 @@
-# The seed-000 PKI: one root, an external ICA, and below it one ICA per
+# The controller PKI: one root, an external ICA, and below it one ICA per
 # purpose. Each controller identity gets its own ICA:
 #
 #   root -> external ICA -> network ICA  (control plane: identity)

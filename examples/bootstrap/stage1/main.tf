@@ -1,4 +1,4 @@
-# Stage 1 of the bootstrap walkthrough, offline: the PKI tree of seed 000
+# Stage 1 of the bootstrap walkthrough, offline: the controller PKI tree
 # (root -> external ICA -> network, edge and signing ICAs, server and client
 # certificates), written to disk in the `ziti pki` layout, and the controller
 # configuration that wires its three identities. No controller is needed:

@@ -5,7 +5,7 @@ resource "ziti_pki_ca" "root" {
     organization = "Example Inc"
     country      = "US"
   }
-  # 10 years (the default); re-issue 30 days before the end.
+  # 10 years (the default); renew 30 days before the end.
   validity_period_hours = 87600
   early_renewal_hours   = 720
 }
