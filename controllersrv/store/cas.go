@@ -1,26 +1,6 @@
 package store
 
-import (
-	"time"
-)
-
-// Buckets of third-party CAs, edge routers and pending certificate
-// extensions.
-const (
-	BucketCAs             = "cas"
-	BucketEdgeRouters     = "edgeRouters"
-	BucketCertExtensions  = "certExtensions" // authenticator id -> pending extension
-	idxCAName             = "idx.cas.name"
-	idxCAFingerprint      = "idx.cas.fingerprint"
-	idxEdgeRouterName     = "idx.edgeRouters.name"
-	idxEdgeRouterEnroll   = "idx.edgeRouters.enrollment" // router id -> enrollment id
-	idxEdgeRouterFingerpr = "idx.edgeRouters.fingerprint"
-)
-
-func init() {
-	RegisterBuckets(BucketCAs, BucketEdgeRouters, BucketCertExtensions,
-		idxCAName, idxCAFingerprint, idxEdgeRouterName, idxEdgeRouterEnroll, idxEdgeRouterFingerpr)
-}
+import "time"
 
 // ExternalIDClaim says how to pull an identity's externalId out of a client
 // certificate issued by a third-party CA. Nil fields take the defaults
@@ -143,5 +123,5 @@ func (t *Tx) CAIDByName(name string) string { return t.IndexGet(idxCAName, name)
 // dropCertExtension forgets a pending extension whose authenticator is
 // being deleted.
 func (t *Tx) dropCertExtension(authenticatorID string) error {
-	return t.tx.Bucket([]byte(BucketCertExtensions)).Delete([]byte(authenticatorID))
+	return t.writable(BucketCertExtensions).Delete([]byte(authenticatorID))
 }

@@ -122,6 +122,5 @@ func (t *Tx) PutEdgeRouterEnrollment(e *Enrollment) error {
 	if err := t.PutEnrollment(e); err != nil {
 		return err
 	}
-	b := t.tx.Bucket([]byte(idxEdgeRouterEnroll))
-	return b.Put([]byte(e.RouterID), []byte(e.ID))
+	return t.writable(idxEdgeRouterEnroll).Put([]byte(e.RouterID), []byte(e.ID))
 }

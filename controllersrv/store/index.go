@@ -18,17 +18,6 @@ type Index struct {
 	Total bool
 }
 
-// uniqueIndexes lists, per entity bucket, the unique indexes that list
-// endpoints may use, keyed by the field's API (JSON) name. An index listed
-// here must hold exactly the value the API filters on, unchanged.
-var uniqueIndexes = map[string]map[string]Index{
-	BucketIdentities:     {"name": {idxIdentityName, true}, "externalId": {idxIdentityExtID, false}},
-	BucketEnrollments:    {"token": {idxEnrollmentToken, true}},
-	BucketAuthenticators: {"fingerprint": {idxAuthFingerprint, false}, "username": {idxAuthUsername, false}},
-	BucketCAs:            {"name": {idxCAName, true}, "fingerprint": {idxCAFingerprint, true}},
-	BucketEdgeRouters:    {"name": {idxEdgeRouterName, true}, "fingerprint": {idxEdgeRouterFingerpr, false}},
-}
-
 // UniqueIndex returns the unique index over field of an entity bucket.
 func UniqueIndex(bucket, field string) (Index, bool) {
 	ix, ok := uniqueIndexes[bucket][field]
@@ -39,7 +28,7 @@ func UniqueIndex(bucket, field string) (Index, bool) {
 // the given values, in id order (as List would return them). Values without
 // an entry are skipped; empty values have none (bbolt keys are non-empty).
 func ListByIndex[E any](t *Tx, bucket string, ix Index, values []string) ([]*E, error) {
-	b := t.tx.Bucket([]byte(ix.Name))
+	b := t.bucket(ix.Name)
 	var ids []string
 	for _, v := range values {
 		if v == "" {
@@ -69,8 +58,8 @@ func ListByIndex[E any](t *Tx, bucket string, ix Index, values []string) ([]*E, 
 // Total, or records without an entry are missing from the order.
 func ListIndexRange[E any](t *Tx, bucket string, ix Index, desc bool, offset, limit int64) ([]*E, error) {
 	out := make([]*E, 0, max(limit, 0))
-	records := t.tx.Bucket([]byte(bucket))
-	c := t.tx.Bucket([]byte(ix.Name)).Cursor()
+	records := t.bucket(bucket)
+	c := t.bucket(ix.Name).Cursor()
 	first, next := c.First, c.Next
 	if desc {
 		first, next = c.Last, c.Prev

@@ -98,7 +98,7 @@ func legacyStore(names []string) bool {
 		return false
 	}
 	for _, n := range names {
-		if !slices.Contains(allBuckets, n) && !strings.HasPrefix(n, "idx.") {
+		if !slices.Contains(buckets, n) && !strings.HasPrefix(n, "idx.") {
 			return false
 		}
 	}

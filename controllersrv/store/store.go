@@ -30,31 +30,6 @@ func (e *ConflictError) Error() string {
 	return fmt.Sprintf("%s %q is already in use", e.Field, e.Value)
 }
 
-// Bucket names. Index buckets map a unique value to the owning record id.
-const (
-	BucketIdentities     = "identities"
-	BucketEnrollments    = "enrollments"
-	BucketAuthenticators = "authenticators"
-	BucketMeta           = "meta"
-
-	idxIdentityName    = "idx.identities.name"
-	idxIdentityExtID   = "idx.identities.externalId"
-	idxEnrollmentToken = "idx.enrollments.token"
-	idxAuthFingerprint = "idx.authenticators.fingerprint"
-	idxAuthUsername    = "idx.authenticators.username"
-	idxAuthIdentity    = "idx.authenticators.identity" // identityId + "/" + authId -> authId
-	idxEnrollIdentity  = "idx.enrollments.identity"    // identityId + "/" + enrollmentId -> enrollmentId
-)
-
-var allBuckets = []string{
-	BucketIdentities, BucketEnrollments, BucketAuthenticators, BucketMeta,
-	idxIdentityName, idxIdentityExtID, idxEnrollmentToken, idxAuthFingerprint, idxAuthUsername, idxAuthIdentity, idxEnrollIdentity,
-}
-
-// RegisterBuckets lets entity files added later (CAs, edge routers) create
-// their buckets when the database is opened. Call it from an init function.
-func RegisterBuckets(names ...string) { allBuckets = append(allBuckets, names...) }
-
 // DB is the open database.
 type DB struct {
 	bolt *bolt.DB
@@ -84,7 +59,7 @@ func Open(path string) (*DB, error) {
 	b.MaxBatchDelay = 2 * time.Millisecond
 	b.MaxBatchSize = 256
 	err = b.Update(func(tx *bolt.Tx) error {
-		for _, n := range allBuckets {
+		for _, n := range buckets {
 			if _, err := tx.CreateBucketIfNotExists([]byte(n)); err != nil {
 				return err
 			}
@@ -107,6 +82,8 @@ func (db *DB) Close() error { return db.bolt.Close() }
 // Tx is a read or read-write transaction with typed accessors.
 type Tx struct {
 	tx *bolt.Tx
+	// wrote is set by the first write through this Tx (see Update).
+	wrote bool
 }
 
 // View runs fn in a read-only transaction.
@@ -115,16 +92,48 @@ func (db *DB) View(fn func(*Tx) error) error {
 }
 
 // Update runs fn in a read-write transaction that is durable when Update
-// returns nil. Concurrent calls are batched into one commit. fn may run more
-// than once (bbolt retries a batch without a failing member), so it must
-// depend only on the transaction's state.
+// returns nil, and returns fn's error. Concurrent calls are batched into
+// one commit. fn may run more than once, so it must depend only on the
+// transaction's state (and reset anything it sets outside).
+//
+// An error returned by fn before it wrote anything is a refusal (not found,
+// already used, conflict): Update reports it to the caller but lets the
+// batch commit, since this member changed nothing. Only an error after a
+// write fails the transaction, which makes bbolt roll back and re-run the
+// other members of the batch without this one. Callers therefore just
+// return their refusals; there is no need to smuggle them out of the
+// transaction to spare the batch.
 func (db *DB) Update(fn func(*Tx) error) error {
-	return db.bolt.Batch(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+	var refusal error
+	err := db.bolt.Batch(func(btx *bolt.Tx) error {
+		t := &Tx{tx: btx}
+		refusal = nil
+		err := fn(t)
+		if err != nil && !t.wrote {
+			refusal = err
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return refusal
+}
+
+// bucket returns a bucket for reading.
+func (t *Tx) bucket(name string) *bolt.Bucket { return t.tx.Bucket([]byte(name)) }
+
+// writable returns a bucket about to be written, marking the transaction
+// as written (Update then fails the whole transaction on an error).
+func (t *Tx) writable(name string) *bolt.Bucket {
+	t.wrote = true
+	return t.tx.Bucket([]byte(name))
 }
 
 // Get reads a JSON record by id into v.
 func (t *Tx) Get(bucket, id string, v any) error {
-	data := t.tx.Bucket([]byte(bucket)).Get([]byte(id))
+	data := t.bucket(bucket).Get([]byte(id))
 	if data == nil {
 		return ErrNotFound
 	}
@@ -137,21 +146,20 @@ func (t *Tx) Put(bucket, id string, v any) error {
 	if err != nil {
 		return err
 	}
-	return t.tx.Bucket([]byte(bucket)).Put([]byte(id), data)
+	return t.writable(bucket).Put([]byte(id), data)
 }
 
 // Delete removes a record; a missing record is ErrNotFound.
 func (t *Tx) Delete(bucket, id string) error {
-	b := t.tx.Bucket([]byte(bucket))
-	if b.Get([]byte(id)) == nil {
+	if t.bucket(bucket).Get([]byte(id)) == nil {
 		return ErrNotFound
 	}
-	return b.Delete([]byte(id))
+	return t.writable(bucket).Delete([]byte(id))
 }
 
 // Each calls fn with the raw JSON of every record in id order.
 func (t *Tx) Each(bucket string, fn func(id string, data []byte) error) error {
-	return t.tx.Bucket([]byte(bucket)).ForEach(func(k, v []byte) error { return fn(string(k), v) })
+	return t.bucket(bucket).ForEach(func(k, v []byte) error { return fn(string(k), v) })
 }
 
 // List decodes every record of a bucket, in id order.
@@ -174,7 +182,7 @@ func List[E any](t *Tx, bucket string) ([]*E, error) {
 // a decode of the whole bucket.
 func ListRange[E any](t *Tx, bucket string, offset, limit int64) ([]*E, error) {
 	out := make([]*E, 0, max(limit, 0))
-	c := t.tx.Bucket([]byte(bucket)).Cursor()
+	c := t.bucket(bucket).Cursor()
 	var i int64
 	for k, data := c.First(); k != nil && int64(len(out)) < limit; k, data = c.Next() {
 		if i++; i <= offset {
@@ -191,29 +199,27 @@ func ListRange[E any](t *Tx, bucket string, offset, limit int64) ([]*E, error) {
 
 // Count is the number of records in a bucket.
 func (t *Tx) Count(bucket string) int {
-	return t.tx.Bucket([]byte(bucket)).Stats().KeyN
+	return t.bucket(bucket).Stats().KeyN
 }
 
 // IndexGet returns the id stored under key in an index bucket, or "".
 func (t *Tx) IndexGet(index, key string) string {
-	return string(t.tx.Bucket([]byte(index)).Get([]byte(key)))
+	return string(t.bucket(index).Get([]byte(key)))
 }
 
 // IndexClaim stores key -> id, failing with a ConflictError (naming field)
 // when another id owns key.
 func (t *Tx) IndexClaim(index, field, key, id string) error {
-	b := t.tx.Bucket([]byte(index))
-	if cur := b.Get([]byte(key)); cur != nil && string(cur) != id {
+	if cur := t.bucket(index).Get([]byte(key)); cur != nil && string(cur) != id {
 		return &ConflictError{Field: field, Value: key}
 	}
-	return b.Put([]byte(key), []byte(id))
+	return t.writable(index).Put([]byte(key), []byte(id))
 }
 
 // IndexRelease removes key if it points at id.
 func (t *Tx) IndexRelease(index, key, id string) error {
-	b := t.tx.Bucket([]byte(index))
-	if cur := b.Get([]byte(key)); cur != nil && string(cur) == id {
-		return b.Delete([]byte(key))
+	if cur := t.bucket(index).Get([]byte(key)); cur != nil && string(cur) == id {
+		return t.writable(index).Delete([]byte(key))
 	}
 	return nil
 }
@@ -221,7 +227,7 @@ func (t *Tx) IndexRelease(index, key, id string) error {
 // IndexPrefix lists the ids stored under keys starting with prefix.
 func (t *Tx) IndexPrefix(index, prefix string) []string {
 	var ids []string
-	c := t.tx.Bucket([]byte(index)).Cursor()
+	c := t.bucket(index).Cursor()
 	p := []byte(prefix)
 	for k, v := c.Seek(p); k != nil && len(k) >= len(p) && string(k[:len(p)]) == prefix; k, v = c.Next() {
 		ids = append(ids, string(v))
@@ -231,10 +237,10 @@ func (t *Tx) IndexPrefix(index, prefix string) []string {
 
 // GetMeta reads a small value from the meta bucket.
 func (t *Tx) GetMeta(key string) string {
-	return string(t.tx.Bucket([]byte(BucketMeta)).Get([]byte(key)))
+	return string(t.bucket(BucketMeta).Get([]byte(key)))
 }
 
 // PutMeta writes a small value to the meta bucket.
 func (t *Tx) PutMeta(key, value string) error {
-	return t.tx.Bucket([]byte(BucketMeta)).Put([]byte(key), []byte(value))
+	return t.writable(BucketMeta).Put([]byte(key), []byte(value))
 }

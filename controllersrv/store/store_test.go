@@ -2,8 +2,10 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -114,5 +116,93 @@ func TestOpenErrors(t *testing.T) {
 	}
 	if _, err := Open(p); err == nil {
 		t.Fatal("a second open of a locked database succeeded")
+	}
+}
+
+// TestUpdateRefusalsAndFailures: in one batch of concurrent writers, a
+// refusal (an error before any write) reaches its caller without making
+// bbolt re-run the other members, and an error after a write rolls back
+// that member's writes only.
+func TestUpdateRefusalsAndFailures(t *testing.T) {
+	db := openTest(t)
+	errRefused, errFailed := errors.New("refused"), errors.New("failed")
+	const n = 60
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			id := fmt.Sprintf("r%03d", i)
+			var err error
+			switch i % 3 {
+			case 0: // succeeds
+				err = db.Update(func(tx *Tx) error {
+					return tx.PutIdentity(&Identity{ID: id, Name: id})
+				})
+				if err != nil {
+					t.Errorf("%s: %v", id, err)
+				}
+			case 1: // refused before writing
+				err = db.Update(func(tx *Tx) error {
+					if _, err := tx.GetIdentity("missing"); err != nil {
+						return errRefused
+					}
+					return nil
+				})
+				if !errors.Is(err, errRefused) {
+					t.Errorf("%s: refusal came back as %v", id, err)
+				}
+			case 2: // fails after a write
+				err = db.Update(func(tx *Tx) error {
+					if err := tx.PutIdentity(&Identity{ID: id, Name: id}); err != nil {
+						return err
+					}
+					return errFailed
+				})
+				if !errors.Is(err, errFailed) {
+					t.Errorf("%s: failure came back as %v", id, err)
+				}
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	_ = db.View(func(tx *Tx) error {
+		for i := range n {
+			id := fmt.Sprintf("r%03d", i)
+			_, err := tx.GetIdentity(id)
+			if want := i%3 == 0; (err == nil) != want {
+				t.Errorf("%s stored = %v, want %v", id, err == nil, want)
+			}
+		}
+		return nil
+	})
+	// Failures after a write make bbolt re-run the rest of their batch, so
+	// only a batch free of them runs each member once; refusals must not
+	// cause re-runs. Check with refusals alone.
+	db2 := openTest(t)
+	var once atomic.Int64
+	start2 := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start2
+			id := fmt.Sprintf("s%03d", i)
+			_ = db2.Update(func(tx *Tx) error {
+				if i%2 == 1 {
+					return errRefused
+				}
+				once.Add(1)
+				return tx.PutIdentity(&Identity{ID: id, Name: id})
+			})
+		}()
+	}
+	close(start2)
+	wg.Wait()
+	if got := once.Load(); got != n/2 {
+		t.Errorf("the writing members ran %d times, want %d (a refusal made bbolt re-run its batch)", got, n/2)
 	}
 }
