@@ -1,7 +1,7 @@
 // Package api implements controllersrv's HTTP surface: the Edge management
-// and client APIs, EST and health endpoints. Each entity has its own file
-// that registers its routes in init(); router.go turns the table into an
-// http.Handler with authentication, body limits and the error envelope.
+// and client APIs, EST and health endpoints. routes.go lists every route;
+// each entity has its own file of handlers; router.go turns the table into
+// an http.Handler with authentication, body limits and the error envelope.
 package api
 
 import (

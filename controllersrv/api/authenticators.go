@@ -1,20 +1,11 @@
 package api
 
 import (
-	"net/http"
 	"time"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/filter"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
 )
-
-func init() {
-	Register(
-		Route{http.MethodGet, "/authenticators", Management, Admin, listAuthenticators},
-		Route{http.MethodGet, "/authenticators/{id}", Management, Admin, getAuthenticator},
-		Route{http.MethodDelete, "/authenticators/{id}", Management, Admin, deleteAuthenticator},
-	)
-}
 
 var authenticatorFilterable = []string{"id", "method", "identityId", "fingerprint", "username", "isIssuedByNetwork", "createdAt", "updatedAt"}
 

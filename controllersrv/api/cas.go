@@ -18,26 +18,6 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
-func init() {
-	Register(
-		Route{http.MethodGet, "/cas", Management, Admin, listCAs},
-		Route{http.MethodPost, "/cas", Management, Admin, createCA},
-		Route{http.MethodGet, "/cas/{id}", Management, Admin, getCA},
-		Route{http.MethodPut, "/cas/{id}", Management, Admin, updateCA(false)},
-		Route{http.MethodPatch, "/cas/{id}", Management, Admin, updateCA(true)},
-		Route{http.MethodDelete, "/cas/{id}", Management, Admin, deleteCA},
-		Route{http.MethodPost, "/cas/{id}/verify", Management, Admin, verifyCA},
-		Route{http.MethodGet, "/cas/{id}/jwt", Management, Admin, getCAJWT},
-	)
-	LookupCA = func(tx *store.Tx, id string) (string, bool) {
-		ca, err := tx.GetCA(id)
-		if err != nil {
-			return "", false
-		}
-		return ca.Name, true
-	}
-}
-
 // Error codes of the CA endpoints.
 const (
 	CodeCAAlreadyVerified    = "CA_ALREADY_VERIFIED"
@@ -383,28 +363,21 @@ func verifyCA(c *Ctx) error {
 			Cause:   &FieldError{Field: "certificate", Reason: "outside its validity period", Value: pki.FingerprintSHA1(cert)}}
 	}
 	token := ca.VerificationToken
-	var outcome error
 	err = c.API.DB.Update(func(tx *store.Tx) error {
-		outcome = nil
 		v, err := tx.GetCA(id)
 		if err != nil {
-			outcome = NotFound("CA", id)
-			return nil //nolint:nilerr // reported through outcome: a failed member would make bbolt retry the batch
+			return NotFound("CA", id)
 		}
 		// Decide again inside the write transaction: of concurrent
 		// verifications exactly one succeeds.
 		if v.IsVerified || v.VerificationToken != token {
-			outcome = Errorf(http.StatusConflict, CodeCAAlreadyVerified, "the CA %q is already verified", v.Name)
-			return nil //nolint:nilerr // reported through outcome: a failed member would make bbolt retry the batch
+			return Errorf(http.StatusConflict, CodeCAAlreadyVerified, "the CA %q is already verified", v.Name)
 		}
 		v.IsVerified, v.VerificationToken, v.UpdatedAt = true, "", now
 		return tx.PutCA(v)
 	})
 	if err != nil {
 		return err
-	}
-	if outcome != nil {
-		return outcome
 	}
 	c.API.Logger.Info("CA verified", "id", id, "name", ca.Name, "by", c.Identity.ID)
 	return c.Empty()

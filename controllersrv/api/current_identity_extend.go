@@ -9,13 +9,6 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
-func init() {
-	Register(
-		Route{http.MethodPost, "/current-identity/authenticators/{id}/extend", Both, Session, extendCurrentAuthenticator},
-		Route{http.MethodPost, "/current-identity/authenticators/{id}/extend-verify", Both, Session, extendVerifyCurrentAuthenticator},
-	)
-}
-
 // Error codes of certificate extension.
 const (
 	CodeCannotExtend       = "AUTHENTICATOR_CANNOT_BE_EXTENDED"

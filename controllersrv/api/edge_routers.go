@@ -15,20 +15,6 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
-func init() {
-	Register(
-		Route{http.MethodGet, "/edge-routers", Management, Admin, listEdgeRouters},
-		Route{http.MethodPost, "/edge-routers", Management, Admin, createEdgeRouter},
-		Route{http.MethodGet, "/edge-routers/{id}", Management, Admin, getEdgeRouter},
-		Route{http.MethodPut, "/edge-routers/{id}", Management, Admin, updateEdgeRouter(false)},
-		Route{http.MethodPatch, "/edge-routers/{id}", Management, Admin, updateEdgeRouter(true)},
-		Route{http.MethodDelete, "/edge-routers/{id}", Management, Admin, deleteEdgeRouter},
-		Route{http.MethodPost, "/edge-routers/{id}/re-enroll", Management, Admin, reEnrollEdgeRouter},
-		Route{http.MethodPost, "/enroll/erott", Client, Public, enrollEROTTJSON},
-	)
-	EnrollMethods["erott"] = func(c *Ctx) error { return enrollEROTT(c, rawQueryParam(c.R, "token"), nil) }
-}
-
 var edgeRouterFilterable = []string{"id", "name", "roleAttributes", "isTunnelerEnabled", "cost", "noTraversal", "disabled", "isVerified", "fingerprint", "createdAt", "updatedAt"}
 
 func edgeRouterFields(v *store.EdgeRouter) filter.Fields {
@@ -319,22 +305,17 @@ func enrollEROTT(c *Ctx, token string, csrs *routerCSRs) error {
 		return Errorf(http.StatusBadRequest, CodeCouldNotProcessCSR, "could not sign the router's server certificate request: %v", err)
 	}
 	fp := pki.FingerprintSHA1(clientIssued.Cert)
-	var outcome error
 	err = c.API.DB.Update(func(tx *store.Tx) error {
-		outcome = nil
 		cur, err := tx.EnrollmentByToken(token)
 		if err != nil || cur.RouterID == "" {
-			outcome = invalidToken()
-			return nil //nolint:nilerr // reported through outcome: a failed member would make bbolt retry the batch
+			return invalidToken()
 		}
 		if err := c.API.checkUsable(cur, "erott"); err != nil {
-			outcome = err
-			return nil //nolint:nilerr // reported through outcome: a failed member would make bbolt retry the batch
+			return err
 		}
 		r, err := tx.GetEdgeRouter(cur.RouterID)
 		if err != nil {
-			outcome = invalidToken()
-			return nil //nolint:nilerr // reported through outcome: a failed member would make bbolt retry the batch
+			return invalidToken()
 		}
 		if err := tx.DeleteEnrollment(cur.ID); err != nil {
 			return err
@@ -347,9 +328,6 @@ func enrollEROTT(c *Ctx, token string, csrs *routerCSRs) error {
 	})
 	if err != nil {
 		return err
-	}
-	if outcome != nil {
-		return outcome
 	}
 	c.API.Logger.Info("edge router enrolled", "router", e.RouterID, "fingerprint", fp)
 	return c.OK(map[string]any{

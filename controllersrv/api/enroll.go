@@ -5,7 +5,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"mime"
 	"net/http"
 	"sort"
@@ -16,27 +15,12 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
-func init() {
-	Register(
-		Route{http.MethodPost, "/enroll", Client, Public, enroll},
-		Route{http.MethodPost, "/enroll/ott", Client, Public, enrollOTTJSON},
-		Route{http.MethodPost, "/enroll/updb", Client, Public, func(c *Ctx) error { return enrollUPDB(c, rawQueryParam(c.R, "token")) }},
-	)
-}
-
-// EnrollMethods handles POST /enroll?method=<name>. ott and updb are built
-// in; third-party CA methods (ottca, ca) and routers (erott) register here.
-var EnrollMethods = map[string]HandlerFunc{
-	"ott":  func(c *Ctx) error { return enrollOTT(c, rawQueryParam(c.R, "token"), nil) },
-	"updb": func(c *Ctx) error { return enrollUPDB(c, rawQueryParam(c.R, "token")) },
-}
-
 func enroll(c *Ctx) error {
 	method := rawQueryParam(c.R, "method")
 	if method == "" {
 		method = "ott" // OpenZiti treats a missing method as ott
 	}
-	h, ok := EnrollMethods[method]
+	h, ok := enrollMethods[method]
 	if !ok {
 		return &Error{Status: http.StatusBadRequest, Code: CodeInvalidEnrollMethod,
 			Message: "enrollment method " + quote(method) + " is not supported by this controller: use one of " + enrollMethodNames(),
@@ -55,8 +39,6 @@ func enrollOTTJSON(c *Ctx) error {
 	}
 	return enrollOTT(c, in.Token, []byte(in.ClientCsr))
 }
-
-var errTokenGone = errors.New("token gone")
 
 // FindEnrollment looks up a token for method without changing anything:
 // unknown or consumed tokens, the wrong method and expiry are refused.
@@ -96,23 +78,16 @@ func (a *API) checkUsable(e *store.Enrollment, method string) error {
 // authenticator in one write transaction, so that of any number of
 // concurrent requests with one token exactly one succeeds.
 func (a *API) ConsumeEnrollment(token, method string, au *store.Authenticator) error {
-	var outcome error
-	err := a.DB.Update(func(tx *store.Tx) error {
-		outcome = nil
-		// Refusals are outcomes, not transaction errors: returning them
-		// would make bbolt re-run the rest of the batch.
+	return a.DB.Update(func(tx *store.Tx) error {
 		e, err := tx.EnrollmentByToken(token)
 		if err != nil {
-			outcome = errTokenGone
-			return nil //nolint:nilerr // recorded in outcome
+			return invalidToken()
 		}
 		if err := a.checkUsable(e, method); err != nil {
-			outcome = err
-			return nil //nolint:nilerr // recorded in outcome
+			return err
 		}
 		if _, err := tx.GetIdentity(e.IdentityID); err != nil {
-			outcome = errTokenGone
-			return nil //nolint:nilerr // recorded in outcome
+			return invalidToken()
 		}
 		if err := tx.DeleteEnrollment(e.ID); err != nil {
 			return err
@@ -120,13 +95,6 @@ func (a *API) ConsumeEnrollment(token, method string, au *store.Authenticator) e
 		au.IdentityID = e.IdentityID
 		return tx.PutAuthenticator(au)
 	})
-	if err != nil {
-		return err
-	}
-	if errors.Is(outcome, errTokenGone) {
-		return invalidToken()
-	}
-	return outcome
 }
 
 // readCSR takes the CSR from the request body, or from a JSON field
@@ -265,8 +233,8 @@ func enrollUPDB(c *Ctx, token string) error {
 
 // enrollMethodNames lists the registered enrollment methods for messages.
 func enrollMethodNames() string {
-	names := make([]string, 0, len(EnrollMethods))
-	for n := range EnrollMethods {
+	names := make([]string, 0, len(enrollMethods))
+	for n := range enrollMethods {
 		names = append(names, n)
 	}
 	sort.Strings(names)

@@ -9,19 +9,14 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
 )
 
-func init() {
-	Register(
-		Route{http.MethodGet, "/enrollments", Management, Admin, listEnrollments},
-		Route{http.MethodPost, "/enrollments", Management, Admin, createEnrollment},
-		Route{http.MethodGet, "/enrollments/{id}", Management, Admin, getEnrollment},
-		Route{http.MethodDelete, "/enrollments/{id}", Management, Admin, deleteEnrollment},
-		Route{http.MethodPost, "/enrollments/{id}/refresh", Management, Admin, refreshEnrollment},
-	)
+// lookupCA resolves a third-party CA id (of an ottca enrollment) to its name.
+func lookupCA(tx *store.Tx, id string) (name string, ok bool) {
+	ca, err := tx.GetCA(id)
+	if err != nil {
+		return "", false
+	}
+	return ca.Name, true
 }
-
-// LookupCA resolves a third-party CA id for ottca enrollments. It is nil
-// until the CA entity is implemented; then ottca refers to unknown CAs.
-var LookupCA func(tx *store.Tx, id string) (name string, ok bool)
 
 var enrollmentFilterable = []string{"id", "method", "identityId", "edgeRouterId", "token", "expiresAt", "caId", "username", "createdAt", "updatedAt"}
 
@@ -119,11 +114,7 @@ func (a *API) checkEnrollmentRefs(tx *store.Tx, e *store.Enrollment) error {
 		if e.CAID == nil || *e.CAID == "" {
 			return FieldInvalid("caId", nil, "is required for ottca enrollments")
 		}
-		if LookupCA == nil {
-			return &Error{Status: http.StatusBadRequest, Code: CodeReferenceNotFound, Message: "CA " + quote(*e.CAID) + " was not found",
-				Cause: &FieldError{Field: "caId", Reason: "not found", Value: *e.CAID}}
-		}
-		if _, ok := LookupCA(tx, *e.CAID); !ok {
+		if _, ok := lookupCA(tx, *e.CAID); !ok {
 			return &Error{Status: http.StatusBadRequest, Code: CodeReferenceNotFound, Message: "CA " + quote(*e.CAID) + " was not found",
 				Cause: &FieldError{Field: "caId", Reason: "not found", Value: *e.CAID}}
 		}

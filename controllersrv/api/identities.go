@@ -11,19 +11,6 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
 )
 
-func init() {
-	Register(
-		Route{http.MethodGet, "/identities", Management, Admin, listIdentities},
-		Route{http.MethodPost, "/identities", Management, Admin, createIdentity},
-		Route{http.MethodGet, "/identities/{id}", Management, Admin, getIdentity},
-		Route{http.MethodPut, "/identities/{id}", Management, Admin, updateIdentity(false)},
-		Route{http.MethodPatch, "/identities/{id}", Management, Admin, updateIdentity(true)},
-		Route{http.MethodDelete, "/identities/{id}", Management, Admin, deleteIdentity},
-		Route{http.MethodGet, "/identities/{id}/authenticators", Management, Admin, listIdentityAuthenticators},
-		Route{http.MethodGet, "/identities/{id}/enrollments", Management, Admin, listIdentityEnrollments},
-	)
-}
-
 // Identity types accepted by the API.
 var identityTypes = []string{"User", "Device", "Service", "Router", "Default"}
 
@@ -511,10 +498,7 @@ func (a *API) identityDetail(tx *store.Tx, v *store.Identity) (*identityView, er
 		m := map[string]any{"id": e.ID, "jwt": e.JWT, "token": e.Token, "expiresAt": e.ExpiresAt.UTC()}
 		if e.Method == "ottca" && e.CAID != nil {
 			m["caId"] = *e.CAID
-			caName := ""
-			if LookupCA != nil {
-				caName, _ = LookupCA(tx, *e.CAID)
-			}
+			caName, _ := lookupCA(tx, *e.CAID)
 			m["ca"] = ref("cas", *e.CAID, caName)
 		}
 		if e.Method == "updb" && e.Username != nil {

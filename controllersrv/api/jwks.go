@@ -12,10 +12,6 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
-func init() {
-	Register(Route{http.MethodGet, "/enroll/jwks", Client, Public, jwks})
-}
-
 // jwks publishes the enrollment JWT signing key (the web identity's TLS
 // leaf) as a JSON Web Key Set, with its certificate chain in x5c. It is raw
 // JSON, not an envelope, as the spec's jwks schema says.

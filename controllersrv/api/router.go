@@ -44,11 +44,6 @@ type Route struct {
 	Handler HandlerFunc
 }
 
-var routes []Route
-
-// Register adds routes to the table. Entity files call it from init().
-func Register(rs ...Route) { routes = append(routes, rs...) }
-
 // apiBindings reports which of the two Edge APIs the config's web[].apis
 // bindings mount; nil mounts both.
 func apiBindings(bindings []string) (mgmt, client bool) {
@@ -81,7 +76,7 @@ func hasBinding(bindings []string, name string) bool {
 func (a *API) buildMux(bindings []string) http.Handler {
 	mux := http.NewServeMux()
 	mgmt, client := apiBindings(bindings)
-	for _, rt := range routes {
+	for _, rt := range Routes() {
 		var bases []string
 		switch rt.Group {
 		case Root:

@@ -11,24 +11,6 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
-func init() {
-	Register(
-		Route{http.MethodPost, "/authenticate", Both, Public, authenticate},
-		Route{http.MethodGet, "/current-api-session", Both, Session, currentAPISession},
-		Route{http.MethodDelete, "/current-api-session", Both, Session, logout},
-		Route{http.MethodGet, "/current-identity", Both, Session, currentIdentity},
-		Route{http.MethodGet, "/current-identity/authenticators", Both, Session, currentAuthenticators},
-		Route{http.MethodGet, "/current-identity/authenticators/{id}", Both, Session, currentAuthenticator},
-	)
-}
-
-// Authenticators verify credentials for POST /authenticate?method=<name>.
-// Each returns the identity and authenticator ids, or an API error.
-var Authenticators = map[string]func(c *Ctx) (identityID, authenticatorID string, err error){
-	"password": passwordAuth,
-	"cert":     certAuth,
-}
-
 func invalidAuth() error {
 	return Errorf(http.StatusUnauthorized, CodeInvalidAuth, "the authentication request failed: the credentials are wrong, or the identity has no such authenticator")
 }
@@ -101,7 +83,7 @@ func certAuth(c *Ctx) (string, string, error) {
 
 func authenticate(c *Ctx) error {
 	method := rawQueryParam(c.R, "method")
-	fn, ok := Authenticators[method]
+	fn, ok := authMethods[method]
 	if !ok {
 		return &Error{Status: http.StatusBadRequest, Code: CodeCouldNotValidate,
 			Message: "unsupported authentication method " + quote(method) + ": use method=password or method=cert",

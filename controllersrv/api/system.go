@@ -10,17 +10,6 @@ import (
 	"github.com/smallstep/pkcs7"
 )
 
-func init() {
-	Register(
-		Route{http.MethodGet, "/version", Root, Public, version},
-		Route{http.MethodGet, "/version", Both, Public, version},
-		Route{http.MethodGet, "/health-checks", Root, Public, healthChecks},
-		Route{http.MethodGet, "/.well-known/est/cacerts", Root, Public, estCACerts},
-		Route{http.MethodGet, "/auth-policies", Management, Admin, listAuthPolicies},
-		Route{http.MethodGet, "/auth-policies/{id}", Management, Admin, getAuthPolicy},
-	)
-}
-
 // BuildDate and Revision are set by the build (ldflags).
 var (
 	BuildDate = "unknown"

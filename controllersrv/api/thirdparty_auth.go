@@ -14,29 +14,20 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
-func init() {
-	// Certificates of the controller's own PKI keep the core path; others
-	// are tried against the verified third-party CAs.
-	internal := Authenticators["cert"]
-	Authenticators["cert"] = func(c *Ctx) (string, string, error) { return certAuthWithThirdParty(c, internal) }
-	EnrollMethods["ottca"] = func(c *Ctx) error { return enrollOTTCA(c, rawQueryParam(c.R, "token")) }
-	EnrollMethods["ca"] = enrollAutoCA
-	Register(
-		Route{http.MethodPost, "/enroll/ottca", Client, Public, func(c *Ctx) error {
-			tok := rawQueryParam(c.R, "token")
-			if tok == "" {
-				var in struct {
-					Token string `json:"token"`
-				}
-				if err := c.Decode(&in); err != nil {
-					return err
-				}
-				tok = in.Token
-			}
-			return enrollOTTCA(c, tok)
-		}},
-		Route{http.MethodPost, "/enroll/ca", Client, Public, enrollAutoCA},
-	)
+// enrollOTTCAJSON serves POST /enroll/ottca: the token in the query or
+// in a JSON body {"token": ...}.
+func enrollOTTCAJSON(c *Ctx) error {
+	tok := rawQueryParam(c.R, "token")
+	if tok == "" {
+		var in struct {
+			Token string `json:"token"`
+		}
+		if err := c.Decode(&in); err != nil {
+			return err
+		}
+		tok = in.Token
+	}
+	return enrollOTTCA(c, tok)
 }
 
 // refuseCert logs why a client certificate was refused (the response only

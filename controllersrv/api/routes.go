@@ -1,0 +1,95 @@
+package api
+
+import "net/http"
+
+// Routes is the routing table: every endpoint controllersrv serves, in one
+// place. A new entity kind adds one line here (crudRoutes for the five
+// CRUD endpoints, plus its own actions). Tests walk it (the reliability
+// AuthZ matrix checks every route).
+func Routes() []Route {
+	get, post, put, patch, del := http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
+	return []Route{
+		// System and discovery.
+		{get, "/version", Root, Public, version},
+		{get, "/version", Both, Public, version},
+		{get, "/health-checks", Root, Public, healthChecks},
+		{get, "/.well-known/est/cacerts", Root, Public, estCACerts},
+		{get, "/enroll/jwks", Client, Public, jwks},
+
+		// Authentication and the caller's own session, identity and certificates.
+		{post, "/authenticate", Both, Public, authenticate},
+		{get, "/current-api-session", Both, Session, currentAPISession},
+		{del, "/current-api-session", Both, Session, logout},
+		{get, "/current-identity", Both, Session, currentIdentity},
+		{get, "/current-identity/authenticators", Both, Session, currentAuthenticators},
+		{get, "/current-identity/authenticators/{id}", Both, Session, currentAuthenticator},
+		{post, "/current-identity/authenticators/{id}/extend", Both, Session, extendCurrentAuthenticator},
+		{post, "/current-identity/authenticators/{id}/extend-verify", Both, Session, extendVerifyCurrentAuthenticator},
+
+		// Enrollment (client API, authenticated by the token).
+		{post, "/enroll", Client, Public, enroll},
+		{post, "/enroll/ott", Client, Public, enrollOTTJSON},
+		{post, "/enroll/updb", Client, Public, func(c *Ctx) error { return enrollUPDB(c, rawQueryParam(c.R, "token")) }},
+		{post, "/enroll/ottca", Client, Public, enrollOTTCAJSON},
+		{post, "/enroll/ca", Client, Public, enrollAutoCA},
+		{post, "/enroll/erott", Client, Public, enrollEROTTJSON},
+
+		// Management API.
+		{get, "/identities", Management, Admin, listIdentities},
+		{post, "/identities", Management, Admin, createIdentity},
+		{get, "/identities/{id}", Management, Admin, getIdentity},
+		{put, "/identities/{id}", Management, Admin, updateIdentity(false)},
+		{patch, "/identities/{id}", Management, Admin, updateIdentity(true)},
+		{del, "/identities/{id}", Management, Admin, deleteIdentity},
+		{get, "/identities/{id}/authenticators", Management, Admin, listIdentityAuthenticators},
+		{get, "/identities/{id}/enrollments", Management, Admin, listIdentityEnrollments},
+
+		{get, "/authenticators", Management, Admin, listAuthenticators},
+		{get, "/authenticators/{id}", Management, Admin, getAuthenticator},
+		{del, "/authenticators/{id}", Management, Admin, deleteAuthenticator},
+
+		{get, "/enrollments", Management, Admin, listEnrollments},
+		{post, "/enrollments", Management, Admin, createEnrollment},
+		{get, "/enrollments/{id}", Management, Admin, getEnrollment},
+		{del, "/enrollments/{id}", Management, Admin, deleteEnrollment},
+		{post, "/enrollments/{id}/refresh", Management, Admin, refreshEnrollment},
+
+		{get, "/cas", Management, Admin, listCAs},
+		{post, "/cas", Management, Admin, createCA},
+		{get, "/cas/{id}", Management, Admin, getCA},
+		{put, "/cas/{id}", Management, Admin, updateCA(false)},
+		{patch, "/cas/{id}", Management, Admin, updateCA(true)},
+		{del, "/cas/{id}", Management, Admin, deleteCA},
+		{post, "/cas/{id}/verify", Management, Admin, verifyCA},
+		{get, "/cas/{id}/jwt", Management, Admin, getCAJWT},
+
+		{get, "/edge-routers", Management, Admin, listEdgeRouters},
+		{post, "/edge-routers", Management, Admin, createEdgeRouter},
+		{get, "/edge-routers/{id}", Management, Admin, getEdgeRouter},
+		{put, "/edge-routers/{id}", Management, Admin, updateEdgeRouter(false)},
+		{patch, "/edge-routers/{id}", Management, Admin, updateEdgeRouter(true)},
+		{del, "/edge-routers/{id}", Management, Admin, deleteEdgeRouter},
+		{post, "/edge-routers/{id}/re-enroll", Management, Admin, reEnrollEdgeRouter},
+
+		{get, "/auth-policies", Management, Admin, listAuthPolicies},
+		{get, "/auth-policies/{id}", Management, Admin, getAuthPolicy},
+	}
+}
+
+// enrollMethods handles POST /enroll?method=<name>, the token in the query.
+var enrollMethods = map[string]HandlerFunc{
+	"ott":   func(c *Ctx) error { return enrollOTT(c, rawQueryParam(c.R, "token"), nil) },
+	"updb":  func(c *Ctx) error { return enrollUPDB(c, rawQueryParam(c.R, "token")) },
+	"ottca": func(c *Ctx) error { return enrollOTTCA(c, rawQueryParam(c.R, "token")) },
+	"ca":    enrollAutoCA,
+	"erott": func(c *Ctx) error { return enrollEROTT(c, rawQueryParam(c.R, "token"), nil) },
+}
+
+// authMethods verify credentials for POST /authenticate?method=<name>.
+// Each returns the identity and authenticator ids, or an API error.
+var authMethods = map[string]func(c *Ctx) (identityID, authenticatorID string, err error){
+	"password": passwordAuth,
+	// Certificates of the controller's own PKI keep the core path; others
+	// are tried against the verified third-party CAs.
+	"cert": func(c *Ctx) (string, string, error) { return certAuthWithThirdParty(c, certAuth) },
+}
