@@ -22,6 +22,10 @@ const (
 	BindingEdgeClient     = "edge-client"
 	BindingHealthChecks   = "health-checks"
 	BindingFabric         = "fabric"
+	// BindingEdgeOIDC is OpenZiti's OIDC authentication API. controllersrv
+	// accepts it in a config but does not serve it: clients fall back to the
+	// Edge Client API's own authentication.
+	BindingEdgeOIDC = "edge-oidc"
 )
 
 // Defaults, as in OpenZiti.
@@ -137,6 +141,9 @@ const durationKey = "duration"
 var known = map[string]any{
 	"v":  nil,
 	"db": nil,
+	// The SPIFFE trust domain names no file and changes nothing controllersrv
+	// issues; it is read so that a config setting it does not warn.
+	"trustDomain": nil,
 	"identity": map[string]any{
 		"cert": nil, "server_cert": nil, "key": nil, "server_key": nil, "ca": nil,
 	},
@@ -319,11 +326,11 @@ func (c *Config) validate() error {
 		}
 		for j, a := range w.APIs {
 			switch a.Binding {
-			case BindingEdgeManagement, BindingHealthChecks, BindingFabric:
+			case BindingEdgeManagement, BindingHealthChecks, BindingFabric, BindingEdgeOIDC:
 			case BindingEdgeClient:
 				client = true
 			default:
-				return fmt.Errorf("%s.apis[%d].binding: unknown binding %q: use edge-management, edge-client, health-checks or fabric", p, j, a.Binding)
+				return fmt.Errorf("%s.apis[%d].binding: unknown binding %q: use edge-management, edge-client, edge-oidc, health-checks or fabric", p, j, a.Binding)
 			}
 		}
 	}

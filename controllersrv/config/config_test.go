@@ -10,6 +10,7 @@ import (
 
 const full = `v: 3
 db: ctrl.db
+trustDomain: ctrl.example.com
 identity:
   cert: pki/network-ica/certs/network-client.cert
   server_cert: pki/network-ica/certs/network-server.chain.pem
@@ -45,6 +46,7 @@ web:
       - binding: edge-management
       - binding: edge-client
       - binding: fabric
+      - binding: edge-oidc
       - binding: health-checks
 `
 

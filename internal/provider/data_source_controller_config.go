@@ -41,6 +41,7 @@ type controllerConfigModel struct {
 	BindAddress                types.String        `tfsdk:"bind_address"`
 	CtrlListener               types.String        `tfsdk:"ctrl_listener"`
 	CtrlAdvertiseAddress       types.String        `tfsdk:"ctrl_advertise_address"`
+	TrustDomain                types.String        `tfsdk:"trust_domain"`
 	DBPath                     types.String        `tfsdk:"db_path"`
 	WebName                    types.String        `tfsdk:"web_name"`
 	APIs                       types.List          `tfsdk:"apis"`
@@ -66,12 +67,13 @@ type signingCertModel struct {
 // (v: 3) key for key; controllersrv reads the same shape. Field order is
 // the order in the rendered file.
 type ctrlConfigYAML struct {
-	V        int             `yaml:"v"`
-	DB       string          `yaml:"db"`
-	Identity identityYAML    `yaml:"identity"`
-	Ctrl     ctrlSectionYAML `yaml:"ctrl"`
-	Edge     edgeYAML        `yaml:"edge"`
-	Web      []webYAML       `yaml:"web"`
+	V           int             `yaml:"v"`
+	DB          string          `yaml:"db"`
+	Identity    identityYAML    `yaml:"identity"`
+	TrustDomain string          `yaml:"trustDomain,omitempty"`
+	Ctrl        ctrlSectionYAML `yaml:"ctrl"`
+	Edge        edgeYAML        `yaml:"edge"`
+	Web         []webYAML       `yaml:"web"`
 }
 
 type identityYAML struct {
@@ -133,9 +135,12 @@ type webAPIYAML struct {
 }
 
 // webAPIs are the API bindings an OpenZiti controller's web section knows.
-var webAPIs = []string{"edge-management", "edge-client", "health-checks", "fabric"}
+var webAPIs = []string{"edge-management", "edge-client", "edge-oidc", "health-checks", "fabric"}
 
-var defaultWebAPIs = []string{"edge-management", "edge-client", "health-checks"}
+// defaultWebAPIs: edge-oidc too, because OpenZiti clients (the SDKs, `ziti
+// edge login`) authenticate through OIDC when the controller offers it, as
+// `ziti create config controller` does.
+var defaultWebAPIs = []string{"edge-management", "edge-client", "edge-oidc", "health-checks"}
 
 func (d *controllerConfigDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_controller_config"
@@ -181,13 +186,16 @@ func (d *controllerConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 			"ctrl_advertise_address": schema.StringAttribute{Optional: true,
 				Validators:          []validator.String{stringvalidator.RegexMatches(ctrlListenerRE, "must look like \"tls:ctrl.example.com:6262\"")},
 				MarkdownDescription: "Address routers use for the control plane (`ctrl.options.advertiseAddress`), e.g. `tls:ctrl.example.com:6262`. Omitted when unset."},
+			"trust_domain": schema.StringAttribute{Optional: true, Validators: []validator.String{trustDomainValidator{}},
+				MarkdownDescription: "SPIFFE trust domain of the network (`trustDomain`), a DNS-style name such as `ziti.example.com`, without `spiffe://`. " +
+					"When unset, OpenZiti derives one from the root CA's fingerprint and warns at every start; set it before routers and identities enroll, because changing it later needs `additionalTrustDomains`."},
 			"db_path": schema.StringAttribute{Required: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 				MarkdownDescription: "Path of the controller database (`db`)."},
 			"web_name": schema.StringAttribute{Optional: true, MarkdownDescription: "Name of the web listener (`web[].name`). Default `client-management`."},
 			"apis": schema.ListAttribute{Optional: true, ElementType: types.StringType,
 				Validators: []validator.List{listvalidator.UniqueValues(), listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.OneOf(webAPIs...))},
 				MarkdownDescription: "API bindings served on the web listener (`web[].apis[].binding`): any of `" + strings.Join(webAPIs, "`, `") +
-					"`. Default `edge-management`, `edge-client`, `health-checks`."},
+					"`. Default `edge-management`, `edge-client`, `edge-oidc`, `health-checks`."},
 			"identity_enrollment_duration": schema.StringAttribute{Optional: true, Validators: []validator.String{ctrlDurationValidator{}},
 				MarkdownDescription: "Lifetime of identity enrollment tokens (`edge.enrollment.edgeIdentity.duration`), a Go duration. Default `180m`."},
 			"router_enrollment_duration": schema.StringAttribute{Optional: true, Validators: []validator.String{ctrlDurationValidator{}},
@@ -284,6 +292,9 @@ func renderControllerConfig(ctx context.Context, m *controllerConfigModel) ([]by
 			Identity: identityOf(m.WebIdentity),
 		}},
 	}
+	if pkiKnown(m.TrustDomain) {
+		cfg.TrustDomain = m.TrustDomain.ValueString()
+	}
 	if pkiKnown(m.CtrlAdvertiseAddress) {
 		cfg.Ctrl.Options = &ctrlOptionsYAML{AdvertiseAddress: m.CtrlAdvertiseAddress.ValueString()}
 	}
@@ -322,6 +333,36 @@ func (ctrlHostPortValidator) ValidateString(_ context.Context, req validator.Str
 	if err != nil || host == "" || port == "" || strings.Contains(s, "/") {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid address",
 			fmt.Sprintf("%q is not host:port. Give the bare address without a scheme, e.g. \"ctrl.example.com:1280\" or \"[::1]:1280\".", s))
+	}
+}
+
+// trustDomainRE is a DNS-style name: what OpenZiti puts after spiffe://.
+var trustDomainRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
+
+type trustDomainValidator struct{}
+
+func (trustDomainValidator) Description(context.Context) string {
+	return "must be a DNS-style name without a scheme, such as ziti.example.com"
+}
+func (v trustDomainValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+// ValidateString refuses a spiffe:// prefix: OpenZiti v1.7 adds the scheme
+// itself and would read "spiffe://spiffe://..." as the trust domain "spiffe".
+func (trustDomainValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if strings.Contains(s, "://") {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid trust domain",
+			fmt.Sprintf("%q has a scheme: give the bare trust domain, e.g. \"ziti.example.com\" (the controller adds spiffe:// itself).", s))
+		return
+	}
+	if len(s) > 253 || !trustDomainRE.MatchString(s) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid trust domain",
+			fmt.Sprintf("%q is not a DNS-style name: use letters, digits, '-' and '.', e.g. \"ziti.example.com\".", s))
 	}
 }
 

@@ -36,6 +36,7 @@ data "ziti_controller_config" "ctrl" {
   advertised_address     = "ziti.example.com:1280"
   bind_address           = "127.0.0.1:1280"
   ctrl_advertise_address = "tls:ziti.example.com:6262"
+  trust_domain           = "ziti.example.com"
   db_path                = "/var/lib/ziti/ctrl.db"
   web_name               = "all-apis-localhost"
   apis                   = ["edge-management", "edge-client", "health-checks", "fabric"]
@@ -67,6 +68,7 @@ func TestAccControllerConfig(t *testing.T) {
 						"identity.ca":                           "/pki/my-network-ica/cas.pem",
 						"ctrl.listener":                         "tls:0.0.0.0:6262",
 						"ctrl.options.advertiseAddress":         "tls:ziti.example.com:6262",
+						"trustDomain":                           "ziti.example.com",
 						"edge.api.address":                      "ziti.example.com:1280",
 						"edge.enrollment.signingCert.cert":      "/pki/my-sign-ica/certs/my-sign-ica.chain.pem",
 						"edge.enrollment.signingCert.key":       "/pki/my-sign-ica/keys/my-sign-ica.key",
@@ -114,18 +116,30 @@ data "ziti_controller_config" "ctrl" {
   signing_cert = { cert = "sc", key = "sk" }
   advertised_address = "%s"
   db_path            = "ctrl.db"
+  %s
 }
 `
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: pkiProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      fmt.Sprintf(minimal, "https://localhost:1280"),
+				Config:      fmt.Sprintf(minimal, "https://localhost:1280", ""),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)advertised_address.*not host:port`),
 			},
 			{
-				Config: fmt.Sprintf(minimal, "localhost:1280"),
+				// OpenZiti adds spiffe:// itself: with it, the trust domain would be "spiffe".
+				Config:      fmt.Sprintf(minimal, "localhost:1280", `trust_domain = "spiffe://ziti.example.com"`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)trust_domain.*has a scheme: give the bare trust domain`),
+			},
+			{
+				Config:      fmt.Sprintf(minimal, "localhost:1280", `trust_domain = "ziti example"`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)trust_domain.*not a DNS-style name`),
+			},
+			{
+				Config: fmt.Sprintf(minimal, "localhost:1280", ""),
 				Check: func(s *terraform.State) error {
 					var doc map[string]any
 					if err := yaml.Unmarshal([]byte(s.RootModule().Resources["data.ziti_controller_config.ctrl"].Primary.Attributes["yaml"]), &doc); err != nil {
@@ -137,7 +151,10 @@ data "ziti_controller_config" "ctrl" {
 						"edge.enrollment.edgeRouter.duration":   "180m",
 						"edge.enrollment.edgeIdentity.duration": "180m",
 						"ctrl.listener":                         "tls:0.0.0.0:6262",
-						"web.0.apis.2.binding":                  "health-checks",
+						"web.0.apis.0.binding":                  "edge-management",
+						"web.0.apis.1.binding":                  "edge-client",
+						"web.0.apis.2.binding":                  "edge-oidc",
+						"web.0.apis.3.binding":                  "health-checks",
 					} {
 						got, err := yamlAt(doc, p)
 						if err != nil {
@@ -147,7 +164,7 @@ data "ziti_controller_config" "ctrl" {
 							return fmt.Errorf("%s = %v, want %v", p, got, v)
 						}
 					}
-					for _, absent := range []string{"identity.server_key", "ctrl.options"} {
+					for _, absent := range []string{"identity.server_key", "ctrl.options", "trustDomain", "web.0.apis.4"} {
 						if _, err := yamlAt(doc, absent); err == nil {
 							return fmt.Errorf("%s should be omitted when unset", absent)
 						}

@@ -14,6 +14,14 @@ locals {
   dns_names       = distinct(concat(var.dns_names, local.advertised_ip ? [] : [local.advertised_host]))
   ip_addresses    = distinct(concat(var.ip_addresses, local.advertised_ip ? [local.advertised_host] : []))
 
+  # Routers reach the control plane at the advertised host too, on the
+  # listener's port; both server certificates carry that host. OpenZiti
+  # cannot check an IPv6 advertise address against the certificate, so
+  # there is no default for an IPv6 host.
+  ctrl_port = regex(":([0-9]+)$", var.ctrl_listener)[0]
+  ctrl_advertise_address = (var.ctrl_advertise_address != null ? var.ctrl_advertise_address :
+  strcontains(local.advertised_host, ":") ? null : "tls:${local.advertised_host}:${local.ctrl_port}")
+
   pki_root    = abspath(var.pki_root)
   config_path = abspath(coalesce(var.controller_config_path, "${local.pki_root}/ctrl.yaml"))
   db_path     = coalesce(var.db_path, "${dirname(local.pki_root)}/ctrl.db")
@@ -205,10 +213,12 @@ data "ziti_controller_config" "this" {
     cert = local.p["${local.n.signing_ica}.chain"]
     key  = local.p["${local.n.signing_ica}.key"]
   }
-  advertised_address = var.controller_advertised_address
-  bind_address       = var.controller_bind_address
-  ctrl_listener      = var.ctrl_listener
-  db_path            = local.db_path
+  advertised_address     = var.controller_advertised_address
+  bind_address           = var.controller_bind_address
+  ctrl_listener          = var.ctrl_listener
+  ctrl_advertise_address = local.ctrl_advertise_address
+  trust_domain           = var.trust_domain
+  db_path                = local.db_path
 }
 
 resource "ziti_pki_directory" "config" {

@@ -118,6 +118,11 @@ output "controller_config_yaml" {
   value       = data.ziti_controller_config.this.yaml
 }
 
+output "ctrl_advertise_address" {
+  description = "Where routers reach the control plane (ctrl.options.advertiseAddress), or null when not set."
+  value       = local.ctrl_advertise_address
+}
+
 output "controller_config_path" {
   description = "Where the controller configuration was written."
   value       = ziti_pki_directory.config.paths[basename(local.config_path)]

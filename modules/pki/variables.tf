@@ -93,6 +93,22 @@ variable "ctrl_listener" {
   default     = "tls:0.0.0.0:6262"
 }
 
+variable "ctrl_advertise_address" {
+  description = "Address routers use for the control plane (ctrl.options.advertiseAddress), e.g. \"tls:ctrl.example.com:6262\". Its host must be a SAN of the network server certificate (add it to dns_names or ip_addresses). Default: the host of controller_advertised_address and the port of ctrl_listener."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.ctrl_advertise_address == null || can(regex("^tls:[^\\s:]+(:[^\\s:]+)*:[0-9]{1,5}$", var.ctrl_advertise_address))
+    error_message = "ctrl_advertise_address must look like \"tls:ctrl.example.com:6262\"."
+  }
+}
+
+variable "trust_domain" {
+  description = "SPIFFE trust domain of the network (trustDomain), e.g. \"ziti.example.com\", without spiffe://. Default: none, and OpenZiti derives one from the root CA and warns at each start. Choose it before anything enrolls."
+  type        = string
+  default     = null
+}
+
 variable "db_path" {
   description = "Controller database path. Default: ctrl.db beside the PKI root."
   type        = string

@@ -8,6 +8,7 @@ variables {
   ip_addresses                  = ["127.0.0.1"]
   controller_advertised_address = "ctrl.example.com:1280"
   controller_bind_address       = "127.0.0.1:1280"
+  trust_domain                  = "ziti.example.com"
 }
 
 run "tree" {
@@ -124,6 +125,17 @@ run "tree" {
     )
     error_message = "addresses or db path wrong in the controller configuration"
   }
+  # Routers are told the advertised host on the control-plane port; what a
+  # real OpenZiti controller needs beside the Edge API is there.
+  assert {
+    condition = (
+      output.ctrl_advertise_address == "tls:ctrl.example.com:6262" &&
+      yamldecode(output.controller_config_yaml).ctrl.options.advertiseAddress == "tls:ctrl.example.com:6262" &&
+      yamldecode(output.controller_config_yaml).trustDomain == "ziti.example.com" &&
+      contains([for a in yamldecode(output.controller_config_yaml).web[0].apis : a.binding], "edge-oidc")
+    )
+    error_message = "ctrl.options.advertiseAddress, trustDomain or the edge-oidc binding is missing from the controller configuration"
+  }
 }
 
 run "no_ca_keys_on_disk" {
@@ -152,6 +164,25 @@ run "advertised_ip" {
   assert {
     condition     = contains(ziti_pki_server_cert.server["edge"].ip_addresses, "::1") && !contains(ziti_pki_server_cert.server["edge"].dns_names, "::1")
     error_message = "an advertised IP must become an IP SAN"
+  }
+  # OpenZiti checks the control-plane advertise host against the certificate
+  # by splitting at the first ':', so an IPv6 host gets no default.
+  assert {
+    condition     = output.ctrl_advertise_address == null
+    error_message = "an IPv6 advertised host must not become a default ctrl_advertise_address"
+  }
+}
+
+run "ctrl_advertise_address_set" {
+  command = plan
+  variables {
+    pki_root               = ".terraform/tftest/pki-ctrl"
+    ctrl_advertise_address = "tls:routers.example.com:443"
+    dns_names              = ["localhost", "routers.example.com"]
+  }
+  assert {
+    condition     = output.ctrl_advertise_address == "tls:routers.example.com:443"
+    error_message = "ctrl_advertise_address must be used as given"
   }
 }
 
