@@ -29,6 +29,11 @@ type Options struct {
 	// ReadyTimeout bounds the start (default 2 minutes: the real
 	// controller starts in ~6 s on an idle machine, far slower on a busy one).
 	ReadyTimeout time.Duration
+	// Advertise is the host:port clients use when something (a TCP
+	// passthrough proxy) stands in front of the controller: the issuer of
+	// its enrollment JWTs and its edge.api.address. "" = where it listens.
+	// It must be covered by the controller's certificate (127.0.0.1 is).
+	Advertise string
 }
 
 // Controller is a running controller of either kind.
@@ -50,8 +55,11 @@ type Controller struct {
 	// slog text log for controllersrv).
 	LogFile string
 
-	tmpDir  bool
-	timeout time.Duration
+	tmpDir    bool
+	timeout   time.Duration
+	advertise string
+	config    string // ziti run from the caller's config (StartZitiConfig), "" = quickstart
+	db        string // that config's database
 
 	mu      sync.Mutex
 	srv     *server.Server // controllersrv
@@ -65,7 +73,30 @@ type Controller struct {
 // Start starts a controller of the given kind. For Ziti it returns an error
 // wrapping ErrNoZiti when the binary is missing.
 func Start(ctx context.Context, kind Kind, opts Options) (*Controller, error) {
-	c := &Controller{Kind: kind, Dir: opts.Dir, Username: opts.Username, Password: opts.Password, timeout: opts.ReadyTimeout}
+	c, err := newController(kind, opts)
+	if err != nil {
+		return nil, err
+	}
+	switch kind {
+	case Controllersrv:
+		err = c.startControllersrv(ctx)
+	case Ziti:
+		err = c.startZiti(ctx)
+	default:
+		err = fmt.Errorf("unknown controller kind %q", kind)
+	}
+	if err != nil {
+		if c.tmpDir && !errors.Is(err, ErrNoZiti) && c.LogFile == "" {
+			_ = os.RemoveAll(c.Dir)
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+// newController fills in the defaults of opts and makes the directory.
+func newController(kind Kind, opts Options) (*Controller, error) {
+	c := &Controller{Kind: kind, Dir: opts.Dir, Username: opts.Username, Password: opts.Password, timeout: opts.ReadyTimeout, advertise: opts.Advertise}
 	if c.Username == "" {
 		c.Username = "admin"
 	}
@@ -88,21 +119,6 @@ func Start(ctx context.Context, kind Kind, opts Options) (*Controller, error) {
 	}
 	c.Home = filepath.Join(c.Dir, "home")
 	c.CAFile = filepath.Join(c.Dir, "cas.pem")
-	var err error
-	switch kind {
-	case Controllersrv:
-		err = c.startControllersrv(ctx)
-	case Ziti:
-		err = c.startZiti(ctx)
-	default:
-		err = fmt.Errorf("unknown controller kind %q", kind)
-	}
-	if err != nil {
-		if c.tmpDir && !errors.Is(err, ErrNoZiti) && c.LogFile == "" {
-			_ = os.RemoveAll(c.Dir)
-		}
-		return nil, err
-	}
 	return c, nil
 }
 
@@ -219,7 +235,7 @@ func (c *Controller) waitReady(ctx context.Context, exited <-chan struct{}) erro
 }
 
 func (c *Controller) probe(ctx context.Context) error {
-	if c.Kind == Ziti {
+	if c.Kind == Ziti && c.config == "" {
 		pem, err := os.ReadFile(filepath.Join(c.Home, "pki", "root-ca", "certs", "root-ca.cert"))
 		if err != nil {
 			return err

@@ -15,7 +15,8 @@ func (c *Controller) startControllersrv(ctx context.Context) error {
 		return err
 	}
 	c.Addr = c.srv.Addrs()[0].String()
-	c.URL = c.srv.URL()
+	// Not srv.URL(): that is the advertised address when Advertise is set.
+	c.URL = "https://" + c.Addr
 	c.CAPEM = c.srv.CAPEM()
 	return os.WriteFile(c.CAFile, c.CAPEM, 0o600)
 }
@@ -30,7 +31,7 @@ func (c *Controller) runControllersrv(ctx context.Context, bind string) error {
 	c.starts++
 	logger := slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	srv, err := server.Start(ctx, server.Options{
-		Home: filepath.Join(c.Dir, "home"), Bind: bind,
+		Home: filepath.Join(c.Dir, "home"), Bind: bind, Address: c.advertise,
 		AdminUsername: c.Username, AdminPassword: c.Password, Logger: logger,
 	})
 	if err != nil {

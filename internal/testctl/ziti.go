@@ -24,7 +24,10 @@ func (c *Controller) startZiti(ctx context.Context) error {
 			return err
 		}
 		c.URL = "https://" + c.Addr
-		if err = c.runZiti(ctx); err == nil {
+		if err = c.runZiti(ctx); err == nil && c.advertise != "" {
+			err = c.advertiseZiti(ctx)
+		}
+		if err == nil {
 			return os.WriteFile(c.CAFile, c.CAPEM, 0o600)
 		}
 		if !strings.Contains(tailFile(c.LogFile, 40), "address already in use") {
@@ -39,6 +42,9 @@ func (c *Controller) startZiti(ctx context.Context) error {
 // (initialising it on the first start, reusing it afterwards) and waits
 // until it is ready.
 func (c *Controller) runZiti(ctx context.Context) error {
+	if c.config != "" {
+		return c.runZitiConfig(ctx)
+	}
 	bin, err := ZitiBinary()
 	if err != nil {
 		return err
@@ -49,14 +55,19 @@ func (c *Controller) runZiti(ctx context.Context) error {
 		return err
 	}
 	c.starts++
-	p, err := startProcess(bin, []string{
+	return c.serveZiti(ctx, bin, []string{
 		"edge", "quickstart", "--home", c.Home, "--ctrl-address", host, "--ctrl-port", port,
 		"--no-router", "--username", c.Username, "--password", c.Password,
 	}, []string{
 		"HOME=" + userHome,
 		"ZITI_CTRL_BIND_ADDRESS=" + host,
 		"ZITI_CTRL_EDGE_BIND_ADDRESS=" + host,
-	}, c.Dir, c.LogFile, fmt.Sprintf("controller start %d", c.starts))
+	}, fmt.Sprintf("controller start %d", c.starts))
+}
+
+// serveZiti starts the controller process and waits until it is ready.
+func (c *Controller) serveZiti(ctx context.Context, bin string, args, env []string, what string) error {
+	p, err := startProcess(bin, args, env, c.Dir, c.LogFile, what)
 	if err != nil {
 		return err
 	}
