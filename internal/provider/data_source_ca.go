@@ -44,9 +44,9 @@ func (d *caDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, res
 	claim := map[string]schema.Attribute{}
 	for k, t := range externalIDClaimAttrTypes {
 		if t == types.Int64Type {
-			claim[k] = schema.Int64Attribute{Computed: true}
+			claim[k] = schema.Int64Attribute{Computed: true, MarkdownDescription: externalIDClaimDescriptions[k]}
 		} else {
-			claim[k] = schema.StringAttribute{Computed: true}
+			claim[k] = schema.StringAttribute{Computed: true, MarkdownDescription: externalIDClaimDescriptions[k]}
 		}
 	}
 	resp.Schema = schema.Schema{
@@ -63,7 +63,7 @@ func (d *caDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, res
 			"is_auth_enabled":               schema.BoolAttribute{Computed: true, MarkdownDescription: "Authentication with this CA's certificates."},
 			"identity_roles":                schema.SetAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "Roles of auto-enrolled identities."},
 			"identity_name_format":          schema.StringAttribute{Computed: true, MarkdownDescription: "Name format of auto-enrolled identities."},
-			"external_id_claim":             schema.SingleNestedAttribute{Computed: true, Attributes: claim, MarkdownDescription: "External id claim."},
+			"external_id_claim":             schema.SingleNestedAttribute{Computed: true, Attributes: claim, MarkdownDescription: "How client certificates are matched to an identity's `external_id` (see the `ziti_ca` resource)."},
 			"tags":                          schema.MapAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "Tags."},
 		},
 	}

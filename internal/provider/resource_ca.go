@@ -75,6 +75,17 @@ var externalIDClaimAttrTypes = map[string]attr.Type{
 	"parser": types.StringType, "parser_criteria": types.StringType, "index": types.Int64Type,
 }
 
+// externalIDClaimDescriptions documents external_id_claim's attributes for
+// both the ziti_ca resource and data source.
+var externalIDClaimDescriptions = map[string]string{
+	"location":         "`COMMON_NAME`, `SAN_URI` or `SAN_EMAIL`.",
+	"matcher":          "`ALL`, `PREFIX`, `SUFFIX` or `SCHEME` (SCHEME only with SAN_URI).",
+	"matcher_criteria": "The prefix, suffix or URI scheme the matcher looks for.",
+	"parser":           "`NONE` or `SPLIT`.",
+	"parser_criteria":  "The separator for `SPLIT`.",
+	"index":            "Which value to use when several remain.",
+}
+
 func (r *caResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_ca"
 }
@@ -128,25 +139,25 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 				MarkdownDescription: "How to pull a value out of client certificates to match an identity's `external_id`: where to look (location), what to match (matcher) and how to extract it (parser).",
 				Attributes: map[string]schema.Attribute{
 					"location": schema.StringAttribute{
-						Optional: true, MarkdownDescription: "`COMMON_NAME`, `SAN_URI` or `SAN_EMAIL`.",
+						Optional: true, MarkdownDescription: externalIDClaimDescriptions["location"],
 						Validators: []validator.String{stringvalidator.OneOf(edgeapi.ClaimLocations...)},
 					},
 					"matcher": schema.StringAttribute{
-						Optional: true, MarkdownDescription: "`ALL`, `PREFIX`, `SUFFIX` or `SCHEME` (SCHEME only with SAN_URI).",
+						Optional: true, MarkdownDescription: externalIDClaimDescriptions["matcher"],
 						Validators: []validator.String{stringvalidator.OneOf(edgeapi.ClaimMatchers...)},
 					},
 					"matcher_criteria": schema.StringAttribute{
-						Optional: true, MarkdownDescription: "The prefix, suffix or URI scheme the matcher looks for.",
+						Optional: true, MarkdownDescription: externalIDClaimDescriptions["matcher_criteria"],
 					},
 					"parser": schema.StringAttribute{
-						Optional: true, MarkdownDescription: "`NONE` or `SPLIT`.",
+						Optional: true, MarkdownDescription: externalIDClaimDescriptions["parser"],
 						Validators: []validator.String{stringvalidator.OneOf(edgeapi.ClaimParsers...)},
 					},
 					"parser_criteria": schema.StringAttribute{
-						Optional: true, MarkdownDescription: "The separator for `SPLIT`.",
+						Optional: true, MarkdownDescription: externalIDClaimDescriptions["parser_criteria"],
 					},
 					"index": schema.Int64Attribute{
-						Optional: true, MarkdownDescription: "Which value to use when several remain.",
+						Optional: true, MarkdownDescription: externalIDClaimDescriptions["index"],
 						Validators: []validator.Int64{int64validator.AtLeast(0)},
 					},
 				},
