@@ -4,48 +4,104 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 
-	"github.com/zitiform/terraform-provider-ziti/controllersrv/server"
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+	"github.com/zitiform/terraform-provider-ziti/internal/enroll/proxytest"
+	"github.com/zitiform/terraform-provider-ziti/internal/testctl"
 )
 
-// controller is controllersrv running in-process, advertising the front
-// address (the proxy's) in its JWTs, as it must behind a load balancer.
+// kinds are the controllers every proof here runs on: controllersrv and the
+// real OpenZiti controller.
+var kinds = []testctl.Kind{testctl.Controllersrv, testctl.Ziti}
+
+// controller is a running controller of either kind, optionally
+// advertising a front address (the proxy's) in its JWTs, as it must behind
+// a load balancer.
 type controller struct {
-	srv    *server.Server
+	ctl    *testctl.Controller
 	direct string // host:port it listens on
-	front  string // host:port it advertises
+	front  string // host:port it advertises, "" = direct
 	admin  *edgeapi.Client
 	pool   *x509.CertPool
 }
 
-func startController(t testing.TB, front string) *controller {
+// The package shares one controller per kind and role: the real one takes
+// seconds to start. Proxies take turns on the one front address.
+var (
+	sharedMu  sync.Mutex
+	shared    = map[string]*controller{}
+	frontAddr string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	sharedMu.Lock()
+	for _, c := range shared {
+		if code != 0 {
+			fmt.Fprintf(os.Stderr, "%s (kept in %s), last lines of its log:\n%s\n", c.ctl, c.ctl.Dir, c.ctl.LogTail(40))
+			_ = c.ctl.CloseKeep()
+			continue
+		}
+		_ = c.ctl.Close()
+	}
+	sharedMu.Unlock()
+	os.Exit(code)
+}
+
+// eachKind runs f as a subtest per controller kind; the real controller's
+// part fails under CI=true and skips loudly elsewhere when bin/ziti is
+// missing.
+func eachKind(t *testing.T, f func(t *testing.T, kind testctl.Kind)) {
+	for _, kind := range kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			testctl.Require(t, kind)
+			f(t, kind)
+		})
+	}
+}
+
+// sharedController is the package's controller of kind, started on first
+// use: behind=true advertises the front address (the test starts its
+// proxy there), false is reached directly.
+func sharedController(t testing.TB, kind testctl.Kind, behind bool) *controller {
 	t.Helper()
-	s, err := server.Start(context.Background(), server.Options{Home: t.TempDir(), Bind: "127.0.0.1:0", Address: front, AdminPassword: "e2e-admin-pw"})
+	testctl.Require(t, kind)
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	key := fmt.Sprintf("%s/behind=%v", kind, behind)
+	if c := shared[key]; c != nil {
+		return c
+	}
+	opts := testctl.Options{}
+	if behind {
+		if frontAddr == "" {
+			frontAddr = proxytest.FreeAddr(t)
+		}
+		opts.Advertise = frontAddr
+	}
+	ctl, err := testctl.Start(context.Background(), kind, opts)
 	if err != nil {
+		t.Fatalf("starting %s: %v", kind, err)
+	}
+	admin, err := ctl.AdminClient()
+	if err != nil {
+		_ = ctl.Close()
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(s.CAPEM()) {
-		t.Fatal("controller CA bundle is empty")
-	}
-	direct := s.Addrs()[0].String()
-	user, pw := s.AdminCredentials()
-	admin, err := edgeapi.New(edgeapi.Config{Endpoint: "https://" + direct, Username: user, Password: pw, RootCAs: pool})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &controller{srv: s, direct: direct, front: front, admin: admin, pool: pool}
+	c := &controller{ctl: ctl, direct: ctl.Addr, front: opts.Advertise, admin: admin, pool: ctl.CertPool()}
+	shared[key] = c
+	return c
 }
 
 // ottJWT creates an identity with an ott enrollment and returns its JWT.
 func (c *controller) ottJWT(t testing.TB, name string) (id, jwt string) {
 	t.Helper()
 	ctx := context.Background()
-	id, err := c.admin.CreateIdentity(ctx, &edgeapi.IdentityCreate{Name: name, Type: "Device", Enrollment: &edgeapi.IdentityEnrollmentCreate{Ott: true}})
+	id, err := c.admin.CreateIdentity(ctx, &edgeapi.IdentityCreate{Name: name, Type: "Default", Enrollment: &edgeapi.IdentityEnrollmentCreate{Ott: true}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,15 +9,20 @@ import (
 
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll"
+	"github.com/zitiform/terraform-provider-ziti/internal/testctl"
 )
 
-// TestExpiredTokenAgainstControllersrv: a token past its expiry by both
-// clocks is named as expired, and a clock a day fast is named as skew
-// (the controller's Date header is the second opinion).
-func TestExpiredTokenAgainstControllersrv(t *testing.T) {
-	c := startController(t, "")
+// TestExpiredToken: a token past its expiry by both clocks is named as
+// expired, and a clock a day fast is named as skew (the controller's Date
+// header is the second opinion), on each controller.
+func TestExpiredToken(t *testing.T) {
+	eachKind(t, expiredToken)
+}
+
+func expiredToken(t *testing.T, kind testctl.Kind) {
+	c := sharedController(t, kind, false)
 	ctx := context.Background()
-	id, err := c.admin.CreateIdentity(ctx, &edgeapi.IdentityCreate{Name: "short-lived", Type: "Device"})
+	id, err := c.admin.CreateIdentity(ctx, &edgeapi.IdentityCreate{Name: "short-lived", Type: "Default"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,12 +7,17 @@ import (
 	"testing"
 
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll"
+	"github.com/zitiform/terraform-provider-ziti/internal/testctl"
 )
 
-// TestExtendAgainstControllersrv extends a certificate against a running controllersrv:
-// enroll, extend with a new key, and authenticate with the new certificate.
-func TestExtendAgainstControllersrv(t *testing.T) {
-	c := startController(t, "")
+// TestExtend extends a certificate against each controller: enroll,
+// extend with a new key, and authenticate with the new certificate.
+func TestExtend(t *testing.T) {
+	eachKind(t, extend)
+}
+
+func extend(t *testing.T, kind testctl.Kind) {
+	c := sharedController(t, kind, false)
 	id, jwt := c.ottJWT(t, "extend-me")
 	tok, err := enroll.ParseToken(jwt)
 	if err != nil {

@@ -1,7 +1,7 @@
 // Package e2e proves on loopback why the controller needs TCP passthrough
 // (enrollment JWTs are verified with the certificate presented on the
-// connection to the issuer): controllersrv behind a TCP
-// passthrough proxy (nginx stream, HAProxy mode tcp) enrolls and
+// connection to the issuer): controllersrv and the real OpenZiti
+// controller, each behind a TCP passthrough proxy (nginx stream, HAProxy mode tcp) enrolls and
 // authenticates clients; behind a TLS-terminating proxy (nginx http with its
 // own certificate, what an ALB does) enrollment fails with the passthrough
 // diagnostic and the controller check reports passthrough_ok = false.
@@ -21,6 +21,7 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll/proxytest"
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll/softhsmtest"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
+	"github.com/zitiform/terraform-provider-ziti/internal/testctl"
 )
 
 // authenticateThrough logs in with the identity's certificate through addr
@@ -41,7 +42,7 @@ func authenticateThrough(t testing.TB, addr string, creds *enroll.Credentials) s
 	return me.ID
 }
 
-func checkPassthrough(t *testing.T, c *controller, addr string) {
+func checkPassthrough(t *testing.T, kind testctl.Kind, c *controller, addr string) {
 	t.Helper()
 	_, jwt := c.ottJWT(t, "probe-"+t.Name())
 	r, err := enroll.CheckController(context.Background(), addr, enroll.CheckOptions{JWTs: []string{jwt}})
@@ -52,16 +53,40 @@ func checkPassthrough(t *testing.T, c *controller, addr string) {
 		t.Fatalf("controller check through %s: passthrough_ok=%v covered=%v trusted=%v version=%q problems=%q",
 			addr, r.PassthroughOK, r.AddressCovered, r.ChainTrusted, r.Version, r.Problems)
 	}
-	// Without credentials (no JWT), the public enrollment JWKS decides.
-	r, err = enroll.CheckController(context.Background(), addr, enroll.CheckOptions{})
-	if err != nil || !r.PassthroughOK || r.SignerCheck != enroll.SignerCheckJWKS {
-		t.Fatalf("JWKS check through %s: %v %+v", addr, err, r)
+	checkWithoutJWT(t, kind, addr, true)
+}
+
+// checkWithoutJWT runs the check without credentials. controllersrv
+// publishes its enrollment signers (GET /edge/client/v1/enroll/jwks, in the
+// Edge API spec), which then decide; OpenZiti v1.7.2 answers that
+// operation with 501, so the check must say it cannot tell and how to
+// make it tell, and never report passthrough as fine.
+func checkWithoutJWT(t *testing.T, kind testctl.Kind, addr string, signer bool) {
+	t.Helper()
+	r, err := enroll.CheckController(context.Background(), addr, enroll.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kind == testctl.Ziti {
+		problems := strings.Join(r.Problems, "\n")
+		if r.PassthroughOK || r.SignerCheck != enroll.SignerCheckNone || r.LeafIsSigner != nil ||
+			contains(problems, "GET /edge/client/v1/enroll/jwks", "501", "configure provider credentials") != nil {
+			t.Fatalf("check without JWT through %s (no JWKS on the real controller): %+v", addr, r)
+		}
+		return
+	}
+	if r.PassthroughOK != signer || r.SignerCheck != enroll.SignerCheckJWKS || r.LeafIsSigner == nil || *r.LeafIsSigner != signer {
+		t.Fatalf("check without JWT (JWKS) through %s: %+v", addr, r)
 	}
 }
 
 func TestEnrollThroughNginxStream(t *testing.T) {
-	addr := proxytest.FreeAddr(t)
-	c := startController(t, addr)
+	eachKind(t, enrollThroughNginxStream)
+}
+
+func enrollThroughNginxStream(t *testing.T, kind testctl.Kind) {
+	c := sharedController(t, kind, true)
+	addr := c.front
 	proxytest.StartNginx(t, addr, c.direct, true)
 
 	id, jwt := c.ottJWT(t, "nginx-stream-client")
@@ -88,15 +113,19 @@ func TestEnrollThroughNginxStream(t *testing.T) {
 	if got := authenticateThrough(t, addr, creds); got != id {
 		t.Fatalf("authenticated as %q, want %q", got, id)
 	}
-	checkPassthrough(t, c, addr)
+	checkPassthrough(t, kind, c, addr)
 }
 
 // TestEnrollThroughHAProxyWithTokenKey also keeps the key on a SoftHSM
 // token: generated there, never extractable, signing the CSR and then the
 // TLS handshakes that authenticate the identity through the proxy.
 func TestEnrollThroughHAProxyWithTokenKey(t *testing.T) {
-	addr := proxytest.FreeAddr(t)
-	c := startController(t, addr)
+	eachKind(t, enrollThroughHAProxyWithTokenKey)
+}
+
+func enrollThroughHAProxyWithTokenKey(t *testing.T, kind testctl.Kind) {
+	c := sharedController(t, kind, true)
+	addr := c.front
 	proxytest.StartHAProxy(t, addr, c.direct)
 	if !pkcs11key.Available {
 		msg := "\n\n*** this test binary has no cgo, so PKCS#11 cannot be tested: the token-key part is SKIPPED (build with CGO_ENABLED=1) ***\n"
@@ -142,12 +171,16 @@ func TestEnrollThroughHAProxyWithTokenKey(t *testing.T) {
 	if got := authenticateThrough(t, addr, creds); got != id {
 		t.Fatalf("authenticated as %q, want %q", got, id)
 	}
-	checkPassthrough(t, c, addr)
+	checkPassthrough(t, kind, c, addr)
 }
 
 func TestEnrollThroughTLSTerminatingProxyFails(t *testing.T) {
-	addr := proxytest.FreeAddr(t)
-	c := startController(t, addr)
+	eachKind(t, enrollThroughTLSTerminatingProxyFails)
+}
+
+func enrollThroughTLSTerminatingProxyFails(t *testing.T, kind testctl.Kind) {
+	c := sharedController(t, kind, true)
+	addr := c.front
 	proxytest.StartNginx(t, addr, c.direct, false)
 
 	id, jwt := c.ottJWT(t, "behind-alb")
@@ -183,8 +216,5 @@ func TestEnrollThroughTLSTerminatingProxyFails(t *testing.T) {
 		t.Fatalf("problems lack the passthrough diagnostic: %q", r.Problems)
 	}
 	// Without a JWT to compare, the check must still not call it OK.
-	r, err = enroll.CheckController(context.Background(), addr, enroll.CheckOptions{})
-	if err != nil || r.PassthroughOK || r.SignerCheck != enroll.SignerCheckJWKS || r.LeafIsSigner == nil || *r.LeafIsSigner {
-		t.Fatalf("check without JWT (JWKS through the proxy): err=%v %+v", err, r)
-	}
+	checkWithoutJWT(t, kind, addr, false)
 }
