@@ -152,8 +152,21 @@ func runEnroll(ctx context.Context, stderr, stdout io.Writer, f *enrollFlags, ro
 		return errors.New("this token is for updb (username/password) enrollment, which uses no key: drop --key")
 	}
 	key, keyFileNew, created, warnings, err := loadKey(f.key, alg, f.force)
+	var unsupported *pkcs11key.UnsupportedAlgorithmError
+	if errors.As(err, &unsupported) {
+		return fmt.Errorf("--key-alg: %w", err)
+	}
 	if err != nil {
 		return fmt.Errorf("--key: %w", err)
+	}
+	if key != nil {
+		// A token key holds a session (on a TPM without a resource
+		// manager: loaded objects and auth sessions) until closed.
+		defer func() {
+			if cerr := enroll.CloseKey(key.Signer); cerr != nil {
+				fmt.Fprintln(stderr, "Warning: closing the token session:", cerr)
+			}
+		}()
 	}
 	for _, w := range warnings {
 		fmt.Fprintln(stderr, "Warning:", w)

@@ -285,15 +285,8 @@ func TestEnrollCommandBehindTLSTerminatingProxy(t *testing.T) {
 // TestEnrollCommandPKCS11 enrolls with a key generated on a SoftHSM token
 // through the CLI, and checks that a failed attempt leaves no key behind.
 func TestEnrollCommandPKCS11(t *testing.T) {
-	if !pkcs11key.Available {
-		msg := "\n\n*** built without cgo: PKCS#11 CLI test SKIPPED ***\n"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	requirePKCS11(t)
 	hsm := softhsmtest.New(t, "ziti-cli")
-	t.Cleanup(func() { _ = pkcs11key.CloseAll() })
 	t.Setenv("ZITI_CLI_PIN", hsm.UserPIN)
 	s, newJWT := enrollTestController(t)
 	dir := t.TempDir()
@@ -317,6 +310,9 @@ func TestEnrollCommandPKCS11(t *testing.T) {
 	if err != nil || sess.IdentityID != id {
 		t.Fatalf("authenticate with the token key: %v", err)
 	}
+	if err := enroll.CloseKey(creds.Key); err != nil || pkcs11key.OpenSessions() != 0 {
+		t.Fatalf("token sessions left open: %d (%v)", pkcs11key.OpenSessions(), err)
+	}
 
 	// A spent token with a new object label: the key made for the attempt
 	// is removed again.
@@ -326,5 +322,8 @@ func TestEnrollCommandPKCS11(t *testing.T) {
 	objs := hsm.Tool(t, "--list-objects")
 	if strings.Contains(objs, "doomed-key") || !strings.Contains(objs, "cli-key") {
 		t.Fatalf("token objects after a failed attempt:\n%s", objs)
+	}
+	if n, m := pkcs11key.OpenSessions(), pkcs11key.OpenModules(); n != 0 || m != 0 {
+		t.Fatalf("after a failed enrollment %d token sessions and %d modules are still open", n, m)
 	}
 }

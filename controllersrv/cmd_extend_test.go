@@ -58,15 +58,8 @@ func TestExtendCommand(t *testing.T) {
 // TestExtendCommandTokenKey: a key on a PKCS#11 token is kept (it cannot
 // leave the token); only the certificate is renewed.
 func TestExtendCommandTokenKey(t *testing.T) {
-	if !pkcs11key.Available {
-		msg := "\n\n*** built without cgo: PKCS#11 extension test SKIPPED ***\n"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	requirePKCS11(t)
 	hsm := softhsmtest.New(t, "ziti-extend")
-	t.Cleanup(func() { _ = pkcs11key.CloseAll() })
 	t.Setenv("ZITI_EXT_PIN", hsm.UserPIN)
 	s, newJWT := enrollTestController(t)
 	_, jwt := newJWT("extend-hsm")
@@ -88,6 +81,7 @@ func TestExtendCommandTokenKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer enroll.CloseKey(creds.Key)
 	if _, err := enroll.Authenticate(context.Background(), enroll.TrustingClient(creds.Pool(), "127.0.0.1", creds.TLSCertificate()), s.URL()); err != nil {
 		t.Fatalf("extended certificate with the token key: %v", err)
 	}

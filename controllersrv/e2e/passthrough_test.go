@@ -135,7 +135,6 @@ func enrollThroughHAProxyWithTokenKey(t *testing.T, kind testctl.Kind) {
 		t.Skip(msg)
 	}
 	hsm := softhsmtest.New(t, "ziti-e2e")
-	t.Cleanup(func() { _ = pkcs11key.CloseAll() })
 	t.Setenv("ZITI_E2E_PIN", hsm.UserPIN)
 
 	id, jwt := c.ottJWT(t, "haproxy-hsm-client")
@@ -147,6 +146,7 @@ func enrollThroughHAProxyWithTokenKey(t *testing.T, kind testctl.Kind) {
 	if err != nil || !created {
 		t.Fatalf("token key: created=%v err=%v", created, err)
 	}
+	t.Cleanup(func() { _ = enroll.CloseKey(key.Signer) })
 	res, err := enroll.Enroll(context.Background(), enroll.Request{Token: tok, Key: key})
 	if err != nil {
 		t.Fatalf("enrollment through haproxy: %v", err)
@@ -168,6 +168,7 @@ func enrollThroughHAProxyWithTokenKey(t *testing.T, kind testctl.Kind) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = enroll.CloseKey(creds.Key) })
 	if got := authenticateThrough(t, addr, creds); got != id {
 		t.Fatalf("authenticated as %q, want %q", got, id)
 	}

@@ -103,7 +103,7 @@ type ExtendResult struct {
 // certificate, confirms it with extend-verify and only then replaces the
 // identity file. Until extend-verify the old certificate keeps working, so a
 // failure before it leaves everything as it was.
-func Extend(ctx context.Context, req ExtendRequest) (*ExtendResult, error) {
+func Extend(ctx context.Context, req ExtendRequest) (_ *ExtendResult, err error) {
 	now := time.Now
 	if req.Now != nil {
 		now = req.Now
@@ -116,6 +116,9 @@ func Extend(ctx context.Context, req ExtendRequest) (*ExtendResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A token key holds a session (and, on a TPM, loaded objects) until
+	// it is closed, on every path out of here.
+	defer func() { err = errors.Join(err, CloseKey(creds.Key)) }()
 	if len(creds.Chain) == 0 {
 		return nil, fmt.Errorf("identity %s has no certificate to extend (password identities have none)", req.Path)
 	}

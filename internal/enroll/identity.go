@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -138,7 +139,8 @@ func (c *Credentials) Pool() *x509.CertPool {
 }
 
 // Load parses the identity's credentials; keys go through resolve (nil
-// means PEMKeys). The key must belong to the certificate.
+// means PEMKeys). The key must belong to the certificate. The caller closes
+// the key with CloseKey when done.
 func (id *Identity) Load(resolve KeyResolver) (*Credentials, error) {
 	if resolve == nil {
 		resolve = PEMKeys
@@ -165,7 +167,16 @@ func (id *Identity) Load(resolve KeyResolver) (*Credentials, error) {
 		return nil, fmt.Errorf("identity id.key: %w", err)
 	}
 	if !pki.SameKey(c.Key, c.Chain[0].PublicKey) {
-		return nil, errors.New("identity id.key does not belong to id.cert")
+		return nil, errors.Join(errors.New("identity id.key does not belong to id.cert"), CloseKey(c.Key))
 	}
 	return &c, nil
+}
+
+// CloseKey releases what a resolved key holds: a key on a PKCS#11 token
+// keeps a token session open until it is closed. Other keys need nothing.
+func CloseKey(k crypto.Signer) error {
+	if c, ok := k.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
 }

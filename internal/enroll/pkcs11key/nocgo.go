@@ -31,5 +31,13 @@ func Resolve(ref string) (crypto.Signer, error) {
 	return nil, errNoCgo
 }
 
-// CloseAll is a no-op without cgo.
-func CloseAll() error { return nil }
+// OpenSessions is always zero without cgo.
+func OpenSessions() int { return 0 }
+
+// OpenModules is always zero without cgo.
+func OpenModules() int { return 0 }
+
+// UnsupportedAlgorithmError is never returned without cgo.
+type UnsupportedAlgorithmError struct{}
+
+func (*UnsupportedAlgorithmError) Error() string { return errNoCgo.Error() }

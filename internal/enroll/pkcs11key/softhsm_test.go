@@ -23,7 +23,6 @@ import (
 
 func TestTokenKeyIsNonExtractableAndSigns(t *testing.T) {
 	hsm := softhsmtest.New(t, "ziti-unit")
-	t.Cleanup(func() { _ = CloseAll() })
 	t.Setenv("ZITI_TEST_PIN", hsm.UserPIN)
 	ref := "pkcs11:token=" + hsm.Label + ";object=enroll-key?module-path=" + hsm.Module + "&pin-source=env:ZITI_TEST_PIN"
 
@@ -31,6 +30,7 @@ func TestTokenKeyIsNonExtractableAndSigns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer enroll.CloseKey(key.Signer)
 	if !created {
 		t.Fatal("a fresh token should get a new key")
 	}
@@ -47,19 +47,15 @@ func TestTokenKeyIsNonExtractableAndSigns(t *testing.T) {
 	if err != nil || created || !again.Signer.Public().(*ecdsa.PublicKey).Equal(pub) {
 		t.Fatalf("second load: created=%v err=%v", created, err)
 	}
+	_ = enroll.CloseKey(again.Signer)
 	resolved, err := Resolve(key.Ref)
 	if err != nil || !resolved.Public().(*ecdsa.PublicKey).Equal(pub) {
 		t.Fatalf("Resolve: %v", err)
 	}
+	_ = enroll.CloseKey(resolved)
 
-	// Attributes through crypto11 ...
-	u, _ := enroll.ParsePKCS11URI(key.Ref)
-	tok, err := openCached(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _ := tok.Find()
-	sens, extr, err := tok.Protection(s)
+	// Attributes through PKCS#11 ...
+	sens, extr, err := key.Signer.(*Key).Protection()
 	if err != nil || !sens || extr {
 		t.Fatalf("CKA_SENSITIVE=%v CKA_EXTRACTABLE=%v err=%v", sens, extr, err)
 	}
@@ -109,11 +105,11 @@ func TestTokenKeyIsNonExtractableAndSigns(t *testing.T) {
 
 func TestLoadOrCreateErrors(t *testing.T) {
 	hsm := softhsmtest.New(t, "ziti-errs")
-	t.Cleanup(func() { _ = CloseAll() })
 	cases := map[string]string{
-		"pkcs11:token=nope;object=k?module-path=" + hsm.Module + "&pin-value=" + hsm.UserPIN:           "opening PKCS#11 token",
-		"pkcs11:token=" + hsm.Label + ";object=k?module-path=" + hsm.Module + "&pin-value=wrong-pin-9": "opening PKCS#11 token",
-		"pkcs11:token=" + hsm.Label + ";object=k?module-path=" + filepath.Join(t.TempDir(), "none.so"): "opening PKCS#11 token",
+		"pkcs11:token=nope;object=k?module-path=" + hsm.Module + "&pin-value=" + hsm.UserPIN:           `no token of ` + hsm.Module + ` matches pkcs11:token=nope;object=k?module-path=` + hsm.Module + `&pin-value=REDACTED (initialised tokens: "ziti-errs")`,
+		"pkcs11:token=" + hsm.Label + ";object=k?module-path=" + hsm.Module + "&pin-value=wrong-pin-9": `token "ziti-errs" refused the PIN (CKR_PIN_INCORRECT). It was tried once and will not be retried`,
+		"pkcs11:token=" + hsm.Label + ";object=k?module-path=" + filepath.Join(t.TempDir(), "none.so"): "cannot load the PKCS#11 module",
+		"pkcs11:token=" + hsm.Label + ";object=k?module-path=" + hsm.Module:                            `token "ziti-errs" requires a PIN: add pin-source=`,
 	}
 	for ref, want := range cases {
 		_, _, _, err := LoadOrCreate(ref, pki.ECP256)
@@ -124,5 +120,8 @@ func TestLoadOrCreateErrors(t *testing.T) {
 		if strings.Contains(err.Error(), hsm.UserPIN) || strings.Contains(err.Error(), "wrong-pin-9") {
 			t.Errorf("error leaks the PIN: %v", err)
 		}
+	}
+	if n, m := OpenSessions(), OpenModules(); n != 0 || m != 0 {
+		t.Fatalf("failed opens left %d sessions and %d modules open", n, m)
 	}
 }
