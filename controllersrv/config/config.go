@@ -1,14 +1,18 @@
 // Package config reads the OpenZiti-shaped controller YAML (v3) that
-// controllersrv runs from: the subset of keys it implements, with one
-// warning per key it does not know and errors that name the key.
+// controllersrv runs from, including every config the real OpenZiti
+// controller writes: the subset of keys it implements, with one warning per
+// key or API binding it does not implement (never a refusal) and errors that
+// name the key.
 package config
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,16 +20,12 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// API bindings a web listener can serve.
+// API bindings controllersrv serves. Others (fabric, edge-oidc, zac, ...)
+// are ignored with a warning.
 const (
 	BindingEdgeManagement = "edge-management"
 	BindingEdgeClient     = "edge-client"
 	BindingHealthChecks   = "health-checks"
-	BindingFabric         = "fabric"
-	// BindingEdgeOIDC is OpenZiti's OIDC authentication API. controllersrv
-	// accepts it in a config but does not serve it: clients fall back to the
-	// Edge Client API's own authentication.
-	BindingEdgeOIDC = "edge-oidc"
 )
 
 // Defaults, as in OpenZiti.
@@ -43,6 +43,19 @@ type Identity struct {
 	// ServerKey is the key of ServerCert when it differs from Key.
 	ServerKey string `yaml:"server_key,omitempty"`
 	CA        string `yaml:"ca"`
+	// AltServerCerts are further server certificates a web listener
+	// presents to clients whose TLS SNI names them.
+	AltServerCerts []AltServerCert `yaml:"alt_server_certs,omitempty"`
+}
+
+// AltServerCert is one `alt_server_certs` entry.
+type AltServerCert struct {
+	ServerCert string `yaml:"server_cert"`
+	ServerKey  string `yaml:"server_key"`
+}
+
+func (id *Identity) isZero() bool {
+	return id.Cert == "" && id.ServerCert == "" && id.Key == "" && id.ServerKey == "" && id.CA == "" && len(id.AltServerCerts) == 0
 }
 
 // BindPoint is where a web listener listens (Interface) and the address
@@ -55,13 +68,27 @@ type BindPoint struct {
 // API is one API served by a web listener.
 type API struct {
 	Binding string `yaml:"binding"`
+	// Options are per-API settings; controllersrv implements none, and
+	// warns about a non-empty one.
+	Options map[string]any `yaml:"options,omitempty"`
+}
+
+// WebOptions are a web listener's HTTP and TLS settings.
+type WebOptions struct {
+	IdleTimeout   Duration `yaml:"idleTimeout,omitempty"`
+	ReadTimeout   Duration `yaml:"readTimeout,omitempty"`
+	WriteTimeout  Duration `yaml:"writeTimeout,omitempty"`
+	MinTLSVersion string   `yaml:"minTLSVersion,omitempty"`
+	MaxTLSVersion string   `yaml:"maxTLSVersion,omitempty"`
 }
 
 // Web is one `web` entry: listeners sharing an identity and a set of APIs.
+// Without an identity it uses the top-level one, as OpenZiti does.
 type Web struct {
 	Name       string      `yaml:"name"`
 	BindPoints []BindPoint `yaml:"bindPoints"`
 	Identity   Identity    `yaml:"identity"`
+	Options    WebOptions  `yaml:"options,omitempty"`
 	APIs       []API       `yaml:"apis"`
 }
 
@@ -128,25 +155,32 @@ type Config struct {
 	} `yaml:"edge"`
 	Web []Web `yaml:"web"`
 
-	// Warnings lists unknown keys, one entry each, by dotted path.
+	// Warnings lists unknown keys and unimplemented API bindings, one
+	// entry each, by dotted path.
 	Warnings []string `yaml:"-"`
 }
 
-// durationKey marks leaves holding a duration, checked while walking so
-// that the error can name the key.
-const durationKey = "duration"
+// durationKey marks leaves holding a duration, and tlsVersionKey leaves
+// holding a TLS version, checked while walking so that the error can name
+// the key. anyKey marks a subtree read as a whole.
+const (
+	durationKey   = "duration"
+	tlsVersionKey = "tlsVersion"
+	anyKey        = "any"
+)
+
+// identityKeys is the shape of an `identity` block.
+var identityKeys = map[string]any{
+	"cert": nil, "server_cert": nil, "key": nil, "server_key": nil, "ca": nil,
+	"alt_server_certs": []any{map[string]any{"server_cert": nil, "server_key": nil}},
+}
 
 // known is the tree of keys controllersrv reads. A nil value is a leaf; a
 // map an object; a one-element slice a list of that shape.
 var known = map[string]any{
-	"v":  nil,
-	"db": nil,
-	// The SPIFFE trust domain names no file and changes nothing controllersrv
-	// issues; it is read so that a config setting it does not warn.
-	"trustDomain": nil,
-	"identity": map[string]any{
-		"cert": nil, "server_cert": nil, "key": nil, "server_key": nil, "ca": nil,
-	},
+	"v":        nil,
+	"db":       nil,
+	"identity": identityKeys,
 	// The control plane (routers) is not implemented; its keys are read
 	// so that a complete OpenZiti config does not warn.
 	"ctrl": map[string]any{"listener": nil, "options": map[string]any{"advertiseAddress": nil}},
@@ -161,10 +195,12 @@ var known = map[string]any{
 	"web": []any{map[string]any{
 		"name":       nil,
 		"bindPoints": []any{map[string]any{"interface": nil, "address": nil}},
-		"identity": map[string]any{
-			"cert": nil, "server_cert": nil, "key": nil, "server_key": nil, "ca": nil,
+		"identity":   identityKeys,
+		"options": map[string]any{
+			"idleTimeout": durationKey, "readTimeout": durationKey, "writeTimeout": durationKey,
+			"minTLSVersion": tlsVersionKey, "maxTLSVersion": tlsVersionKey,
 		},
-		"apis": []any{map[string]any{"binding": nil}},
+		"apis": []any{map[string]any{"binding": nil, "options": anyKey}},
 	}},
 }
 
@@ -228,7 +264,9 @@ func walk(n *yaml.Node, shape any, path string, warnings *[]string) error {
 			}
 			sub, ok := s[key]
 			if !ok {
-				*warnings = append(*warnings, fmt.Sprintf("%s: unknown or unsupported key, ignored", p))
+				if !isEmpty(n.Content[i+1]) {
+					*warnings = append(*warnings, fmt.Sprintf("%s: unknown or not implemented by controllersrv, ignored", p))
+				}
 				continue
 			}
 			if err := walk(n.Content[i+1], sub, p, warnings); err != nil {
@@ -248,9 +286,14 @@ func walk(n *yaml.Node, shape any, path string, warnings *[]string) error {
 			}
 		}
 	case string:
-		if s == durationKey {
+		switch s {
+		case durationKey:
 			var d Duration
 			if err := d.UnmarshalYAML(n); err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+		case tlsVersionKey:
+			if _, err := TLSVersion(n.Value); err != nil {
 				return fmt.Errorf("%s: %w", path, err)
 			}
 		}
@@ -260,6 +303,32 @@ func walk(n *yaml.Node, shape any, path string, warnings *[]string) error {
 		}
 	}
 	return nil
+}
+
+// isEmpty reports whether a value sets nothing (null, {} or []), so that
+// ignoring it ignores nothing: real configs carry `options: { }`.
+func isEmpty(n *yaml.Node) bool {
+	switch n.Kind {
+	case yaml.MappingNode, yaml.SequenceNode:
+		return len(n.Content) == 0
+	case yaml.ScalarNode:
+		return n.Tag == "!!null"
+	}
+	return false
+}
+
+// TLSVersion maps an OpenZiti TLS version name (TLS1.2, TLS1.3) to its
+// crypto/tls constant; "" is 0 (the default).
+func TLSVersion(name string) (uint16, error) {
+	switch strings.ToUpper(strings.TrimSpace(name)) {
+	case "":
+		return 0, nil
+	case "TLS1.2":
+		return tls.VersionTLS12, nil
+	case "TLS1.3":
+		return tls.VersionTLS13, nil
+	}
+	return 0, fmt.Errorf("unsupported TLS version %q: use TLS1.2 or TLS1.3", name)
 }
 
 func (c *Config) validate() error {
@@ -315,22 +384,38 @@ func (c *Config) validate() error {
 				}
 			}
 		}
+		if w.Identity.isZero() {
+			w.Identity = c.Identity
+			w.Identity.AltServerCerts = slices.Clone(c.Identity.AltServerCerts)
+		}
 		if w.Identity.ServerCert == "" && w.Identity.Cert == "" {
 			return fmt.Errorf("%s.identity.server_cert: required: the TLS server certificate chain of the Edge API", p)
 		}
 		if w.Identity.Key == "" && w.Identity.ServerKey == "" {
 			return fmt.Errorf("%s.identity.key: required: the private key of the TLS server certificate", p)
 		}
+		for j, alt := range w.Identity.AltServerCerts {
+			if alt.ServerCert == "" || alt.ServerKey == "" {
+				return fmt.Errorf("%s.identity.alt_server_certs[%d]: both server_cert and server_key are required", p, j)
+			}
+		}
 		if len(w.APIs) == 0 {
 			return fmt.Errorf("%s.apis: required: list the APIs to serve (edge-management, edge-client, health-checks)", p)
 		}
 		for j, a := range w.APIs {
+			ap := fmt.Sprintf("%s.apis[%d]", p, j)
 			switch a.Binding {
-			case BindingEdgeManagement, BindingHealthChecks, BindingFabric, BindingEdgeOIDC:
+			case BindingEdgeManagement, BindingHealthChecks:
 			case BindingEdgeClient:
 				client = true
+			case "":
+				return fmt.Errorf("%s.binding: required: the API to serve (edge-management, edge-client or health-checks)", ap)
 			default:
-				return fmt.Errorf("%s.apis[%d].binding: unknown binding %q: use edge-management, edge-client, edge-oidc, health-checks or fabric", p, j, a.Binding)
+				c.Warnings = append(c.Warnings, fmt.Sprintf("%s.binding: %q is not implemented by controllersrv, ignored (it serves edge-management, edge-client and health-checks)", ap, a.Binding))
+				continue
+			}
+			if len(a.Options) > 0 {
+				c.Warnings = append(c.Warnings, fmt.Sprintf("%s.options: API options are not implemented by controllersrv, ignored", ap))
 			}
 		}
 	}
@@ -375,6 +460,10 @@ func (c *Config) resolvePaths(dir string) {
 		abs(&id.Key)
 		abs(&id.ServerKey)
 		abs(&id.CA)
+		for j := range id.AltServerCerts {
+			abs(&id.AltServerCerts[j].ServerCert)
+			abs(&id.AltServerCerts[j].ServerKey)
+		}
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 
 const full = `v: 3
 db: ctrl.db
-trustDomain: ctrl.example.com
 identity:
   cert: pki/network-ica/certs/network-client.cert
   server_cert: pki/network-ica/certs/network-server.chain.pem
@@ -45,8 +44,6 @@ web:
     apis:
       - binding: edge-management
       - binding: edge-client
-      - binding: fabric
-      - binding: edge-oidc
       - binding: health-checks
 `
 
@@ -67,13 +64,19 @@ func TestParseFull(t *testing.T) {
 }
 
 func TestUnknownKeysWarnOnce(t *testing.T) {
-	y := strings.Replace(full, "ctrl:\n", "healthChecks:\n  boltCheck:\n    interval: 30s\nctrl:\n  bind: x\n", 1)
-	y = strings.Replace(y, "    apis:\n", "    options:\n      idleTimeout: 5s\n    apis:\n", 1)
+	y := strings.Replace(full, "ctrl:\n", "healthChecks:\n  boltCheck:\n    interval: 30s\ncluster:\n  dataDir: raft\ntrustDomain: td\nadditionalTrustDomains: []\nctrl:\n  bind: x\n", 1)
+	y = strings.Replace(y, "    apis:\n", "    options:\n      idleTimeout: 5s\n      compress: true\n    apis:\n", 1)
+	y = strings.Replace(y, "      - binding: edge-client\n", "      - binding: edge-client\n        options: { }\n      - binding: edge-oidc\n        options: { }\n      - binding: zac\n        options: {location: ./console}\n", 1)
+	y = strings.Replace(y, "      - binding: health-checks\n", "      - binding: health-checks\n        options: {x: 1}\n", 1)
 	c, err := Parse([]byte(y))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"healthChecks", "ctrl.bind", "web[0].options"}
+	// Empty values (additionalTrustDomains: [], options: { }) set nothing
+	// and warn about nothing; an unimplemented binding warns once, its
+	// options included.
+	want := []string{"healthChecks", "cluster", "trustDomain", "ctrl.bind", "web[0].options.compress",
+		"web[0].apis[2].binding", "web[0].apis[3].binding", "web[0].apis[4].options"}
 	if len(c.Warnings) != len(want) {
 		t.Fatalf("warnings %v", c.Warnings)
 	}
@@ -81,6 +84,22 @@ func TestUnknownKeysWarnOnce(t *testing.T) {
 		if !strings.HasPrefix(c.Warnings[i], w+":") {
 			t.Errorf("warning %d = %q, want one for %s", i, c.Warnings[i], w)
 		}
+	}
+	if c.Web[0].Options.IdleTimeout.Duration != 5*time.Second {
+		t.Errorf("web[0].options.idleTimeout = %v, want 5s", c.Web[0].Options.IdleTimeout)
+	}
+}
+
+// A web entry without an identity uses the top-level one, as in OpenZiti.
+func TestWebIdentityDefaultsToTopLevel(t *testing.T) {
+	start := strings.Index(full, "    identity:\n      cert: e.cert")
+	end := strings.Index(full, "    apis:\n")
+	c, err := Parse([]byte(full[:start] + full[end:]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Web[0].Identity.ServerCert != "pki/network-ica/certs/network-server.chain.pem" || c.Web[0].Identity.Key != "pki/network-ica/keys/network-components.key" {
+		t.Fatalf("web[0].identity = %+v", c.Web[0].Identity)
 	}
 }
 
@@ -92,7 +111,10 @@ func TestErrorsNameTheKey(t *testing.T) {
 		"edge.enrollment.signingCert.key:":         {"key: /abs/sign.key", "key: ''"},
 		"edge.enrollment.edgeIdentity.duration":    {"duration: 60m", "duration: soon"},
 		"web[0].bindPoints[0].interface:":          {"interface: 0.0.0.0:1280", "interface: ''"},
-		"web[0].apis[2].binding:":                  {"binding: fabric", "binding: fabrik"},
+		"web[0].apis[2].binding:":                  {"binding: health-checks", "binding: ''"},
+		"web[0].options.minTLSVersion":             {"    apis:\n", "    options: {minTLSVersion: TLS1.0}\n    apis:\n"},
+		"web[0].options.idleTimeout":               {"    apis:\n", "    options: {idleTimeout: soon}\n    apis:\n"},
+		"web[0].identity.alt_server_certs[0]:":     {"      ca: e-cas.pem\n", "      ca: e-cas.pem\n      alt_server_certs: [{server_cert: a.pem}]\n"},
 		"web[0].identity.key:":                     {"key: e.key\n      server_key: e-server.key", "key: ''"},
 		"web: no web entry serves the edge-client": {"      - binding: edge-client\n", ""},
 	} {
@@ -151,7 +173,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if c.Edge.API.Address == "" || len(c.Web) == 0 || c.DB == "" {
+		if c.Edge.API.Address == "" || len(c.Web) == 0 {
 			t.Fatalf("accepted an incomplete config: %+v", c)
 		}
 	})

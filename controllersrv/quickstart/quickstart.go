@@ -8,6 +8,9 @@
 //	<home>/pki/cas.pem                          the trust bundle clients need
 //	<home>/config.yml                           controller config
 //	<home>/db/ctrl.db                           bbolt database
+//	<home>/controllersrv.home                   marks the home as controllersrv's
+//
+// quickstart writes only into a home it created (see Claim).
 package quickstart
 
 import (
@@ -84,7 +87,7 @@ func EnsurePKI(home string, hosts []string) error {
 			is = parent.issuer()
 		}
 		validity := 10 * 365 * 24 * time.Hour
-		issued, err := pki.Issue(pki.Request{Kind: kind, Subject: pkix.Name{CommonName: name, Organization: []string{"zitiform controllersrv"}},
+		issued, err := pki.Issue(pki.Request{Kind: kind, Subject: pkix.Name{CommonName: name, Organization: []string{organization}},
 			Validity: validity, MaxPathLen: pathLen}, key.Public(), key, is)
 		if err != nil {
 			return nil, fmt.Errorf("creating %s: %w", name, err)

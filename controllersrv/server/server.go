@@ -75,8 +75,8 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(home, 0o700); err != nil {
-		return nil, fmt.Errorf("creating home %s: %w", home, err)
+	if err := quickstart.Claim(home); err != nil {
+		return nil, err
 	}
 	bind := opts.Bind
 	if bind == "" {
@@ -172,6 +172,7 @@ func StartFromConfig(ctx context.Context, opts ConfigOptions) (*Server, error) {
 
 type webIdentity struct {
 	tlsCert tls.Certificate
+	alt     []tls.Certificate // alt_server_certs, chosen by SNI
 	leaf    *x509.Certificate
 	key     crypto.Signer
 	ca      []*x509.Certificate
@@ -183,33 +184,22 @@ func loadWebIdentity(prefix string, id config.Identity) (*webIdentity, error) {
 	if certFile == "" {
 		certFile, field = id.Cert, prefix+".cert"
 	}
-	chainPEM, err := os.ReadFile(certFile)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", field, err)
-	}
-	leaf, inter, err := pki.SplitChain(chainPEM)
-	if err != nil {
-		return nil, fmt.Errorf("%s (%s): %w", field, certFile, err)
-	}
 	keyFile, keyField := id.Key, prefix+".key"
 	if id.ServerKey != "" && id.ServerCert != "" {
 		keyFile, keyField = id.ServerKey, prefix+".server_key"
 	}
-	keyPEM, err := os.ReadFile(keyFile)
+	cert, key, err := loadServerCert(field, certFile, keyField, keyFile)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", keyField, err)
+		return nil, err
 	}
-	key, err := pki.ParsePrivateKeyPEM(keyPEM)
-	if err != nil {
-		return nil, fmt.Errorf("%s (%s): %w", keyField, keyFile, err)
-	}
-	if !pki.SameKey(key, leaf.PublicKey) {
-		return nil, fmt.Errorf("%s: the key does not belong to the certificate in %s", keyField, field)
-	}
-	w := &webIdentity{leaf: leaf, key: key}
-	w.tlsCert = tls.Certificate{PrivateKey: key, Leaf: leaf, Certificate: [][]byte{leaf.Raw}}
-	for _, c := range inter {
-		w.tlsCert.Certificate = append(w.tlsCert.Certificate, c.Raw)
+	w := &webIdentity{tlsCert: cert, leaf: cert.Leaf, key: key}
+	for i, alt := range id.AltServerCerts {
+		p := fmt.Sprintf("%s.alt_server_certs[%d]", prefix, i)
+		c, _, err := loadServerCert(p+".server_cert", alt.ServerCert, p+".server_key", alt.ServerKey)
+		if err != nil {
+			return nil, err
+		}
+		w.alt = append(w.alt, c)
 	}
 	if id.CA != "" {
 		caPEM, err := os.ReadFile(id.CA)
@@ -221,6 +211,35 @@ func loadWebIdentity(prefix string, id config.Identity) (*webIdentity, error) {
 		}
 	}
 	return w, nil
+}
+
+// loadServerCert reads a server certificate chain and its key; errors name
+// the config keys.
+func loadServerCert(field, certFile, keyField, keyFile string) (tls.Certificate, crypto.Signer, error) {
+	chainPEM, err := os.ReadFile(certFile)
+	if err != nil {
+		return tls.Certificate{}, nil, fmt.Errorf("%s: %w", field, err)
+	}
+	leaf, inter, err := pki.SplitChain(chainPEM)
+	if err != nil {
+		return tls.Certificate{}, nil, fmt.Errorf("%s (%s): %w", field, certFile, err)
+	}
+	keyPEM, err := os.ReadFile(keyFile)
+	if err != nil {
+		return tls.Certificate{}, nil, fmt.Errorf("%s: %w", keyField, err)
+	}
+	key, err := pki.ParsePrivateKeyPEM(keyPEM)
+	if err != nil {
+		return tls.Certificate{}, nil, fmt.Errorf("%s (%s): %w", keyField, keyFile, err)
+	}
+	if !pki.SameKey(key, leaf.PublicKey) {
+		return tls.Certificate{}, nil, fmt.Errorf("%s: the key does not belong to the certificate in %s", keyField, field)
+	}
+	cert := tls.Certificate{PrivateKey: key, Leaf: leaf, Certificate: [][]byte{leaf.Raw}}
+	for _, c := range inter {
+		cert.Certificate = append(cert.Certificate, c.Raw)
+	}
+	return cert, key, nil
 }
 
 func loadSigning(cfg *config.Config) (*pki.Issuer, error) {
@@ -359,9 +378,15 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 			bindings = append(bindings, a.Binding)
 		}
 		handler := api.New(env, bindings)
+		// Validated when the config was parsed.
+		minTLS, _ := config.TLSVersion(w.Options.MinTLSVersion)
+		maxTLS, _ := config.TLSVersion(w.Options.MaxTLSVersion)
 		tlsCfg := &tls.Config{
-			MinVersion:   tls.VersionTLS12,
-			Certificates: []tls.Certificate{webs[i].tlsCert},
+			MinVersion: max(minTLS, tls.VersionTLS12),
+			MaxVersion: maxTLS,
+			// The first certificate is the default; an alt_server_certs
+			// entry is presented to clients whose SNI it covers.
+			Certificates: append([]tls.Certificate{webs[i].tlsCert}, webs[i].alt...),
 			// Ask for, but do not require, a client certificate: password
 			// clients have none, cert auth verifies it per request.
 			ClientAuth: tls.RequestClientCert,
@@ -380,8 +405,9 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 				Handler:           handler,
 				TLSConfig:         tlsCfg,
 				ReadHeaderTimeout: 30 * time.Second, // also bounds the TLS handshake: generous for loaded CI machines
-				ReadTimeout:       60 * time.Second,
-				IdleTimeout:       120 * time.Second,
+				ReadTimeout:       orDefault(w.Options.ReadTimeout, 60*time.Second),
+				WriteTimeout:      w.Options.WriteTimeout.Duration,
+				IdleTimeout:       orDefault(w.Options.IdleTimeout, 120*time.Second),
 				MaxHeaderBytes:    64 << 10,
 				ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
 			}
@@ -390,4 +416,11 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 		}
 	}
 	return s, nil
+}
+
+func orDefault(d config.Duration, def time.Duration) time.Duration {
+	if d.Duration > 0 {
+		return d.Duration
+	}
+	return def
 }
