@@ -14,6 +14,9 @@ func Routes() []Route {
 		{get, "/version", Both, Public, version},
 		{get, "/health-checks", Root, Public, healthChecks},
 		{get, "/.well-known/est/cacerts", Root, Public, estCACerts},
+		// Both API specifications define it under their base path too; OpenZiti's
+		// SDK enroller (ziti edge enroll) fetches it from the client API.
+		{get, "/.well-known/est/cacerts", Both, Public, estCACerts},
 		{get, "/enroll/jwks", Client, Public, jwks},
 
 		// Authentication and the caller's own session, identity and certificates.

@@ -20,6 +20,14 @@ func TestQuickstartBasics(t *testing.T) {
 	if r.Header.Get("Content-Type") != "application/pkcs7-mime" {
 		t.Fatalf("EST content type %q", r.Header.Get("Content-Type"))
 	}
+	// The same bundle under both API base paths, where the specifications
+	// put it and where OpenZiti's SDK enroller looks for it.
+	for _, base := range []string{"/edge/client/v1", "/edge/management/v1"} {
+		b := c.mustStatus(c.do("GET", base+"/.well-known/est/cacerts", nil), 200)
+		if string(b.Body) != string(r.Body) || b.Header.Get("Content-Type") != "application/pkcs7-mime" {
+			t.Fatalf("%s/.well-known/est/cacerts differs from the root one (%q)", base, b.Header.Get("Content-Type"))
+		}
+	}
 	if !strings.HasPrefix(s.URL(), "https://127.0.0.1:") || s.ManagementURL() != s.URL()+"/edge/management/v1" || s.ClientURL() != s.URL()+"/edge/client/v1" {
 		t.Fatalf("URLs: %s %s %s", s.URL(), s.ManagementURL(), s.ClientURL())
 	}
