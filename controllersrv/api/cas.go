@@ -240,8 +240,8 @@ func createCA(c *Ctx) error {
 		return err
 	}
 	now := c.API.now()
-	v := &store.CA{ID: auth.RandomID(), CertPEM: *in.CertPEM, Fingerprint: pki.FingerprintSHA1(certs[0]),
-		VerificationToken: auth.UUID(), CreatedAt: now, UpdatedAt: now}
+	v := &store.CA{Named: store.Named{ID: auth.RandomID(), CreatedAt: now, UpdatedAt: now}, CertPEM: *in.CertPEM, Fingerprint: pki.FingerprintSHA1(certs[0]),
+		VerificationToken: auth.UUID()}
 	if err := in.apply(v, keys, false); err != nil {
 		return err
 	}

@@ -146,7 +146,7 @@ func createEdgeRouter(c *Ctx) error {
 		return FieldInvalid("name", "", "is required")
 	}
 	now := c.API.now()
-	v := &store.EdgeRouter{ID: auth.RandomID(), CreatedAt: now, UpdatedAt: now}
+	v := &store.EdgeRouter{Named: store.Named{ID: auth.RandomID(), CreatedAt: now, UpdatedAt: now}}
 	if err := in.apply(v, keys, false); err != nil {
 		return err
 	}

@@ -247,7 +247,7 @@ func createIdentity(c *Ctx) error {
 		return FieldInvalid("name", nil, "is required")
 	}
 	now := c.API.now()
-	v := &store.Identity{ID: auth.RandomID(), CreatedAt: now, UpdatedAt: now}
+	v := &store.Identity{Named: store.Named{ID: auth.RandomID(), CreatedAt: now, UpdatedAt: now}}
 	if err := in.apply(v, keys, false); err != nil {
 		return err
 	}

@@ -62,10 +62,8 @@ func testFastPage(t *testing.T, seed uint64) {
 	var names []string
 	err = db.Update(func(tx *store.Tx) error {
 		for i := range n {
-			v := &store.Identity{ID: fmt.Sprintf("%08x", rng.Uint32()), Name: name(), TypeID: "Device",
-				IsAdmin: rng.IntN(3) == 0, RoleAttributes: []string{"r" + strconv.Itoa(rng.IntN(4))},
-				Tags:      map[string]any{"k": "v" + strconv.Itoa(rng.IntN(3))},
-				CreatedAt: t0.Add(time.Duration(rng.IntN(20)) * time.Second)} // many ties
+			v := &store.Identity{Named: store.Named{ID: fmt.Sprintf("%08x", rng.Uint32()), Name: name(), Tags: map[string]any{"k": "v" + strconv.Itoa(rng.IntN(3))}, CreatedAt: t0.Add(time.Duration(rng.IntN(20)) * time.Second)}, TypeID: "Device",
+				IsAdmin: rng.IntN(3) == 0, RoleAttributes: []string{"r" + strconv.Itoa(rng.IntN(4))}} // many ties
 			if i%3 == 0 {
 				ext := "ext-" + strconv.Itoa(i)
 				v.ExternalID = &ext
@@ -75,14 +73,14 @@ func testFastPage(t *testing.T, seed uint64) {
 				return err
 			}
 			if i%5 == 0 {
-				ca := &store.CA{ID: fmt.Sprintf("ca%06x", rng.Uint32()), Name: name(), Fingerprint: fmt.Sprintf("fp-%02x", rng.IntN(1<<20)),
-					IsVerified: rng.IntN(2) == 0, CreatedAt: t0.Add(time.Duration(rng.IntN(5)) * time.Second)}
+				ca := &store.CA{Named: store.Named{ID: fmt.Sprintf("ca%06x", rng.Uint32()), Name: name(), CreatedAt: t0.Add(time.Duration(rng.IntN(5)) * time.Second)}, Fingerprint: fmt.Sprintf("fp-%02x", rng.IntN(1<<20)),
+					IsVerified: rng.IntN(2) == 0}
 				if err := tx.PutCA(ca); err != nil && !isConflict(err) { // a repeated fingerprint: skip it
 					return err
 				}
 			}
 			if i%4 == 0 {
-				r := &store.EdgeRouter{ID: fmt.Sprintf("er%06x", rng.Uint32()), Name: name(), Cost: int64(rng.IntN(3))}
+				r := &store.EdgeRouter{Named: store.Named{ID: fmt.Sprintf("er%06x", rng.Uint32()), Name: name()}, Cost: int64(rng.IntN(3))}
 				if rng.IntN(2) == 0 {
 					r.Fingerprint = "rfp-" + strconv.Itoa(i)
 				}

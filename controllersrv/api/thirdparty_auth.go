@@ -202,8 +202,8 @@ func identityName(format string, ca *store.CA, commonName, requestedName, identi
 func (a *API) autoEnroll(ca *store.CA, leaf *x509.Certificate, requestedName string) (identityID, authenticatorID string, created bool, err error) {
 	now := a.now()
 	fp := pki.FingerprintSHA1(leaf)
-	idn := &store.Identity{ID: auth.RandomID(), TypeID: "Default", RoleAttributes: append([]string{}, ca.IdentityRoles...),
-		AuthPolicyID: DefaultAuthPolicyID, DefaultHostingPrecedence: "default", CreatedAt: now, UpdatedAt: now}
+	idn := &store.Identity{Named: store.Named{ID: auth.RandomID(), CreatedAt: now, UpdatedAt: now}, TypeID: "Default", RoleAttributes: append([]string{}, ca.IdentityRoles...),
+		AuthPolicyID: DefaultAuthPolicyID, DefaultHostingPrecedence: "default"}
 	au := &store.Authenticator{ID: auth.RandomID(), IdentityID: idn.ID, Method: "cert", Fingerprint: fp,
 		CertPEM: string(pki.EncodeCertsPEM(leaf)), IsIssuedByNetwork: false, CreatedAt: now, UpdatedAt: now}
 	base := identityName(ca.IdentityNameFormat, ca, leaf.Subject.CommonName, requestedName, idn.ID)

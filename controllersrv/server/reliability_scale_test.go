@@ -47,9 +47,8 @@ func BenchmarkScaleIdentities(b *testing.B) {
 			err := s.db.Update(func(tx *store.Tx) error {
 				for j := lo; j < hi; j++ {
 					now := time.Now().UTC()
-					if err := tx.PutIdentity(&store.Identity{ID: fmt.Sprintf("sc%08d", j), Name: fmt.Sprintf("scale-%06d", j), TypeID: "Device",
-						RoleAttributes: []string{"devices", "site-" + strconv.Itoa(j%50)}, AuthPolicyID: "default", DefaultHostingPrecedence: "default",
-						Tags: map[string]any{"owner": "bench"}, AppData: map[string]any{}, CreatedAt: now, UpdatedAt: now}); err != nil {
+					if err := tx.PutIdentity(&store.Identity{Named: store.Named{ID: fmt.Sprintf("sc%08d", j), Name: fmt.Sprintf("scale-%06d", j), Tags: map[string]any{"owner": "bench"}, CreatedAt: now, UpdatedAt: now}, TypeID: "Device",
+						RoleAttributes: []string{"devices", "site-" + strconv.Itoa(j%50)}, AuthPolicyID: "default", DefaultHostingPrecedence: "default", AppData: map[string]any{}}); err != nil {
 						return err
 					}
 				}

@@ -70,8 +70,8 @@ func (s *Server) ensureAdmin(username, password string) error {
 		return err
 	}
 	now := time.Now().UTC()
-	idn := &store.Identity{ID: auth.RandomID(), Name: username, TypeID: "Default", IsAdmin: true, IsDefaultAdmin: true,
-		RoleAttributes: []string{}, AuthPolicyID: "default", DefaultHostingPrecedence: "default", CreatedAt: now, UpdatedAt: now}
+	idn := &store.Identity{Named: store.Named{ID: auth.RandomID(), Name: username, CreatedAt: now, UpdatedAt: now}, TypeID: "Default", IsAdmin: true, IsDefaultAdmin: true,
+		RoleAttributes: []string{}, AuthPolicyID: "default", DefaultHostingPrecedence: "default"}
 	au := &store.Authenticator{ID: auth.RandomID(), IdentityID: idn.ID, Method: "updb", Username: username, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
 	err = s.db.Update(func(tx *store.Tx) error {
 		if err := tx.PutIdentity(idn); err != nil {

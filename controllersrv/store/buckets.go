@@ -1,9 +1,8 @@
 package store
 
 // Every bucket of the database is declared in this file, and Open creates
-// exactly the ones listed in buckets. A new entity kind adds its record
-// bucket and its index buckets here, and its list-usable unique indexes to
-// uniqueIndexes.
+// exactly the ones listed in buckets. A new entity kind adds the names of
+// its record bucket and index buckets here and its Kind value to kinds.
 
 // Record buckets: one JSON record per id.
 const (
@@ -32,24 +31,35 @@ const (
 	idxEdgeRouterFingerpr = "idx.edgeRouters.fingerprint"
 )
 
-// buckets is every bucket Open creates.
-var buckets = []string{
-	BucketIdentities, idxIdentityName, idxIdentityExtID,
-	BucketEnrollments, idxEnrollmentToken, idxEnrollIdentity,
-	BucketAuthenticators, idxAuthFingerprint, idxAuthUsername, idxAuthIdentity,
-	BucketCAs, idxCAName, idxCAFingerprint,
-	BucketEdgeRouters, idxEdgeRouterName, idxEdgeRouterEnroll, idxEdgeRouterFingerpr,
+// kinds lists every entity kind; Open creates their record and index
+// buckets. A new kind adds its Kind value here.
+var kinds = []schema{Identities, Enrollments, Authenticators, CAs, EdgeRouters}
+
+// buckets is every bucket Open creates: those of the kinds, plus buckets
+// that belong to no kind.
+var buckets = append(kindBuckets(),
+	idxEdgeRouterEnroll, // kept by PutEdgeRouterEnrollment
 	BucketCertExtensions,
 	BucketMeta,
-}
+)
 
 // uniqueIndexes lists, per record bucket, the unique indexes that list
-// endpoints may use, keyed by the field's API (JSON) name. An index listed
-// here must hold exactly the value the API filters on, unchanged.
-var uniqueIndexes = map[string]map[string]Index{
-	BucketIdentities:     {"name": {idxIdentityName, true}, "externalId": {idxIdentityExtID, false}},
-	BucketEnrollments:    {"token": {idxEnrollmentToken, true}},
-	BucketAuthenticators: {"fingerprint": {idxAuthFingerprint, false}, "username": {idxAuthUsername, false}},
-	BucketCAs:            {"name": {idxCAName, true}, "fingerprint": {idxCAFingerprint, true}},
-	BucketEdgeRouters:    {"name": {idxEdgeRouterName, true}, "fingerprint": {idxEdgeRouterFingerpr, false}},
+// endpoints may use, keyed by the field's API (JSON) name.
+var uniqueIndexes = kindListIndexes()
+
+func kindBuckets() []string {
+	var out []string
+	for _, k := range kinds {
+		out = append(out, k.buckets()...)
+	}
+	return out
+}
+
+func kindListIndexes() map[string]map[string]Index {
+	out := map[string]map[string]Index{}
+	for _, k := range kinds {
+		bucket, byField := k.listIndexes()
+		out[bucket] = byField
+	}
+	return out
 }

@@ -8,21 +8,21 @@ import (
 func TestCAUniqueness(t *testing.T) {
 	db := openTest(t)
 	put := func(v *CA) error { return db.Update(func(tx *Tx) error { return tx.PutCA(v) }) }
-	if err := put(&CA{ID: "c1", Name: "one", Fingerprint: "f1"}); err != nil {
+	if err := put(&CA{Named: Named{ID: "c1", Name: "one"}, Fingerprint: "f1"}); err != nil {
 		t.Fatal(err)
 	}
 	var ce *ConflictError
-	if err := put(&CA{ID: "c2", Name: "one", Fingerprint: "f2"}); !errors.As(err, &ce) || ce.Field != "name" {
+	if err := put(&CA{Named: Named{ID: "c2", Name: "one"}, Fingerprint: "f2"}); !errors.As(err, &ce) || ce.Field != "name" {
 		t.Fatalf("duplicate name: %v", err)
 	}
-	if err := put(&CA{ID: "c2", Name: "two", Fingerprint: "f1"}); !errors.As(err, &ce) || ce.Field != "fingerprint" {
+	if err := put(&CA{Named: Named{ID: "c2", Name: "two"}, Fingerprint: "f1"}); !errors.As(err, &ce) || ce.Field != "fingerprint" {
 		t.Fatalf("duplicate fingerprint: %v", err)
 	}
 	// Renaming frees the old name; deleting frees both.
-	if err := put(&CA{ID: "c1", Name: "uno", Fingerprint: "f1"}); err != nil {
+	if err := put(&CA{Named: Named{ID: "c1", Name: "uno"}, Fingerprint: "f1"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := put(&CA{ID: "c2", Name: "one", Fingerprint: "f2"}); err != nil {
+	if err := put(&CA{Named: Named{ID: "c2", Name: "one"}, Fingerprint: "f2"}); err != nil {
 		t.Fatalf("old name not freed: %v", err)
 	}
 	if err := db.Update(func(tx *Tx) error { return tx.DeleteCA("c1") }); err != nil {
@@ -39,7 +39,7 @@ func TestCAUniqueness(t *testing.T) {
 func TestEdgeRouterEnrollmentReplaced(t *testing.T) {
 	db := openTest(t)
 	err := db.Update(func(tx *Tx) error {
-		if err := tx.PutEdgeRouter(&EdgeRouter{ID: "r1", Name: "er"}); err != nil {
+		if err := tx.PutEdgeRouter(&EdgeRouter{Named: Named{ID: "r1", Name: "er"}}); err != nil {
 			return err
 		}
 		return tx.PutEdgeRouterEnrollment(&Enrollment{ID: "e1", Method: "erott", RouterID: "r1", Token: "t1"})
@@ -78,7 +78,7 @@ func TestEdgeRouterEnrollmentReplaced(t *testing.T) {
 func TestCertExtensionDroppedWithAuthenticator(t *testing.T) {
 	db := openTest(t)
 	err := db.Update(func(tx *Tx) error {
-		if err := tx.PutIdentity(&Identity{ID: "i1", Name: "one"}); err != nil {
+		if err := tx.PutIdentity(&Identity{Named: Named{ID: "i1", Name: "one"}}); err != nil {
 			return err
 		}
 		if err := tx.PutAuthenticator(&Authenticator{ID: "a1", IdentityID: "i1", Method: "cert", Fingerprint: "f"}); err != nil {

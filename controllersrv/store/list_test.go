@@ -11,7 +11,7 @@ func TestListRangeMatchesList(t *testing.T) {
 	db := openTest(t)
 	err := db.Update(func(tx *Tx) error {
 		for i := range 23 {
-			if err := tx.PutIdentity(&Identity{ID: fmt.Sprintf("id%03d", (i*7)%23), Name: fmt.Sprintf("n%d", i)}); err != nil {
+			if err := tx.PutIdentity(&Identity{Named: Named{ID: fmt.Sprintf("id%03d", (i*7)%23), Name: fmt.Sprintf("n%d", i)}}); err != nil {
 				return err
 			}
 		}

@@ -24,7 +24,7 @@ func TestUniqueNamesAndCascade(t *testing.T) {
 	db := openTest(t)
 	now := time.Now()
 	err := db.Update(func(tx *Tx) error {
-		if err := tx.PutIdentity(&Identity{ID: "a", Name: "one", CreatedAt: now}); err != nil {
+		if err := tx.PutIdentity(&Identity{Named: Named{ID: "a", Name: "one", CreatedAt: now}}); err != nil {
 			return err
 		}
 		if err := tx.PutEnrollment(&Enrollment{ID: "e1", Method: "ott", IdentityID: "a", Token: "tok"}); err != nil {
@@ -35,7 +35,7 @@ func TestUniqueNamesAndCascade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = db.Update(func(tx *Tx) error { return tx.PutIdentity(&Identity{ID: "b", Name: "one"}) })
+	err = db.Update(func(tx *Tx) error { return tx.PutIdentity(&Identity{Named: Named{ID: "b", Name: "one"}}) })
 	var ce *ConflictError
 	if !errors.As(err, &ce) || ce.Field != "name" {
 		t.Fatalf("duplicate name: %v", err)
@@ -47,7 +47,7 @@ func TestUniqueNamesAndCascade(t *testing.T) {
 		if err := tx.PutIdentity(v); err != nil {
 			return err
 		}
-		return tx.PutIdentity(&Identity{ID: "b", Name: "one"})
+		return tx.PutIdentity(&Identity{Named: Named{ID: "b", Name: "one"}})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +86,7 @@ func TestBatchedWritesAllCommit(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			id := string(rune('A'+i%26)) + time.Now().Format("150405.000000000") + string(rune('a'+i/26))
-			if err := db.Update(func(tx *Tx) error { return tx.PutIdentity(&Identity{ID: id, Name: id}) }); err != nil {
+			if err := db.Update(func(tx *Tx) error { return tx.PutIdentity(&Identity{Named: Named{ID: id, Name: id}}) }); err != nil {
 				t.Error(err)
 			}
 		}(i)
@@ -139,7 +139,7 @@ func TestUpdateRefusalsAndFailures(t *testing.T) {
 			switch i % 3 {
 			case 0: // succeeds
 				err = db.Update(func(tx *Tx) error {
-					return tx.PutIdentity(&Identity{ID: id, Name: id})
+					return tx.PutIdentity(&Identity{Named: Named{ID: id, Name: id}})
 				})
 				if err != nil {
 					t.Errorf("%s: %v", id, err)
@@ -156,7 +156,7 @@ func TestUpdateRefusalsAndFailures(t *testing.T) {
 				}
 			case 2: // fails after a write
 				err = db.Update(func(tx *Tx) error {
-					if err := tx.PutIdentity(&Identity{ID: id, Name: id}); err != nil {
+					if err := tx.PutIdentity(&Identity{Named: Named{ID: id, Name: id}}); err != nil {
 						return err
 					}
 					return errFailed
@@ -196,7 +196,7 @@ func TestUpdateRefusalsAndFailures(t *testing.T) {
 					return errRefused
 				}
 				once.Add(1)
-				return tx.PutIdentity(&Identity{ID: id, Name: id})
+				return tx.PutIdentity(&Identity{Named: Named{ID: id, Name: id}})
 			})
 		}()
 	}
