@@ -6,7 +6,6 @@ package api
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"io"
@@ -17,10 +16,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/filter"
-	"github.com/zitiform/terraform-provider-ziti/controllersrv/jwtsign"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
-	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
 // Base paths of the two APIs.
@@ -35,29 +33,14 @@ const MaxBodyBytes = 1 << 20
 // Version is reported by /version; the build may override it.
 var Version = "v1.6.0-controllersrv"
 
-// Env is everything the handlers need.
+// Env is everything the handlers need: the domain (the rules and the
+// state they work on) and what only HTTP needs (sessions and the sources
+// that authenticate client certificates).
 type Env struct {
-	DB       *store.DB
+	domain.Controller
 	Sessions *auth.Sessions
-	Logger   *slog.Logger
-	// Signer signs enrollment JWTs with the web identity's TLS key.
-	Signer *jwtsign.Signer
-	// SigningCA signs enrolled identities' certificates.
-	SigningCA *pki.Issuer
-	// CABundle is the trust bundle handed to clients (EST cacerts, `ca`).
-	CABundle []*x509.Certificate
 	// CertSources authenticate client certificates (method=cert).
 	CertSources []auth.CertSource
-	// IssuerURL is https://<edge.api.address>, the JWT iss.
-	IssuerURL string
-	// EnrollmentDuration is the default enrollment token lifetime.
-	EnrollmentDuration time.Duration
-	// RouterEnrollmentDuration is the default router token lifetime.
-	RouterEnrollmentDuration time.Duration
-	// ClientCertValidity is the lifetime of enrolled identities' certs.
-	ClientCertValidity time.Duration
-	// Now is the clock; tests may replace it.
-	Now func() time.Time
 }
 
 // API serves the routes. Bindings limits which API groups are mounted

@@ -9,13 +9,6 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
-// Error codes of certificate extension.
-const (
-	CodeCannotExtend       = "AUTHENTICATOR_CANNOT_BE_EXTENDED"
-	CodeNoPendingExtension = "NO_PENDING_EXTENSION"
-	CodeInvalidClientCert  = "INVALID_CLIENT_CERT"
-)
-
 // ownAuthenticator loads an authenticator of the calling identity; others'
 // authenticators are reported as not found.
 func ownAuthenticator(c *Ctx, tx *store.Tx, id string) (*store.Authenticator, error) {

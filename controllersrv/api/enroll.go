@@ -2,7 +2,6 @@ package api
 
 import (
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
 	"mime"
@@ -10,8 +9,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
-	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
@@ -38,63 +35,6 @@ func enrollOTTJSON(c *Ctx) error {
 		return err
 	}
 	return enrollOTT(c, in.Token, []byte(in.ClientCsr))
-}
-
-// FindEnrollment looks up a token for method without changing anything:
-// unknown or consumed tokens, the wrong method and expiry are refused.
-func (a *API) FindEnrollment(token, method string) (*store.Enrollment, error) {
-	if token == "" {
-		return nil, FieldInvalid("token", nil, "is required: pass ?token=<jti of the enrollment JWT>")
-	}
-	var e *store.Enrollment
-	err := a.DB.View(func(tx *store.Tx) error {
-		var err error
-		e, err = tx.EnrollmentByToken(token)
-		return err
-	})
-	if err != nil {
-		return nil, invalidToken()
-	}
-	return e, a.checkUsable(e, method)
-}
-
-func invalidToken() error {
-	return Errorf(http.StatusBadRequest, CodeInvalidEnrollToken, "the enrollment token is unknown or has already been used")
-}
-
-func (a *API) checkUsable(e *store.Enrollment, method string) error {
-	if e.Method != method {
-		return &Error{Status: http.StatusBadRequest, Code: CodeInvalidEnrollMethod,
-			Message: "this token is for method " + quote(e.Method) + ", not " + quote(method),
-			Cause:   &FieldError{Field: "method", Reason: "does not match the token", Value: method}}
-	}
-	if !a.now().Before(e.ExpiresAt) {
-		return Errorf(http.StatusGone, CodeEnrollmentExpired, "the enrollment token expired at %s: ask an administrator to refresh it", e.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z"))
-	}
-	return nil
-}
-
-// ConsumeEnrollment deletes the enrollment for token and stores the new
-// authenticator in one write transaction, so that of any number of
-// concurrent requests with one token exactly one succeeds.
-func (a *API) ConsumeEnrollment(token, method string, au *store.Authenticator) error {
-	return a.DB.Update(func(tx *store.Tx) error {
-		e, err := tx.EnrollmentByToken(token)
-		if err != nil {
-			return invalidToken()
-		}
-		if err := a.checkUsable(e, method); err != nil {
-			return err
-		}
-		if _, err := tx.GetIdentity(e.IdentityID); err != nil {
-			return invalidToken()
-		}
-		if err := tx.DeleteEnrollment(e.ID); err != nil {
-			return err
-		}
-		au.IdentityID = e.IdentityID
-		return tx.PutAuthenticator(au)
-	})
 }
 
 // readCSR takes the CSR from the request body, or from a JSON field
@@ -158,16 +98,6 @@ func ParseCSRBody(body []byte, contentType string) (*x509.CertificateRequest, er
 	return csr, nil
 }
 
-// SignClientCert issues an identity certificate from the signing CA:
-// clientAuth EKU, subject CN = the identity id (as OpenZiti does).
-func (a *API) SignClientCert(identityID string, csr *x509.CertificateRequest) (*pki.Issued, error) {
-	return pki.Issue(pki.Request{
-		Kind:     pki.KindClient,
-		Subject:  pkix.Name{CommonName: identityID},
-		Validity: a.ClientCertValidity,
-	}, csr.PublicKey, nil, a.SigningCA)
-}
-
 func enrollOTT(c *Ctx, token string, csrFromJSON []byte) error {
 	e, err := c.API.FindEnrollment(token, "ott")
 	if err != nil {
@@ -177,19 +107,10 @@ func enrollOTT(c *Ctx, token string, csrFromJSON []byte) error {
 	if err != nil {
 		return err
 	}
-	issued, err := c.API.SignClientCert(e.IdentityID, csr)
+	issued, err := c.API.EnrollOTT(token, e, csr)
 	if err != nil {
-		return Errorf(http.StatusBadRequest, CodeCouldNotProcessCSR, "could not sign the certificate request: %v", err)
-	}
-	now := c.API.now()
-	au := &store.Authenticator{
-		ID: auth.RandomID(), Method: "cert", Fingerprint: pki.FingerprintSHA1(issued.Cert),
-		CertPEM: string(pki.EncodeCertsPEM(issued.Cert)), IsIssuedByNetwork: true, CreatedAt: now, UpdatedAt: now,
-	}
-	if err := c.API.ConsumeEnrollment(token, "ott", au); err != nil {
 		return err
 	}
-	c.API.Logger.Info("identity enrolled", "identity", au.IdentityID, "method", "ott", "fingerprint", au.Fingerprint)
 	return c.OK(map[string]any{
 		"cert": string(pki.EncodeCertsPEM(issued.Chain...)),
 		"ca":   string(pki.EncodeCertsPEM(c.API.CABundle...)),
@@ -208,26 +129,9 @@ func enrollUPDB(c *Ctx, token string) error {
 	if err := c.Decode(&in); err != nil {
 		return err
 	}
-	want := ""
-	if e.Username != nil {
-		want = *e.Username
-	}
-	if in.Username != "" && in.Username != want {
-		return FieldInvalid("username", in.Username, "does not match the username of this enrollment")
-	}
-	if l := len(in.Password); l < 5 || l > 100 {
-		return FieldInvalid("password", nil, "must be 5 to 100 characters")
-	}
-	hash, err := auth.HashPassword(in.Password)
-	if err != nil {
+	if err := c.API.EnrollUPDB(token, e, in.Username, in.Password); err != nil {
 		return err
 	}
-	now := c.API.now()
-	au := &store.Authenticator{ID: auth.RandomID(), Method: "updb", Username: want, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
-	if err := c.API.ConsumeEnrollment(token, "updb", au); err != nil {
-		return err
-	}
-	c.API.Logger.Info("identity enrolled", "identity", au.IdentityID, "method", "updb")
 	return c.Empty()
 }
 

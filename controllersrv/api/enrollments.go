@@ -1,22 +1,12 @@
 package api
 
 import (
-	"net/http"
 	"time"
 
-	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/filter"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
 )
-
-// lookupCA resolves a third-party CA id (of an ottca enrollment) to its name.
-func lookupCA(tx *store.Tx, id string) (name string, ok bool) {
-	ca, err := tx.GetCA(id)
-	if err != nil {
-		return "", false
-	}
-	return ca.Name, true
-}
 
 var enrollmentFilterable = []string{"id", "method", "identityId", "edgeRouterId", "token", "expiresAt", "caId", "username", "createdAt", "updatedAt"}
 
@@ -54,79 +44,6 @@ func enrollmentFields(e *store.Enrollment) filter.Fields {
 	}
 }
 
-// newEnrollment makes a token and its signed JWT (outside any transaction:
-// signing is the expensive part).
-func (a *API) newEnrollment(identityID, method string, expires time.Time, caID, username *string) (*store.Enrollment, error) {
-	now := a.now()
-	e := &store.Enrollment{
-		ID: auth.RandomID(), Method: method, IdentityID: identityID, Token: auth.UUID(),
-		ExpiresAt: expires.UTC().Truncate(time.Second), CAID: caID, Username: username, CreatedAt: now, UpdatedAt: now,
-	}
-	jwt, err := a.Signer.Enrollment(a.IssuerURL, identityID, e.Token, method, e.ExpiresAt)
-	if err != nil {
-		return nil, err
-	}
-	e.JWT = jwt
-	return e, nil
-}
-
-// checkEnrollmentRefs validates an enrollment against the database: one
-// pending enrollment per method per identity, a free username, a known CA.
-func (a *API) checkEnrollmentRefs(tx *store.Tx, e *store.Enrollment) error {
-	existing, err := tx.EnrollmentsOfIdentity(e.IdentityID)
-	if err != nil {
-		return err
-	}
-	for _, x := range existing {
-		if x.Method == e.Method && x.ID != e.ID {
-			return &Error{Status: http.StatusConflict, Code: CodeConflict,
-				Message: "the identity already has a pending " + e.Method + " enrollment (" + x.ID + "): delete it or refresh it",
-				Cause:   &FieldError{Field: "method", Reason: "enrollment exists", Value: e.Method}}
-		}
-	}
-	as, err := tx.AuthenticatorsOfIdentity(e.IdentityID)
-	if err != nil {
-		return err
-	}
-	for _, au := range as {
-		if (e.Method == "updb" && au.Method == "updb") || (e.Method != "updb" && au.Method == "cert") {
-			return &Error{Status: http.StatusConflict, Code: CodeConflict,
-				Message: "the identity already has a " + au.Method + " authenticator: delete it before enrolling again",
-				Cause:   &FieldError{Field: "method", Reason: "authenticator exists", Value: e.Method}}
-		}
-	}
-	switch e.Method {
-	case "updb":
-		if e.Username == nil || *e.Username == "" {
-			return FieldInvalid("username", nil, "is required for updb enrollments")
-		}
-		if tx.UsernameTaken(*e.Username) {
-			return &Error{Status: http.StatusConflict, Code: CodeConflict, Message: "the username " + quote(*e.Username) + " is already in use",
-				Cause: &FieldError{Field: "username", Reason: "duplicate value", Value: *e.Username}}
-		}
-		for _, other := range mustList(tx) {
-			if other.Method == "updb" && other.Username != nil && *other.Username == *e.Username && other.ID != e.ID {
-				return &Error{Status: http.StatusConflict, Code: CodeConflict, Message: "the username " + quote(*e.Username) + " is already reserved by a pending enrollment",
-					Cause: &FieldError{Field: "username", Reason: "duplicate value", Value: *e.Username}}
-			}
-		}
-	case "ottca":
-		if e.CAID == nil || *e.CAID == "" {
-			return FieldInvalid("caId", nil, "is required for ottca enrollments")
-		}
-		if _, ok := lookupCA(tx, *e.CAID); !ok {
-			return &Error{Status: http.StatusBadRequest, Code: CodeReferenceNotFound, Message: "CA " + quote(*e.CAID) + " was not found",
-				Cause: &FieldError{Field: "caId", Reason: "not found", Value: *e.CAID}}
-		}
-	}
-	return nil
-}
-
-func mustList(tx *store.Tx) []*store.Enrollment {
-	es, _ := tx.ListEnrollments()
-	return es
-}
-
 // listEnrollments serves GET /enrollments.
 var listEnrollments = listEntities(enrollmentFilterable, store.BucketEnrollments, enrollmentFields,
 	func(_ *Ctx, tx *store.Tx, e *store.Enrollment) (any, error) {
@@ -134,59 +51,12 @@ var listEnrollments = listEntities(enrollmentFilterable, store.BucketEnrollments
 		return enrollmentDetail(e, idn), nil
 	})
 
-type enrollmentInput struct {
-	Method     *string    `json:"method"`
-	IdentityID *string    `json:"identityId"`
-	ExpiresAt  *time.Time `json:"expiresAt"`
-	CAID       *string    `json:"caId"`
-	Username   *string    `json:"username"`
-}
-
 func createEnrollment(c *Ctx) error {
-	var in enrollmentInput
+	var in domain.EnrollmentInput
 	if err := c.Decode(&in); err != nil {
 		return err
 	}
-	if in.Method == nil {
-		return FieldInvalid("method", nil, "is required: ott, ottca or updb")
-	}
-	switch *in.Method {
-	case "ott", "ottca", "updb":
-	default:
-		return FieldInvalid("method", *in.Method, "must be ott, ottca or updb")
-	}
-	if in.IdentityID == nil || *in.IdentityID == "" {
-		return FieldInvalid("identityId", nil, "is required")
-	}
-	now := c.API.now()
-	exp := now.Add(c.API.EnrollmentDuration)
-	if in.ExpiresAt != nil {
-		exp = *in.ExpiresAt
-		if !exp.After(now) {
-			return FieldInvalid("expiresAt", exp.Format(time.RFC3339), "must be in the future")
-		}
-	}
-	var caID, username *string
-	if *in.Method == "ottca" {
-		caID = in.CAID
-	}
-	if *in.Method == "updb" {
-		username = in.Username
-	}
-	e, err := c.API.newEnrollment(*in.IdentityID, *in.Method, exp, caID, username)
-	if err != nil {
-		return err
-	}
-	err = c.API.DB.Update(func(tx *store.Tx) error {
-		if _, err := tx.GetIdentity(e.IdentityID); err != nil {
-			return &Error{Status: http.StatusBadRequest, Code: CodeReferenceNotFound, Message: "identity " + quote(e.IdentityID) + " was not found",
-				Cause: &FieldError{Field: "identityId", Reason: "not found", Value: e.IdentityID}}
-		}
-		if err := c.API.checkEnrollmentRefs(tx, e); err != nil {
-			return err
-		}
-		return tx.PutEnrollment(e)
-	})
+	e, err := c.API.CreateEnrollment(&in)
 	if err != nil {
 		return err
 	}
@@ -212,14 +82,7 @@ func getEnrollment(c *Ctx) error {
 }
 
 func deleteEnrollment(c *Ctx) error {
-	id := c.R.PathValue("id")
-	err := c.API.DB.Update(func(tx *store.Tx) error {
-		if err := tx.DeleteEnrollment(id); err != nil {
-			return NotFound("enrollment", id)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := c.API.DeleteEnrollment(c.R.PathValue("id")); err != nil {
 		return err
 	}
 	return c.Empty()
@@ -233,41 +96,7 @@ func refreshEnrollment(c *Ctx) error {
 	if err := c.Decode(&in); err != nil {
 		return err
 	}
-	now := c.API.now()
-	if in.ExpiresAt == nil {
-		return FieldInvalid("expiresAt", nil, "is required (RFC 3339)")
-	}
-	if !in.ExpiresAt.After(now) {
-		return FieldInvalid("expiresAt", in.ExpiresAt.Format(time.RFC3339), "must be in the future")
-	}
-	var cur *store.Enrollment
-	err := c.API.DB.View(func(tx *store.Tx) error {
-		var err error
-		cur, err = tx.GetEnrollment(id)
-		return err
-	})
-	if err != nil {
-		return NotFound("enrollment", id)
-	}
-	subject := cur.IdentityID
-	if subject == "" {
-		subject = cur.RouterID
-	}
-	token := auth.UUID()
-	exp := in.ExpiresAt.UTC().Truncate(time.Second)
-	jwt, err := c.API.Signer.Enrollment(c.API.IssuerURL, subject, token, cur.Method, exp)
-	if err != nil {
-		return err
-	}
-	err = c.API.DB.Update(func(tx *store.Tx) error {
-		e, err := tx.GetEnrollment(id)
-		if err != nil {
-			return NotFound("enrollment", id)
-		}
-		e.Token, e.JWT, e.ExpiresAt, e.UpdatedAt = token, jwt, exp, now
-		return tx.PutEnrollment(e)
-	})
-	if err != nil {
+	if err := c.API.RefreshEnrollment(id, in.ExpiresAt); err != nil {
 		return err
 	}
 	// The spec answers a refresh with 200 and the create envelope.

@@ -6,67 +6,55 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
 )
 
-// Stable error codes. Clients may match on them; never rename one.
-const (
-	CodeNotFound             = "NOT_FOUND"
-	CodeUnauthorized         = "UNAUTHORIZED"
-	CodeInvalidAuth          = "INVALID_AUTH"
-	CodeForbidden            = "FORBIDDEN"
-	CodeCouldNotValidate     = "COULD_NOT_VALIDATE"
-	CodeCouldNotParseBody    = "COULD_NOT_PARSE_BODY"
-	CodeInvalidFilter        = "INVALID_FILTER"
-	CodeInvalidPagination    = "INVALID_PAGINATION"
-	CodeConflict             = "CONFLICT"
-	CodeNameInUse            = "NAME_ALREADY_IN_USE"
-	CodeMethodNotAllowed     = "METHOD_NOT_ALLOWED"
-	CodeRequestTooLarge      = "REQUEST_TOO_LARGE"
-	CodeInvalidEnrollToken   = "INVALID_ENROLLMENT_TOKEN"
-	CodeEnrollmentExpired    = "ENROLLMENT_EXPIRED"
-	CodeInvalidEnrollMethod  = "INVALID_ENROLL_METHOD"
-	CodeCouldNotProcessCSR   = "COULD_NOT_PROCESS_CSR"
-	CodeUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
-	CodeReferenceNotFound    = "REFERENCED_ENTITY_NOT_FOUND"
-	CodeUnhandled            = "UNHANDLED"
+// The error type, its constructors and the stable codes live in package
+// domain, which returns them; these names keep handler code short.
+type (
+	// Error is domain.Error.
+	Error = domain.Error
+	// FieldError is domain.FieldError.
+	FieldError = domain.FieldError
 )
 
-// FieldError is the `cause` of a validation error.
-type FieldError struct {
-	Field  string `json:"field"`
-	Reason string `json:"reason"`
-	Value  any    `json:"value,omitempty"`
-}
+// Constructors of API errors (see package domain).
+var (
+	Errorf       = domain.Errorf
+	FieldInvalid = domain.FieldInvalid
+	NotFound     = domain.NotFound
+)
 
-// Error is an API error: status, stable code, human message and an optional
-// field cause. Its message must never contain secrets.
-type Error struct {
-	Status  int
-	Code    string
-	Message string
-	Cause   *FieldError
-}
-
-func (e *Error) Error() string { return e.Code + ": " + e.Message }
-
-// Errorf builds an API error.
-func Errorf(status int, code, format string, args ...any) *Error {
-	return &Error{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
-}
-
-// FieldInvalid is a 400 naming the field, the reason and the fix.
-func FieldInvalid(field string, value any, format string, args ...any) *Error {
-	reason := fmt.Sprintf(format, args...)
-	return &Error{Status: http.StatusBadRequest, Code: CodeCouldNotValidate,
-		Message: fmt.Sprintf("the value for field %s is invalid: %s", field, reason),
-		Cause:   &FieldError{Field: field, Reason: reason, Value: value}}
-}
-
-// NotFound is a 404 for an entity kind and id.
-func NotFound(kind, id string) *Error {
-	return Errorf(http.StatusNotFound, CodeNotFound, "the %s with id %q was not found", kind, id)
-}
+// Stable error codes (see package domain).
+const (
+	CodeNotFound             = domain.CodeNotFound
+	CodeUnauthorized         = domain.CodeUnauthorized
+	CodeInvalidAuth          = domain.CodeInvalidAuth
+	CodeForbidden            = domain.CodeForbidden
+	CodeCouldNotValidate     = domain.CodeCouldNotValidate
+	CodeCouldNotParseBody    = domain.CodeCouldNotParseBody
+	CodeInvalidFilter        = domain.CodeInvalidFilter
+	CodeInvalidPagination    = domain.CodeInvalidPagination
+	CodeConflict             = domain.CodeConflict
+	CodeNameInUse            = domain.CodeNameInUse
+	CodeMethodNotAllowed     = domain.CodeMethodNotAllowed
+	CodeRequestTooLarge      = domain.CodeRequestTooLarge
+	CodeInvalidEnrollToken   = domain.CodeInvalidEnrollToken
+	CodeEnrollmentExpired    = domain.CodeEnrollmentExpired
+	CodeInvalidEnrollMethod  = domain.CodeInvalidEnrollMethod
+	CodeCouldNotProcessCSR   = domain.CodeCouldNotProcessCSR
+	CodeUnsupportedMediaType = domain.CodeUnsupportedMediaType
+	CodeReferenceNotFound    = domain.CodeReferenceNotFound
+	CodeUnhandled            = domain.CodeUnhandled
+	CodeCAAlreadyVerified    = domain.CodeCAAlreadyVerified
+	CodeInvalidCommonName    = domain.CodeInvalidCommonName
+	CodeCertFailedValidation = domain.CodeCertFailedValidation
+	CodeCertInUse            = domain.CodeCertInUse
+	CodeCannotExtend         = domain.CodeCannotExtend
+	CodeNoPendingExtension   = domain.CodeNoPendingExtension
+	CodeInvalidClientCert    = domain.CodeInvalidClientCert
+)
 
 type errorBody struct {
 	Error struct {
@@ -105,3 +93,6 @@ func toAPIError(err error) (*Error, bool) {
 }
 
 func asTypeErr(err error, target **json.UnmarshalTypeError) bool { return errors.As(err, target) }
+
+// quote renders s as a JSON string, for messages.
+func quote(s string) string { b, _ := json.Marshal(s); return string(b) }

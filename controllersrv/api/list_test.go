@@ -147,17 +147,17 @@ func testFastPage(t *testing.T, seed uint64) {
 		{"isVerified = true", "fingerprint", false},
 	}
 	err = db.View(func(tx *store.Tx) error {
-		var cas []*store.CA
-		if cas, err = store.List[store.CA](tx, store.BucketCAs); err != nil {
+		var some []*store.CA
+		if some, err = store.List[store.CA](tx, store.BucketCAs); err != nil {
 			return err
 		}
-		for _, c := range cas[:min(3, len(cas))] {
+		for _, c := range some[:min(3, len(some))] {
 			caCases = append(caCases, listCase{"name = " + q(c.Name) + " or fingerprint = \"none\"", "", false},
 				listCase{"fingerprint = " + q(c.Fingerprint) + " and isVerified = " + strconv.FormatBool(c.IsVerified), "", true})
 		}
-		compareFastPage(t, tx, store.BucketIdentities, identityFields, func(v *store.Identity) string { return v.ID }, identityCases)
-		compareFastPage(t, tx, store.BucketEdgeRouters, edgeRouterFields, func(v *store.EdgeRouter) string { return v.ID }, routerCases)
-		compareFastPage(t, tx, store.BucketCAs, caFields, func(v *store.CA) string { return v.ID }, caCases)
+		compareFastPage(t, tx, store.BucketIdentities, identities.fields, func(v *store.Identity) string { return v.ID }, identityCases)
+		compareFastPage(t, tx, store.BucketEdgeRouters, edgeRouters.fields, func(v *store.EdgeRouter) string { return v.ID }, routerCases)
+		compareFastPage(t, tx, store.BucketCAs, cas.fields, func(v *store.CA) string { return v.ID }, caCases)
 		return nil
 	})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/smallstep/pkcs7"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
 )
 
 // BuildDate and Revision are set by the build (ldflags).
@@ -80,7 +81,7 @@ func estCACerts(c *Ctx) error {
 // no secondary factor. Identities use it unless told otherwise.
 func (a *API) defaultAuthPolicy() map[string]any {
 	epoch := time.Unix(0, 0).UTC()
-	b := base("auth-policies", DefaultAuthPolicyID, epoch, epoch, nil)
+	b := base("auth-policies", domain.DefaultAuthPolicyID, epoch, epoch, nil)
 	return map[string]any{
 		"id": b.ID, "createdAt": b.CreatedAt, "updatedAt": b.UpdatedAt, "_links": b.Links, "tags": b.Tags,
 		"name": "Default",
@@ -109,7 +110,7 @@ func listAuthPolicies(c *Ctx) error {
 
 func getAuthPolicy(c *Ctx) error {
 	id := c.R.PathValue("id")
-	if id != DefaultAuthPolicyID {
+	if id != domain.DefaultAuthPolicyID {
 		return NotFound("auth policy", id)
 	}
 	return c.OK(c.API.defaultAuthPolicy())

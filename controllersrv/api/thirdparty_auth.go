@@ -10,6 +10,7 @@ import (
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/claims"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
@@ -144,7 +145,7 @@ func certAuthWithThirdParty(c *Ctx, internal func(*Ctx) (string, string, error))
 // identity on first use.
 func (a *API) resolveThirdParty(ca *store.CA, leaf *x509.Certificate, requestedName string) (identityID, authenticatorID string, err error) {
 	if ca.ExternalIDClaim != nil {
-		value, err := claims.Extract(claimConfig(ca.ExternalIDClaim), claims.SubjectOf(leaf))
+		value, err := claims.Extract(domain.ClaimConfig(ca.ExternalIDClaim), claims.SubjectOf(leaf))
 		if err != nil {
 			return "", "", fmt.Errorf("externalIdClaim: %w", err)
 		}
@@ -177,7 +178,7 @@ func (a *API) resolveThirdParty(ca *store.CA, leaf *x509.Certificate, requestedN
 // identityName renders a CA's identityNameFormat.
 func identityName(format string, ca *store.CA, commonName, requestedName, identityID string) string {
 	if format == "" {
-		format = DefaultIdentityNameFormat
+		format = domain.DefaultIdentityNameFormat
 	}
 	if requestedName == "" {
 		requestedName = commonName
@@ -203,7 +204,7 @@ func (a *API) autoEnroll(ca *store.CA, leaf *x509.Certificate, requestedName str
 	now := a.now()
 	fp := pki.FingerprintSHA1(leaf)
 	idn := &store.Identity{Named: store.Named{ID: auth.RandomID(), CreatedAt: now, UpdatedAt: now}, TypeID: "Default", RoleAttributes: append([]string{}, ca.IdentityRoles...),
-		AuthPolicyID: DefaultAuthPolicyID, DefaultHostingPrecedence: "default"}
+		AuthPolicyID: domain.DefaultAuthPolicyID, DefaultHostingPrecedence: "default"}
 	au := &store.Authenticator{ID: auth.RandomID(), IdentityID: idn.ID, Method: "cert", Fingerprint: fp,
 		CertPEM: string(pki.EncodeCertsPEM(leaf)), IsIssuedByNetwork: false, CreatedAt: now, UpdatedAt: now}
 	base := identityName(ca.IdentityNameFormat, ca, leaf.Subject.CommonName, requestedName, idn.ID)

@@ -22,6 +22,7 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/api"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/config"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/jwtsign"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/quickstart"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
@@ -366,11 +367,14 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 		stop:     make(chan struct{}),
 	}
 	env := api.Env{
-		DB: db, Sessions: s.sessions, Logger: logger, Signer: signer, SigningCA: signing, CABundle: bundle,
-		CertSources:        []auth.CertSource{&auth.PoolSource{Label: "controller signing CA", Roots: roots}},
-		IssuerURL:          s.url,
-		EnrollmentDuration: cfg.EnrollmentDuration(), RouterEnrollmentDuration: cfg.RouterEnrollmentDuration(),
-		ClientCertValidity: ClientCertValidity,
+		Controller: domain.Controller{
+			DB: db, Logger: logger, Signer: signer, SigningCA: signing, CABundle: bundle,
+			IssuerURL:          s.url,
+			EnrollmentDuration: cfg.EnrollmentDuration(), RouterEnrollmentDuration: cfg.RouterEnrollmentDuration(),
+			ClientCertValidity: ClientCertValidity,
+		},
+		Sessions:    s.sessions,
+		CertSources: []auth.CertSource{&auth.PoolSource{Label: "controller signing CA", Roots: roots}},
 	}
 	for i, w := range cfg.Web {
 		var bindings []string

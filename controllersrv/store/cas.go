@@ -28,13 +28,28 @@ type CA struct {
 }
 
 // CAs stores third-party CAs, keeping names and certificate fingerprints
-// unique.
+// unique; deleting one deletes the pending ottca enrollments of the CA.
 var CAs = &Kind[CA]{
 	Bucket: BucketCAs,
 	ID:     NamedID[CA],
 	Unique: []Unique[CA]{
 		NameIndex[CA](idxCAName),
 		{Index: idxCAFingerprint, Field: "fingerprint", List: true, Total: true, Key: func(v *CA) string { return v.Fingerprint }},
+	},
+	BeforeDelete: func(t *Tx, v *CA) error {
+		// Pending ottca enrollments for this CA can never complete.
+		es, err := t.ListEnrollments()
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			if e.Method == "ottca" && e.CAID != nil && *e.CAID == v.ID {
+				if err := t.DeleteEnrollment(e.ID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	},
 }
 

@@ -52,6 +52,10 @@ type Unique[E any] struct {
 	List, Total bool
 }
 
+// NamedOf returns the shared part of a record of a Named kind (any struct
+// embedding Named).
+func NamedOf[E any](v *E) *Named { return any(v).(interface{ Base() *Named }).Base() }
+
 // NameIndex is the unique index over the names of a Named kind.
 func NameIndex[E any, P interface {
 	*E

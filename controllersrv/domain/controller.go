@@ -1,0 +1,58 @@
+// Package domain holds controllersrv's rules, between the HTTP handlers
+// (package api: decode, authorize, render) and the database (package
+// store): what a valid entity is, what creating, updating and deleting one
+// does, how enrollment tokens are made and used, how a third-party CA is
+// verified, how routers enroll and certificates are extended. Everything
+// here runs without HTTP, so it can be tested without a server.
+//
+// Errors are *Error values carrying the Edge API status and code that the
+// api package renders as they are.
+package domain
+
+import (
+	"crypto/x509"
+	"log/slog"
+	"time"
+
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/jwtsign"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
+	"github.com/zitiform/terraform-provider-ziti/internal/pki"
+)
+
+// Controller is the controller's state the rules work on.
+type Controller struct {
+	DB     *store.DB
+	Logger *slog.Logger
+	// Signer signs enrollment JWTs with the web identity's TLS key.
+	Signer *jwtsign.Signer
+	// SigningCA signs enrolled identities' certificates.
+	SigningCA *pki.Issuer
+	// CABundle is the trust bundle handed to clients (EST cacerts, `ca`).
+	CABundle []*x509.Certificate
+	// IssuerURL is https://<edge.api.address>, the JWT iss.
+	IssuerURL string
+	// EnrollmentDuration is the default enrollment token lifetime.
+	EnrollmentDuration time.Duration
+	// RouterEnrollmentDuration is the default router token lifetime.
+	RouterEnrollmentDuration time.Duration
+	// ClientCertValidity is the lifetime of enrolled identities' certs.
+	ClientCertValidity time.Duration
+	// Now is the clock; tests may replace it. Nil means time.Now.
+	Now func() time.Time
+}
+
+// now is the controller's clock in UTC.
+func (c *Controller) now() time.Time {
+	if c.Now == nil {
+		return time.Now().UTC()
+	}
+	return c.Now().UTC()
+}
+
+// logger is the controller's logger, or one that discards.
+func (c *Controller) logger() *slog.Logger {
+	if c.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return c.Logger
+}

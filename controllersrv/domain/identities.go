@@ -1,0 +1,175 @@
+package domain
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
+)
+
+// Identity types accepted by the API.
+var identityTypes = []string{"User", "Device", "Service", "Router", "Default"}
+
+// DefaultAuthPolicyID is the built-in auth policy every identity uses unless
+// told otherwise.
+const DefaultAuthPolicyID = "default"
+
+// IdentityInput is the body of create, PUT and PATCH /identities. Pointers
+// tell absent from null/zero.
+type IdentityInput struct {
+	NamedInput
+	Type                      *string           `json:"type"`
+	IsAdmin                   *bool             `json:"isAdmin"`
+	RoleAttributes            *[]string         `json:"roleAttributes"`
+	AuthPolicyID              *string           `json:"authPolicyId"`
+	ExternalID                *string           `json:"externalId"`
+	DefaultHostingCost        *int64            `json:"defaultHostingCost"`
+	DefaultHostingPrecedence  *string           `json:"defaultHostingPrecedence"`
+	ServiceHostingCosts       map[string]int64  `json:"serviceHostingCosts"`
+	ServiceHostingPrecedences map[string]string `json:"serviceHostingPrecedences"`
+	Permissions               *[]string         `json:"permissions"`
+	AppData                   map[string]any    `json:"appData"`
+	// Enrollment asks for enrollments on create; OpenZiti ignores it on
+	// update, and so does controllersrv (clients send the whole object
+	// back on PUT).
+	Enrollment *struct {
+		OTT   *bool   `json:"ott"`
+		OTTCA *string `json:"ottca"`
+		UPDB  *string `json:"updb"`
+	} `json:"enrollment"`
+}
+
+// Identities are the rules of identities. Creating one may create its
+// enrollments; the default admin cannot be deleted.
+var Identities = &Kind[store.Identity, IdentityInput]{
+	Name:    "identity",
+	Store:   store.Identities,
+	Apply:   (*IdentityInput).apply,
+	Prepare: (*IdentityInput).enrollments,
+	CanDelete: func(v *store.Identity) error {
+		if v.IsDefaultAdmin {
+			return Errorf(http.StatusConflict, CodeConflict, "the default admin identity cannot be deleted")
+		}
+		return nil
+	},
+}
+
+func (in *IdentityInput) apply(v *store.Identity, keys Keys, patch bool) error {
+	has := func(k string) bool { return keys.Has(k, patch) }
+	if has("type") {
+		t := "Default"
+		if in.Type != nil && *in.Type != "" {
+			t = ""
+			for _, it := range identityTypes {
+				if strings.EqualFold(it, *in.Type) {
+					t = it
+				}
+			}
+			if t == "" {
+				return FieldInvalid("type", *in.Type, "must be one of %s", strings.Join(identityTypes, ", "))
+			}
+		}
+		v.TypeID = t
+	}
+	if has("isAdmin") {
+		v.IsAdmin = in.IsAdmin != nil && *in.IsAdmin
+		if v.IsDefaultAdmin && !v.IsAdmin {
+			return FieldInvalid("isAdmin", false, "the default admin must stay an admin")
+		}
+	}
+	if err := SetRoles("roleAttributes", "role attributes", in.RoleAttributes, &v.RoleAttributes, keys, patch); err != nil {
+		return err
+	}
+	if has("authPolicyId") {
+		p := DefaultAuthPolicyID
+		if in.AuthPolicyID != nil && *in.AuthPolicyID != "" {
+			p = *in.AuthPolicyID
+		}
+		if p != DefaultAuthPolicyID {
+			return &Error{Status: http.StatusBadRequest, Code: CodeReferenceNotFound,
+				Message: "auth policy " + quote(p) + " was not found: use \"default\" (the built-in policy)",
+				Cause:   &FieldError{Field: "authPolicyId", Reason: "not found", Value: p}}
+		}
+		v.AuthPolicyID = p
+	}
+	if has("externalId") {
+		v.ExternalID = nil
+		if in.ExternalID != nil && *in.ExternalID != "" { // "" means unset
+			e := *in.ExternalID
+			v.ExternalID = &e
+		}
+	}
+	if err := SetCost("defaultHostingCost", in.DefaultHostingCost, &v.DefaultHostingCost, keys, patch); err != nil {
+		return err
+	}
+	if has("defaultHostingPrecedence") {
+		v.DefaultHostingPrecedence = "default"
+		if in.DefaultHostingPrecedence != nil && *in.DefaultHostingPrecedence != "" {
+			switch *in.DefaultHostingPrecedence {
+			case "default", "required", "failed":
+				v.DefaultHostingPrecedence = *in.DefaultHostingPrecedence
+			default:
+				return FieldInvalid("defaultHostingPrecedence", *in.DefaultHostingPrecedence, "must be default, required or failed")
+			}
+		}
+	}
+	if has("serviceHostingCosts") {
+		v.ServiceHostingCosts = in.ServiceHostingCosts
+	}
+	if has("serviceHostingPrecedences") {
+		v.ServiceHostingPrecedences = in.ServiceHostingPrecedences
+	}
+	if has("permissions") {
+		v.Permissions = nil
+		if in.Permissions != nil {
+			v.Permissions = *in.Permissions
+		}
+	}
+	return SetTags("appData", in.AppData, &v.AppData, keys, patch)
+}
+
+// enrollments makes the enrollments a create asks for (signing their JWTs
+// outside the transaction) and returns their checked writes.
+func (in *IdentityInput) enrollments(c *Controller, v *store.Identity) (func(*store.Tx) error, error) {
+	e := in.Enrollment
+	if e == nil {
+		return nil, nil
+	}
+	exp := c.now().Add(c.EnrollmentDuration)
+	var pending []*store.Enrollment
+	add := func(method string, caID, username *string) error {
+		en, err := c.NewEnrollment(v.ID, method, exp, caID, username)
+		if err == nil {
+			pending = append(pending, en)
+		}
+		return err
+	}
+	if e.OTT != nil && *e.OTT {
+		if err := add("ott", nil, nil); err != nil {
+			return nil, err
+		}
+	}
+	if e.OTTCA != nil && *e.OTTCA != "" {
+		ca := *e.OTTCA
+		if err := add("ottca", &ca, nil); err != nil {
+			return nil, err
+		}
+	}
+	if e.UPDB != nil && *e.UPDB != "" {
+		u := *e.UPDB
+		if err := add("updb", nil, &u); err != nil {
+			return nil, err
+		}
+	}
+	return func(tx *store.Tx) error {
+		for _, en := range pending {
+			if err := CheckEnrollmentRefs(tx, en); err != nil {
+				return err
+			}
+			if err := tx.PutEnrollment(en); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
+}
