@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -19,11 +21,13 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll/proxytest"
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll/softhsmtest"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
+	"github.com/zitiform/terraform-provider-ziti/internal/testctl"
 )
 
-// enrollTestController runs controllersrv in-process and hands out ott JWTs.
-func enrollTestController(t *testing.T) (*server.Server, func(name string) (id, jwtFile string)) {
-	s, admin, dir := enrollTestServer(t)
+// enrollTestController is the shared controller of kind, handing out ott
+// JWTs written to files.
+func enrollTestController(t *testing.T, kind testctl.Kind) (*cliController, func(name string) (id, jwtFile string)) {
+	s, admin, dir := enrollTestServer(t, kind)
 	return s, func(name string) (string, string) {
 		id, err := admin.CreateIdentity(context.Background(), &edgeapi.IdentityCreate{Name: name, Type: "Device", Enrollment: &edgeapi.IdentityEnrollmentCreate{Ott: true}})
 		if err != nil {
@@ -46,21 +50,12 @@ func writeFile(t *testing.T, dir, name, content string) string {
 	return f
 }
 
-func enrollTestServer(t *testing.T) (*server.Server, *edgeapi.Client, string) {
+// enrollTestServer is the shared controller of kind, its admin client and
+// a directory of the test.
+func enrollTestServer(t *testing.T, kind testctl.Kind) (*cliController, *edgeapi.Client, string) {
 	t.Helper()
-	s, err := server.Start(context.Background(), server.Options{Home: t.TempDir(), Bind: "127.0.0.1:0", AdminPassword: "cli-admin-pw"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(s.CAPEM())
-	u, pw := s.AdminCredentials()
-	admin, err := edgeapi.New(edgeapi.Config{Endpoint: s.URL(), Username: u, Password: pw, RootCAs: pool})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, admin, t.TempDir()
+	c := sharedController(t, kind)
+	return c, c.admin, t.TempDir()
 }
 
 func runCLI(args ...string) (string, error) {
@@ -88,8 +83,10 @@ func runCLI(args ...string) (string, error) {
 	return out.String(), err
 }
 
-func TestEnrollCommand(t *testing.T) {
-	s, newJWT := enrollTestController(t)
+func TestEnrollCommand(t *testing.T) { testctl.Both(t, enrollCommand) }
+
+func enrollCommand(t *testing.T, kind testctl.Kind) {
+	s, newJWT := enrollTestController(t, kind)
 	dir := t.TempDir()
 	_, jwt := newJWT("cli-one")
 	out := filepath.Join(dir, "one.json")
@@ -153,8 +150,10 @@ func TestEnrollCommand(t *testing.T) {
 	}
 }
 
-func TestEnrollRouterCommand(t *testing.T) {
-	_, admin, dir := enrollTestServer(t)
+func TestEnrollRouterCommand(t *testing.T) { testctl.Both(t, enrollRouterCommand) }
+
+func enrollRouterCommand(t *testing.T, kind testctl.Kind) {
+	_, admin, dir := enrollTestServer(t, kind)
 	ctx := context.Background()
 	rid, err := admin.CreateEdgeRouter(ctx, &edgeapi.EdgeRouterCreate{Name: "router-one"})
 	if err != nil {
@@ -209,10 +208,36 @@ func TestEnrollRouterCommand(t *testing.T) {
 	if r, _ := admin.GetEdgeRouter(ctx, rid); !r.IsVerified || r.Fingerprint != pki.FingerprintSHA1(client[0]) {
 		t.Fatalf("controller does not show the router enrolled: verified=%v", r.IsVerified)
 	}
+	if kind == testctl.Ziti {
+		runEnrolledRouter(t, sharedController(t, kind))
+	}
 }
 
-func TestEnrollUPDBCommand(t *testing.T) {
-	s, admin, dir := enrollTestServer(t)
+// runEnrolledRouter enrolls a second router with `controllersrv enroll
+// router` and runs it with `ziti router run` on the files it wrote: the
+// real controller reports it online.
+func runEnrolledRouter(t *testing.T, c *cliController) {
+	t.Helper()
+	t0 := time.Now()
+	r, err := c.ctl.StartRouter(context.Background(), testctl.RouterOptions{Name: "router-cli-run", Enroll: func(_ context.Context, jwtFile string) (*testctl.RouterIdentity, error) {
+		out := filepath.Join(t.TempDir(), "router")
+		if stdout, err := runCLI("enroll", "router", "--jwt", jwtFile, "--out-dir", out, "--ip", "127.0.0.1"); err != nil {
+			return nil, fmt.Errorf("%w\n%s", err, stdout)
+		}
+		return &testctl.RouterIdentity{Cert: filepath.Join(out, "client.cert"), ServerCert: filepath.Join(out, "server.chain.pem"),
+			Key: filepath.Join(out, "router.key"), CA: filepath.Join(out, "cas.pem")}, nil
+	}})
+	if err != nil {
+		t.Fatalf("a router enrolled by controllersrv enroll router, run by ziti router run: %v", err)
+	}
+	t.Cleanup(r.Stop)
+	t.Logf("router enrolled by controllersrv and run by ziti router run: online after %v", time.Since(t0).Round(time.Millisecond))
+}
+
+func TestEnrollUPDBCommand(t *testing.T) { testctl.Both(t, enrollUPDBCommand) }
+
+func enrollUPDBCommand(t *testing.T, kind testctl.Kind) {
+	s, admin, dir := enrollTestServer(t, kind)
 	ctx := context.Background()
 	id, err := admin.CreateIdentity(ctx, &edgeapi.IdentityCreate{Name: "pw-user", Type: "User", Enrollment: &edgeapi.IdentityEnrollmentCreate{Updb: "alice"}})
 	if err != nil {
@@ -284,11 +309,13 @@ func TestEnrollCommandBehindTLSTerminatingProxy(t *testing.T) {
 
 // TestEnrollCommandPKCS11 enrolls with a key generated on a SoftHSM token
 // through the CLI, and checks that a failed attempt leaves no key behind.
-func TestEnrollCommandPKCS11(t *testing.T) {
+func TestEnrollCommandPKCS11(t *testing.T) { testctl.Both(t, enrollCommandPKCS11) }
+
+func enrollCommandPKCS11(t *testing.T, kind testctl.Kind) {
 	requirePKCS11(t)
 	hsm := softhsmtest.New(t, "ziti-cli")
 	t.Setenv("ZITI_CLI_PIN", hsm.UserPIN)
-	s, newJWT := enrollTestController(t)
+	s, newJWT := enrollTestController(t, kind)
 	dir := t.TempDir()
 	uri := func(obj string) string {
 		return "pkcs11:token=" + hsm.Label + ";object=" + obj + "?module-path=" + hsm.Module + "&pin-source=env:ZITI_CLI_PIN"

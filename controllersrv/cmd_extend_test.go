@@ -14,10 +14,13 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll/pkcs11key"
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll/softhsmtest"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
+	"github.com/zitiform/terraform-provider-ziti/internal/testctl"
 )
 
-func TestExtendCommand(t *testing.T) {
-	s, newJWT := enrollTestController(t)
+func TestExtendCommand(t *testing.T) { testctl.Both(t, extendCommand) }
+
+func extendCommand(t *testing.T, kind testctl.Kind) {
+	s, newJWT := enrollTestController(t, kind)
 	dir := t.TempDir()
 	id, jwt := newJWT("extend-cli")
 	out := filepath.Join(dir, "id.json")
@@ -57,11 +60,13 @@ func TestExtendCommand(t *testing.T) {
 
 // TestExtendCommandTokenKey: a key on a PKCS#11 token is kept (it cannot
 // leave the token); only the certificate is renewed.
-func TestExtendCommandTokenKey(t *testing.T) {
+func TestExtendCommandTokenKey(t *testing.T) { testctl.Both(t, extendCommandTokenKey) }
+
+func extendCommandTokenKey(t *testing.T, kind testctl.Kind) {
 	requirePKCS11(t)
 	hsm := softhsmtest.New(t, "ziti-extend")
 	t.Setenv("ZITI_EXT_PIN", hsm.UserPIN)
-	s, newJWT := enrollTestController(t)
+	s, newJWT := enrollTestController(t, kind)
 	_, jwt := newJWT("extend-hsm")
 	out := filepath.Join(t.TempDir(), "id.json")
 	uri := "pkcs11:token=" + hsm.Label + ";object=ext-key?module-path=" + hsm.Module + "&pin-source=env:ZITI_EXT_PIN"
@@ -89,8 +94,10 @@ func TestExtendCommandTokenKey(t *testing.T) {
 
 // TestEnrollOTTCACommand: the third-party certificate on the TLS connection
 // becomes the identity's certificate; the controller's extension refuses it.
-func TestEnrollOTTCACommand(t *testing.T) {
-	s, admin, dir := enrollTestServer(t)
+func TestEnrollOTTCACommand(t *testing.T) { testctl.Both(t, enrollOTTCACommand) }
+
+func enrollOTTCACommand(t *testing.T, kind testctl.Kind) {
+	s, admin, dir := enrollTestServer(t, kind)
 	ctx := context.Background()
 	caKey, _ := pki.GenerateKey(pki.ECP256)
 	ca, err := pki.Issue(pki.Request{Kind: pki.KindRootCA, Subject: pkix.Name{CommonName: "Partner CA"}, Validity: 24 * time.Hour, MaxPathLen: -1}, caKey.Public(), caKey, nil)

@@ -15,6 +15,7 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll/softhsmtest"
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll/tpmtest"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
+	"github.com/zitiform/terraform-provider-ziti/internal/testctl"
 )
 
 func requirePKCS11(t *testing.T) {
@@ -87,7 +88,7 @@ func (h *hwToken) clean(t *testing.T, after string) {
 func TestEnrollExtendTPMRepeatedly(t *testing.T) {
 	requirePKCS11(t)
 	hw := tpmToken(t, "ziti-cli-tpm")
-	s, newJWT := enrollTestController(t)
+	s, newJWT := enrollTestController(t, testctl.Controllersrv)
 	dir := t.TempDir()
 	var last, lastID string
 	for i := range 4 {
@@ -154,10 +155,10 @@ func TestEnrollKeyTypesPerToken(t *testing.T) {
 	for name, mk := range map[string]func(*testing.T) *hwToken{"SoftHSM": softHSMToken, "TPM": func(t *testing.T) *hwToken { return tpmToken(t, "ziti-types") }} {
 		t.Run(name, func(t *testing.T) {
 			hw := mk(t)
-			s, newJWT := enrollTestController(t)
+			s, newJWT := enrollTestController(t, testctl.Controllersrv)
 			dir := t.TempDir()
 			for _, alg := range pki.KeyAlgorithms {
-				id, jwt := newJWT("types-" + string(alg))
+				id, jwt := newJWT("types-" + name + "-" + string(alg))
 				out := filepath.Join(dir, string(alg)+".json")
 				start := time.Now()
 				_, err := runCLI("enroll", "--jwt", jwt, "--out", out, "--key", hw.ref("key-"+string(alg)), "--key-alg", string(alg))

@@ -16,7 +16,7 @@ import (
 // through each TCP passthrough proxy, on each controller. Identity
 // creation is not timed.
 func BenchmarkEnrollOTT(b *testing.B) {
-	for _, kind := range kinds {
+	for _, kind := range []testctl.Kind{testctl.Controllersrv, testctl.Ziti} {
 		for _, via := range []string{"direct", "nginx-stream", "haproxy-tcp"} {
 			b.Run(string(kind)+"/"+via, func(b *testing.B) { benchEnrollOTT(b, kind, via) })
 		}

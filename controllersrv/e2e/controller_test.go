@@ -14,10 +14,6 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/testctl"
 )
 
-// kinds are the controllers every proof here runs on: controllersrv and the
-// real OpenZiti controller.
-var kinds = []testctl.Kind{testctl.Controllersrv, testctl.Ziti}
-
 // controller is a running controller of either kind, optionally
 // advertising a front address (the proxy's) in its JWTs, as it must behind
 // a load balancer.
@@ -29,72 +25,36 @@ type controller struct {
 	pool   *x509.CertPool
 }
 
-// The package shares one controller per kind and role: the real one takes
-// seconds to start. Proxies take turns on the one front address.
+// pool shares one controller per kind and role among the tests; proxies
+// take turns on the one front address.
 var (
-	sharedMu  sync.Mutex
-	shared    = map[string]*controller{}
+	pool      testctl.Pool
+	frontOnce sync.Once
 	frontAddr string
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	sharedMu.Lock()
-	for _, c := range shared {
-		if code != 0 {
-			fmt.Fprintf(os.Stderr, "%s (kept in %s), last lines of its log:\n%s\n", c.ctl, c.ctl.Dir, c.ctl.LogTail(40))
-			_ = c.ctl.CloseKeep()
-			continue
-		}
-		_ = c.ctl.Close()
-	}
-	sharedMu.Unlock()
+	pool.Close(code != 0)
 	os.Exit(code)
 }
 
-// eachKind runs f as a subtest per controller kind; the real controller's
-// part fails under CI=true and skips loudly elsewhere when bin/ziti is
-// missing.
-func eachKind(t *testing.T, f func(t *testing.T, kind testctl.Kind)) {
-	for _, kind := range kinds {
-		t.Run(string(kind), func(t *testing.T) {
-			testctl.Require(t, kind)
-			f(t, kind)
-		})
-	}
-}
-
-// sharedController is the package's controller of kind, started on first
-// use: behind=true advertises the front address (the test starts its
-// proxy there), false is reached directly.
+// sharedController is the package's controller of kind: behind=true
+// advertises the front address (the test starts its proxy there), false
+// is reached directly.
 func sharedController(t testing.TB, kind testctl.Kind, behind bool) *controller {
 	t.Helper()
-	testctl.Require(t, kind)
-	sharedMu.Lock()
-	defer sharedMu.Unlock()
-	key := fmt.Sprintf("%s/behind=%v", kind, behind)
-	if c := shared[key]; c != nil {
-		return c
-	}
 	opts := testctl.Options{}
 	if behind {
-		if frontAddr == "" {
-			frontAddr = proxytest.FreeAddr(t)
-		}
+		frontOnce.Do(func() { frontAddr = proxytest.FreeAddr(t) })
 		opts.Advertise = frontAddr
 	}
-	ctl, err := testctl.Start(context.Background(), kind, opts)
-	if err != nil {
-		t.Fatalf("starting %s: %v", kind, err)
-	}
+	ctl := pool.Get(t, kind, opts)
 	admin, err := ctl.AdminClient()
 	if err != nil {
-		_ = ctl.Close()
 		t.Fatal(err)
 	}
-	c := &controller{ctl: ctl, direct: ctl.Addr, front: opts.Advertise, admin: admin, pool: ctl.CertPool()}
-	shared[key] = c
-	return c
+	return &controller{ctl: ctl, direct: ctl.Addr, front: opts.Advertise, admin: admin, pool: ctl.CertPool()}
 }
 
 // ottJWT creates an identity with an ott enrollment and returns its JWT.

@@ -16,7 +16,7 @@ import (
 // expired, and a clock a day fast is named as skew (the controller's Date
 // header is the second opinion), on each controller.
 func TestExpiredToken(t *testing.T) {
-	eachKind(t, expiredToken)
+	testctl.Both(t, expiredToken)
 }
 
 func expiredToken(t *testing.T, kind testctl.Kind) {

@@ -13,7 +13,7 @@ import (
 // TestExtend extends a certificate against each controller: enroll,
 // extend with a new key, and authenticate with the new certificate.
 func TestExtend(t *testing.T) {
-	eachKind(t, extend)
+	testctl.Both(t, extend)
 }
 
 func extend(t *testing.T, kind testctl.Kind) {

@@ -81,7 +81,7 @@ func checkWithoutJWT(t *testing.T, kind testctl.Kind, addr string, signer bool) 
 }
 
 func TestEnrollThroughNginxStream(t *testing.T) {
-	eachKind(t, enrollThroughNginxStream)
+	testctl.Both(t, enrollThroughNginxStream)
 }
 
 func enrollThroughNginxStream(t *testing.T, kind testctl.Kind) {
@@ -120,7 +120,7 @@ func enrollThroughNginxStream(t *testing.T, kind testctl.Kind) {
 // token: generated there, never extractable, signing the CSR and then the
 // TLS handshakes that authenticate the identity through the proxy.
 func TestEnrollThroughHAProxyWithTokenKey(t *testing.T) {
-	eachKind(t, enrollThroughHAProxyWithTokenKey)
+	testctl.Both(t, enrollThroughHAProxyWithTokenKey)
 }
 
 func enrollThroughHAProxyWithTokenKey(t *testing.T, kind testctl.Kind) {
@@ -176,7 +176,7 @@ func enrollThroughHAProxyWithTokenKey(t *testing.T, kind testctl.Kind) {
 }
 
 func TestEnrollThroughTLSTerminatingProxyFails(t *testing.T) {
-	eachKind(t, enrollThroughTLSTerminatingProxyFails)
+	testctl.Both(t, enrollThroughTLSTerminatingProxyFails)
 }
 
 func enrollThroughTLSTerminatingProxyFails(t *testing.T, kind testctl.Kind) {

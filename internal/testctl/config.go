@@ -112,7 +112,35 @@ func (c *Controller) runZitiConfig(ctx context.Context) error {
 // an existing ctrl.yaml on restart, so the change is made once, between
 // the first start (which writes it) and a restart.
 func (c *Controller) advertiseZiti(ctx context.Context) error {
-	path := filepath.Join(c.Home, "ctrl.yaml")
+	err := editYAML(filepath.Join(c.Home, "ctrl.yaml"), func(doc *yaml.Node) error {
+		n := 0
+		if api := yamlChild(yamlChild(yamlChild(doc, "edge"), "api"), "address"); api != nil {
+			api.Value, n = c.advertise, n+1
+		}
+		if web := yamlChild(doc, "web"); web != nil {
+			for _, w := range web.Content {
+				for _, bp := range yamlItems(yamlChild(w, "bindPoints")) {
+					if a := yamlChild(bp, "address"); a != nil {
+						a.Value, n = c.advertise, n+1
+					}
+				}
+			}
+		}
+		if n < 2 {
+			return errors.New("edge.api.address or web[].bindPoints[].address not found")
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	c.proc.stop(10 * time.Second)
+	return c.runZiti(ctx)
+}
+
+// editYAML rewrites the YAML file at path with edit's changes (comments
+// are not kept).
+func editYAML(path string, edit func(doc *yaml.Node) error) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -121,33 +149,22 @@ func (c *Controller) advertiseZiti(ctx context.Context) error {
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	n := 0
-	if api := yamlChild(yamlChild(yamlChild(&doc, "edge"), "api"), "address"); api != nil {
-		api.Value, n = c.advertise, n+1
-	}
-	if web := yamlChild(&doc, "web"); web != nil {
-		for _, w := range web.Content {
-			if bps := yamlChild(w, "bindPoints"); bps != nil {
-				for _, bp := range bps.Content {
-					if a := yamlChild(bp, "address"); a != nil {
-						a.Value, n = c.advertise, n+1
-					}
-				}
-			}
-		}
-	}
-	if n < 2 {
-		return fmt.Errorf("%s: edge.api.address or web[].bindPoints[].address not found", path)
+	if err := edit(&doc); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	out, err := yaml.Marshal(&doc)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, out, 0o600); err != nil {
-		return err
+	return os.WriteFile(path, out, 0o600)
+}
+
+// yamlItems is the items of a sequence node, nil for anything else.
+func yamlItems(n *yaml.Node) []*yaml.Node {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
 	}
-	c.proc.stop(10 * time.Second)
-	return c.runZiti(ctx)
+	return n.Content
 }
 
 // yamlChild is the value of key in a mapping node (or a document's

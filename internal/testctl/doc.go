@@ -39,6 +39,15 @@
 // `ziti router run` on loopback ports, and returns once the controller
 // reports it online.
 //
+// Proofs that must hold on both controllers in every run, whatever
+// ZITI_TEST_CONTROLLER says, use Both (one subtest per kind) and a Pool
+// (one controller per kind and Options, shared by the package's tests).
+// Options.Advertise makes a controller advertise a front address (a TCP
+// passthrough proxy) as the issuer of its enrollment JWTs. StartZitiConfig
+// runs the real controller from a config file of the test's own, such as
+// one rendered by data.ziti_controller_config; RouterOptions.Enroll lets an
+// enrollment client under test enroll the router StartRouter runs.
+//
 // # The real controller
 //
 // ZitiBinary finds `ziti`: $ZITI_BIN, else bin/ziti at the repository root.

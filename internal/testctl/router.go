@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 )
 
@@ -23,6 +25,17 @@ type RouterOptions struct {
 	// "proxy" or "tproxy". Any mode but none also marks the router
 	// tunneler-enabled on the controller.
 	TunnelerMode string
+	// Enroll, when set, enrolls the router instead of `ziti router
+	// enroll`: it is given the file holding the enrollment JWT and returns
+	// the identity files the router's config is then pointed at (an
+	// enrollment client under test, such as `controllersrv enroll router`).
+	Enroll func(ctx context.Context, jwtFile string) (*RouterIdentity, error)
+}
+
+// RouterIdentity names a router's identity files (its config's identity
+// section).
+type RouterIdentity struct {
+	Cert, ServerCert, Key, CA string
 }
 
 // Router is a real edge router run by StartRouter.
@@ -116,7 +129,15 @@ func (c *Controller) StartRouter(ctx context.Context, opts RouterOptions) (*Rout
 	if err := os.WriteFile(r.ConfigFile, []byte(strings.ReplaceAll(string(cfg), "0.0.0.0", "127.0.0.1")), 0o600); err != nil {
 		return nil, err
 	}
-	if err := runZitiCmd(bin, []string{"router", "enroll", r.ConfigFile, "--jwt", jwtFile}, env, r.Dir, r.LogFile, "router enroll"); err != nil {
+	if opts.Enroll != nil {
+		id, err := opts.Enroll(ctx, jwtFile)
+		if err != nil {
+			return nil, fmt.Errorf("enrolling edge router %s: %w", opts.Name, err)
+		}
+		if err := setRouterIdentity(r.ConfigFile, id); err != nil {
+			return nil, err
+		}
+	} else if err := runZitiCmd(bin, []string{"router", "enroll", r.ConfigFile, "--jwt", jwtFile}, env, r.Dir, r.LogFile, "router enroll"); err != nil {
 		return nil, err
 	}
 	_ = os.Remove(jwtFile)
@@ -130,6 +151,21 @@ func (c *Controller) StartRouter(ctx context.Context, opts RouterOptions) (*Rout
 		return nil, fmt.Errorf("edge router %s: %w; log %s:\n%s", opts.Name, err, r.LogFile, tailFile(r.LogFile, 20))
 	}
 	return r, nil
+}
+
+// setRouterIdentity points the identity section of a router config at id.
+func setRouterIdentity(path string, id *RouterIdentity) error {
+	return editYAML(path, func(doc *yaml.Node) error {
+		section := yamlChild(doc, "identity")
+		for key, v := range map[string]string{"cert": id.Cert, "server_cert": id.ServerCert, "key": id.Key, "ca": id.CA} {
+			n := yamlChild(section, key)
+			if n == nil {
+				return fmt.Errorf("identity.%s not found", key)
+			}
+			n.Value = v
+		}
+		return nil
+	})
 }
 
 func (r *Router) waitOnline(ctx context.Context, api *edgeapi.Client, timeout time.Duration) error {
