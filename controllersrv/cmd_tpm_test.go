@@ -18,6 +18,24 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/testctl"
 )
 
+// logIn authenticates with the identity file's certificate and token key
+// and closes the key again.
+func logIn(t *testing.T, root, path, wantID string) {
+	t.Helper()
+	ident, err := enroll.ReadIdentity(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := ident.Load(pkcs11key.Resolve)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := enroll.Authenticate(context.Background(), enroll.TrustingClient(creds.Pool(), "127.0.0.1", creds.TLSCertificate()), root)
+	if cerr := enroll.CloseKey(creds.Key); err != nil || cerr != nil || sess.IdentityID != wantID {
+		t.Fatalf("log in with %s: %v %v", path, err, cerr)
+	}
+}
+
 func requirePKCS11(t *testing.T) {
 	t.Helper()
 	if !pkcs11key.Available {
@@ -87,8 +105,13 @@ func (h *hwToken) clean(t *testing.T, after string) {
 // run fail, and the TPM is checked empty after every command.
 func TestEnrollExtendTPMRepeatedly(t *testing.T) {
 	requirePKCS11(t)
+	testctl.Both(t, enrollExtendTPMRepeatedly)
+}
+
+func enrollExtendTPMRepeatedly(t *testing.T, kind testctl.Kind) {
 	hw := tpmToken(t, "ziti-cli-tpm")
-	s, newJWT := enrollTestController(t, testctl.Controllersrv)
+	c, newJWT := enrollTestController(t, kind)
+	root := c.URL()
 	dir := t.TempDir()
 	var last, lastID string
 	for i := range 4 {
@@ -107,19 +130,11 @@ func TestEnrollExtendTPMRepeatedly(t *testing.T) {
 		}
 		last, lastID = out, id
 	}
-
 	ident, err := enroll.ReadIdentity(last)
 	if err != nil || !strings.Contains(ident.ID.Key, "pin-source=env:ZITI_HW_PIN") || strings.Contains(ident.ID.Key, "tpm-user") {
 		t.Fatalf("identity key %q: %v", ident.ID.Key, err)
 	}
-	creds, err := ident.Load(pkcs11key.Resolve)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess, err := enroll.Authenticate(context.Background(), enroll.TrustingClient(creds.Pool(), "127.0.0.1", creds.TLSCertificate()), s.URL())
-	if cerr := enroll.CloseKey(creds.Key); err != nil || cerr != nil || sess.IdentityID != lastID {
-		t.Fatalf("log in with the extended certificate and the TPM key: %v %v", err, cerr)
-	}
+	logIn(t, root, last, lastID)
 	hw.clean(t, "logging in")
 
 	// Failures clean up too: a spent token, and a key type the TPM lacks.
@@ -147,54 +162,69 @@ func TestEnrollExtendTPMRepeatedly(t *testing.T) {
 }
 
 // TestEnrollKeyTypesPerToken enrolls with every key type on SoftHSM and on
-// the TPM, logs in and extends with each that the token offers, and checks
-// that the others are refused before anything is made. It logs the time of
-// each enrollment (key generation on the token included) and extension.
+// the TPM (on both controllers), logs in and extends with each that the
+// token offers, and checks that the others are refused before anything is
+// made. It logs the time of each enrollment (key generation on the token
+// included) and extension.
 func TestEnrollKeyTypesPerToken(t *testing.T) {
 	requirePKCS11(t)
-	for name, mk := range map[string]func(*testing.T) *hwToken{"SoftHSM": softHSMToken, "TPM": func(t *testing.T) *hwToken { return tpmToken(t, "ziti-types") }} {
-		t.Run(name, func(t *testing.T) {
-			hw := mk(t)
-			s, newJWT := enrollTestController(t, testctl.Controllersrv)
-			dir := t.TempDir()
-			for _, alg := range pki.KeyAlgorithms {
-				id, jwt := newJWT("types-" + name + "-" + string(alg))
-				out := filepath.Join(dir, string(alg)+".json")
-				start := time.Now()
-				_, err := runCLI("enroll", "--jwt", jwt, "--out", out, "--key", hw.ref("key-"+string(alg)), "--key-alg", string(alg))
-				took := time.Since(start)
-				hw.clean(t, "enroll "+string(alg))
-				if !slices.Contains(hw.offers, alg) {
-					if err == nil || !strings.Contains(err.Error(), "--key-alg: ") || !strings.Contains(err.Error(), "cannot make "+string(alg)+" keys") {
-						t.Fatalf("%s %s: want a refusal, got %v", hw.name, alg, err)
-					}
-					t.Logf("%-7s %-8s refused in %v: %v", hw.name, alg, took.Round(time.Millisecond), err)
-					continue
-				}
-				if err != nil {
-					t.Fatalf("%s %s: %v", hw.name, alg, err)
-				}
-				start = time.Now()
-				if _, err := runCLI("extend", "--identity", out, "--force"); err != nil {
-					t.Fatalf("%s %s extend: %v", hw.name, alg, err)
-				}
-				extendTook := time.Since(start)
-				hw.clean(t, "extend "+string(alg))
-				ident, _ := enroll.ReadIdentity(out)
-				creds, err := ident.Load(pkcs11key.Resolve)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got, _ := pki.AlgorithmOf(creds.Key.Public()); got != alg {
-					t.Fatalf("%s: the token key is %s", alg, got)
-				}
-				sess, err := enroll.Authenticate(context.Background(), enroll.TrustingClient(creds.Pool(), "127.0.0.1", creds.TLSCertificate()), s.URL())
-				if cerr := enroll.CloseKey(creds.Key); err != nil || cerr != nil || sess.IdentityID != id {
-					t.Fatalf("%s %s: log in: %v %v", hw.name, alg, err, cerr)
-				}
-				hw.clean(t, "log in "+string(alg))
-				t.Logf("%-7s %-8s enroll %v, extend %v", hw.name, alg, took.Round(time.Millisecond), extendTook.Round(time.Millisecond))
+	tokens := []struct {
+		name string
+		make func(*testing.T) *hwToken
+	}{{"SoftHSM", softHSMToken}, {"TPM", func(t *testing.T) *hwToken { return tpmToken(t, "ziti-types") }}}
+	for _, kind := range []testctl.Kind{testctl.Controllersrv, testctl.Ziti} {
+		for _, tok := range tokens {
+			if tok.name == "SoftHSM" && kind != testctl.Controllersrv {
+				// What a token supports does not depend on the controller;
+				// SoftHSM's slow RSA-4096 runs once.
+				continue
 			}
-		})
+			t.Run(string(kind)+"/"+tok.name, func(t *testing.T) {
+				testctl.Require(t, kind)
+				enrollKeyTypes(t, kind, tok.make(t))
+			})
+		}
+	}
+}
+
+func enrollKeyTypes(t *testing.T, kind testctl.Kind, hw *hwToken) {
+	c, newJWT := enrollTestController(t, kind)
+	root := c.URL()
+	dir := t.TempDir()
+	for _, alg := range pki.KeyAlgorithms {
+		id, jwt := newJWT("types-" + string(alg))
+		out := filepath.Join(dir, string(alg)+".json")
+		start := time.Now()
+		_, err := runCLI("enroll", "--jwt", jwt, "--out", out, "--key", hw.ref("key-"+string(alg)), "--key-alg", string(alg))
+		took := time.Since(start)
+		hw.clean(t, "enroll "+string(alg))
+		if !slices.Contains(hw.offers, alg) {
+			if err == nil || !strings.Contains(err.Error(), "--key-alg: ") || !strings.Contains(err.Error(), "cannot make "+string(alg)+" keys") {
+				t.Fatalf("%s %s: want a refusal, got %v", hw.name, alg, err)
+			}
+			t.Logf("%-13s %-7s %-8s refused in %v: %v", kind, hw.name, alg, took.Round(time.Millisecond), err)
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s %s: %v", hw.name, alg, err)
+		}
+		start = time.Now()
+		if _, err := runCLI("extend", "--identity", out, "--force"); err != nil {
+			t.Fatalf("%s %s extend: %v", hw.name, alg, err)
+		}
+		extendTook := time.Since(start)
+		hw.clean(t, "extend "+string(alg))
+		ident, _ := enroll.ReadIdentity(out)
+		creds, err := ident.Load(pkcs11key.Resolve)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := pki.AlgorithmOf(creds.Key.Public())
+		if err := enroll.CloseKey(creds.Key); err != nil || got != alg {
+			t.Fatalf("%s: the token key is %s (%v)", alg, got, err)
+		}
+		logIn(t, root, out, id)
+		hw.clean(t, "log in "+string(alg))
+		t.Logf("%-13s %-7s %-8s enroll %v, extend %v", kind, hw.name, alg, took.Round(time.Millisecond), extendTook.Round(time.Millisecond))
 	}
 }
