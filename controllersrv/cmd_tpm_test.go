@@ -192,7 +192,7 @@ func enrollKeyTypes(t *testing.T, kind testctl.Kind, hw *hwToken) {
 	root := c.URL()
 	dir := t.TempDir()
 	for _, alg := range pki.KeyAlgorithms {
-		id, jwt := newJWT("types-" + string(alg))
+		id, jwt := newJWT("types-" + hw.name + "-" + string(alg))
 		out := filepath.Join(dir, string(alg)+".json")
 		start := time.Now()
 		_, err := runCLI("enroll", "--jwt", jwt, "--out", out, "--key", hw.ref("key-"+string(alg)), "--key-alg", string(alg))
