@@ -142,7 +142,7 @@ func (c *Ctx) writeSession(s *auth.Session, idn *store.Identity) error {
 		Token: s.Token, Identity: ref("identities", idn.ID, idn.Name), IdentityID: idn.ID,
 		ConfigTypes: []string{}, IPAddress: s.IPAddress, AuthQueries: []any{},
 		CachedUpdatedAt: s.UpdatedAt, CachedLastActivityAt: s.LastActivityAt, LastActivityAt: s.LastActivityAt,
-		AuthenticatorID: s.AuthenticatorID, IsCertExtendable: s.Method == "cert" && c.API.certExtendable(s.AuthenticatorID),
+		AuthenticatorID: s.AuthenticatorID, IsCertExtendable: s.Method == "cert" && c.API.CertExtendable(s.AuthenticatorID),
 		ExpiresAt: exp, ExpirationSeconds: int64(idle / time.Second),
 	}
 	v.Links = Links{"self": {Href: "./current-api-session"}}

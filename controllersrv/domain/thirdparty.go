@@ -1,0 +1,239 @@
+package domain
+
+import (
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/claims"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
+	"github.com/zitiform/terraform-provider-ziti/internal/pki"
+)
+
+// thirdPartyAnchors lists the verified CAs that pass keep and their
+// certificates (the first of each CA's certPem is its anchor; further
+// CA certificates in certPem are anchors too).
+func (c *Controller) thirdPartyAnchors(keep func(*store.CA) bool) ([]*store.CA, []*x509.Certificate, error) {
+	var cas []*store.CA
+	err := c.DB.View(func(tx *store.Tx) error {
+		all, err := tx.ListCAs()
+		if err != nil {
+			return err
+		}
+		for _, ca := range all {
+			if ca.IsVerified && keep(ca) { // unverified CAs are used for nothing
+				cas = append(cas, ca)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	var owners []*store.CA
+	var anchors []*x509.Certificate
+	for _, ca := range cas {
+		certs, err := caCertificates(ca)
+		if err != nil {
+			c.logger().Error("stored CA certificate does not parse", "ca", ca.ID, "error", err)
+			continue
+		}
+		for _, cert := range certs {
+			owners = append(owners, ca)
+			anchors = append(anchors, cert)
+		}
+	}
+	return owners, anchors, nil
+}
+
+// parsedCAs caches parsed CA certificates by CA id and fingerprint (a
+// CA's certPem never changes), so authentication does not re-parse PEM.
+var parsedCAs sync.Map
+
+func caCertificates(ca *store.CA) ([]*x509.Certificate, error) {
+	key := ca.ID + "/" + ca.Fingerprint
+	if v, ok := parsedCAs.Load(key); ok {
+		return v.([]*x509.Certificate), nil
+	}
+	certs, err := pki.ParseCertsPEM([]byte(ca.CertPEM))
+	if err != nil {
+		return nil, err
+	}
+	parsedCAs.Store(key, certs)
+	return certs, nil
+}
+
+// MatchThirdParty finds the CA (among those keep allows) that the
+// presented chain validates to, treating each CA as a trust anchor.
+func (c *Controller) MatchThirdParty(chain []*x509.Certificate, keep func(*store.CA) bool) (*store.CA, error) {
+	owners, anchors, err := c.thirdPartyAnchors(keep)
+	if err != nil {
+		return nil, err
+	}
+	i, err := auth.VerifyPartialChain(chain, anchors, c.now())
+	if err != nil {
+		return nil, err
+	}
+	return owners[i], nil
+}
+
+// ResolveThirdParty maps a leaf validated by ca to an identity: by
+// externalId when the CA has an externalIdClaim, else by the certificate's
+// fingerprint; an unknown certificate of an auto-enrollment CA creates its
+// identity on first use.
+func (c *Controller) ResolveThirdParty(ca *store.CA, leaf *x509.Certificate, requestedName string) (identityID, authenticatorID string, err error) {
+	if ca.ExternalIDClaim != nil {
+		value, err := claims.Extract(ClaimConfig(ca.ExternalIDClaim), claims.SubjectOf(leaf))
+		if err != nil {
+			return "", "", fmt.Errorf("externalIdClaim: %w", err)
+		}
+		var found *store.Identity
+		_ = c.DB.View(func(tx *store.Tx) error {
+			found, _ = tx.IdentityByExternalID(value)
+			return nil
+		})
+		if found == nil {
+			return "", "", fmt.Errorf("no identity has externalId %q", value)
+		}
+		return found.ID, "", nil
+	}
+	fp := pki.FingerprintSHA1(leaf)
+	var au *store.Authenticator
+	_ = c.DB.View(func(tx *store.Tx) error {
+		au, _ = tx.AuthenticatorByFingerprint(fp)
+		return nil
+	})
+	if au != nil {
+		return au.IdentityID, au.ID, nil
+	}
+	if !ca.IsAutoCaEnrollmentEnabled {
+		return "", "", fmt.Errorf("no identity has this certificate (fingerprint %s) and the CA does not auto-enroll", fp)
+	}
+	idn, aid, _, err := c.autoEnroll(ca, leaf, requestedName)
+	return idn, aid, err
+}
+
+// identityName renders a CA's identityNameFormat.
+func identityName(format string, ca *store.CA, commonName, requestedName, identityID string) string {
+	if format == "" {
+		format = DefaultIdentityNameFormat
+	}
+	if requestedName == "" {
+		requestedName = commonName
+	}
+	r := strings.NewReplacer("[caName]", ca.Name, "[caId]", ca.ID, "[commonName]", commonName,
+		"[requestedName]", requestedName, "[identityId]", identityID)
+	name := strings.TrimSpace(r.Replace(format))
+	if name == "" {
+		name = identityID
+	}
+	if len(name) > 240 {
+		name = name[:240]
+	}
+	return name
+}
+
+// autoEnroll creates the identity of a certificate from an auto-enrollment
+// CA: named by the CA's identityNameFormat (a taken name gets a numeric
+// suffix), with the CA's identityRoles, and a cert authenticator for the
+// certificate. If the certificate is already enrolled (a concurrent first
+// use), the existing identity is returned with created=false.
+func (c *Controller) autoEnroll(ca *store.CA, leaf *x509.Certificate, requestedName string) (identityID, authenticatorID string, created bool, err error) {
+	now := c.now()
+	fp := pki.FingerprintSHA1(leaf)
+	idn := &store.Identity{Named: store.Named{ID: auth.RandomID(), CreatedAt: now, UpdatedAt: now}, TypeID: "Default", RoleAttributes: append([]string{}, ca.IdentityRoles...),
+		AuthPolicyID: DefaultAuthPolicyID, DefaultHostingPrecedence: "default"}
+	au := &store.Authenticator{ID: auth.RandomID(), IdentityID: idn.ID, Method: "cert", Fingerprint: fp,
+		CertPEM: string(pki.EncodeCertsPEM(leaf)), IsIssuedByNetwork: false, CreatedAt: now, UpdatedAt: now}
+	base := identityName(ca.IdentityNameFormat, ca, leaf.Subject.CommonName, requestedName, idn.ID)
+	err = c.DB.Update(func(tx *store.Tx) error {
+		identityID, authenticatorID, created = "", "", false
+		if existing, err := tx.AuthenticatorByFingerprint(fp); err == nil {
+			identityID, authenticatorID = existing.IdentityID, existing.ID
+			return nil
+		}
+		name := base
+		for n := 1; ; n++ {
+			if _, err := tx.IdentityByName(name); err != nil {
+				break
+			}
+			name = fmt.Sprintf("%s%06d", base, n)
+		}
+		idn.Name = name
+		if err := tx.PutIdentity(idn); err != nil {
+			return err
+		}
+		if err := tx.PutAuthenticator(au); err != nil {
+			return err
+		}
+		identityID, authenticatorID, created = idn.ID, au.ID, true
+		return nil
+	})
+	if err != nil {
+		return "", "", false, err
+	}
+	if created {
+		c.logger().Info("identity auto-enrolled", "identity", identityID, "name", idn.Name, "ca", ca.ID, "fingerprint", fp)
+	}
+	return identityID, authenticatorID, created, nil
+}
+
+// EnrollAutoCA is method=ca: the client certificate chain of the
+// connection, from a verified CA with isAutoCaEnrollmentEnabled, gets an
+// identity; name fills [requestedName]. requestID ties the logged reason
+// of a refusal to the request.
+func (c *Controller) EnrollAutoCA(chain []*x509.Certificate, name, requestID string) error {
+	ca, err := c.MatchThirdParty(chain, func(ca *store.CA) bool { return ca.IsAutoCaEnrollmentEnabled })
+	if err != nil {
+		c.logger().Info("auto CA enrollment refused", "reason", err.Error(), "subject", chain[0].Subject.CommonName, "requestId", requestID)
+		return Errorf(http.StatusBadRequest, CodeCertFailedValidation, "the client certificate does not validate against any verified CA with auto enrollment enabled; the controller log has the reason (request %s)", requestID)
+	}
+	_, _, created, err := c.autoEnroll(ca, chain[0], name)
+	if err != nil {
+		return err
+	}
+	if !created {
+		return &Error{Status: http.StatusConflict, Code: CodeCertInUse, Message: "this certificate is already enrolled: authenticate with method=cert",
+			Cause: &FieldError{Field: "certificate", Reason: "already enrolled", Value: pki.FingerprintSHA1(chain[0])}}
+	}
+	return nil
+}
+
+// EnrollOTTCA completes the ottca enrollment e (found by FindEnrollment):
+// the client certificate chain of the connection must validate against the
+// enrollment's CA, which must be verified and allow ottca enrollment.
+// requestID ties the logged reason of a refusal to the request.
+func (c *Controller) EnrollOTTCA(token string, e *store.Enrollment, chain []*x509.Certificate, requestID string) error {
+	caID := ""
+	if e.CAID != nil {
+		caID = *e.CAID
+	}
+	var ca *store.CA
+	_ = c.DB.View(func(tx *store.Tx) error {
+		ca, _ = tx.GetCA(caID)
+		return nil
+	})
+	switch {
+	case ca == nil:
+		return Errorf(http.StatusBadRequest, CodeInvalidEnrollToken, "the CA of this ottca enrollment no longer exists")
+	case !ca.IsVerified:
+		return Errorf(http.StatusBadRequest, CodeCertFailedValidation, "the CA %q is not verified yet: an administrator must verify it (POST /cas/%s/verify) before it can be used", ca.Name, ca.ID)
+	case !ca.IsOttCaEnrollmentEnabled:
+		return Errorf(http.StatusBadRequest, CodeCertFailedValidation, "the CA %q does not allow ottca enrollment (isOttCaEnrollmentEnabled is false)", ca.Name)
+	}
+	if _, err := c.MatchThirdParty(chain, func(x *store.CA) bool { return x.ID == ca.ID }); err != nil {
+		c.logger().Info("ottca enrollment refused", "reason", err.Error(), "ca", ca.ID, "subject", chain[0].Subject.CommonName, "requestId", requestID)
+		return Errorf(http.StatusBadRequest, CodeCertFailedValidation, "the client certificate does not validate against the CA %q of this enrollment; the controller log has the reason (request %s)", ca.Name, requestID)
+	}
+	now := c.now()
+	au := &store.Authenticator{ID: auth.RandomID(), Method: "cert", Fingerprint: pki.FingerprintSHA1(chain[0]),
+		CertPEM: string(pki.EncodeCertsPEM(chain[0])), IsIssuedByNetwork: false, CreatedAt: now, UpdatedAt: now}
+	if err := c.ConsumeEnrollment(token, "ottca", au); err != nil {
+		return err
+	}
+	c.logger().Info("identity enrolled", "identity", au.IdentityID, "method", "ottca", "ca", ca.ID, "fingerprint", au.Fingerprint)
+	return nil
+}
