@@ -119,55 +119,53 @@ func (c *Client) CurrentIdentity(ctx context.Context) (*IdentityDetail, error) {
 
 // CreateIdentity creates an identity and returns its id.
 func (c *Client) CreateIdentity(ctx context.Context, in *IdentityCreate) (string, error) {
-	return c.create(ctx, "/identities", in)
+	return Identities.Create(ctx, c, in)
 }
 
 // GetIdentity reads an identity.
 func (c *Client) GetIdentity(ctx context.Context, id string) (*IdentityDetail, error) {
-	var d IdentityDetail
-	return &d, c.get(ctx, idPath("identities", id), &d)
+	return Identities.Get(ctx, c, id)
 }
 
 // UpdateIdentity replaces an identity's fields (PUT).
 func (c *Client) UpdateIdentity(ctx context.Context, id string, in *IdentityUpdate) error {
-	return c.put(ctx, idPath("identities", id), in)
+	return Identities.Update(ctx, c, id, in)
 }
 
 // DeleteIdentity deletes an identity.
 func (c *Client) DeleteIdentity(ctx context.Context, id string) error {
-	return c.del(ctx, idPath("identities", id))
+	return Identities.Delete(ctx, c, id)
 }
 
 // ListIdentities lists every identity matching opts.
 func (c *Client) ListIdentities(ctx context.Context, opts ListOptions) ([]IdentityDetail, error) {
-	return listAll[IdentityDetail](ctx, c, "/identities", opts)
+	return Identities.List(ctx, c, opts)
 }
 
 // CreateEnrollment creates an enrollment and returns its id.
 func (c *Client) CreateEnrollment(ctx context.Context, in *EnrollmentCreate) (string, error) {
-	return c.create(ctx, "/enrollments", in)
+	return Enrollments.Create(ctx, c, in)
 }
 
 // GetEnrollment reads an enrollment. A consumed enrollment is gone (404).
 func (c *Client) GetEnrollment(ctx context.Context, id string) (*EnrollmentDetail, error) {
-	var d EnrollmentDetail
-	return &d, c.get(ctx, idPath("enrollments", id), &d)
+	return Enrollments.Get(ctx, c, id)
 }
 
 // RefreshEnrollment gives an enrollment a new expiry and a new JWT.
 func (c *Client) RefreshEnrollment(ctx context.Context, id string, in *EnrollmentRefresh) error {
-	_, err := c.do(ctx, request{method: http.MethodPost, path: ManagementPath + idPath("enrollments", id) + "/refresh", body: in})
+	_, err := c.do(ctx, request{method: http.MethodPost, path: Enrollments.Path(id) + "/refresh", body: in})
 	return err
 }
 
 // DeleteEnrollment deletes an enrollment.
 func (c *Client) DeleteEnrollment(ctx context.Context, id string) error {
-	return c.del(ctx, idPath("enrollments", id))
+	return Enrollments.Delete(ctx, c, id)
 }
 
 // ListEnrollments lists every enrollment matching opts.
 func (c *Client) ListEnrollments(ctx context.Context, opts ListOptions) ([]EnrollmentDetail, error) {
-	return listAll[EnrollmentDetail](ctx, c, "/enrollments", opts)
+	return Enrollments.List(ctx, c, opts)
 }
 
 // ListIdentityEnrollments lists the pending enrollments of an identity
@@ -178,75 +176,73 @@ func (c *Client) ListIdentityEnrollments(ctx context.Context, identityID string)
 
 // CreateCA registers a third-party CA and returns its id.
 func (c *Client) CreateCA(ctx context.Context, in *CACreate) (string, error) {
-	return c.create(ctx, "/cas", in)
+	return CAs.Create(ctx, c, in)
 }
 
 // GetCA reads a CA.
 func (c *Client) GetCA(ctx context.Context, id string) (*CADetail, error) {
-	var d CADetail
-	return &d, c.get(ctx, idPath("cas", id), &d)
+	return CAs.Get(ctx, c, id)
 }
 
 // UpdateCA replaces a CA's fields (PUT; the certificate cannot change).
 func (c *Client) UpdateCA(ctx context.Context, id string, in *CAUpdate) error {
-	return c.put(ctx, idPath("cas", id), in)
+	return CAs.Update(ctx, c, id, in)
 }
 
 // DeleteCA deletes a CA.
 func (c *Client) DeleteCA(ctx context.Context, id string) error {
-	return c.del(ctx, idPath("cas", id))
+	return CAs.Delete(ctx, c, id)
 }
 
 // ListCAs lists every CA matching opts.
 func (c *Client) ListCAs(ctx context.Context, opts ListOptions) ([]CADetail, error) {
-	return listAll[CADetail](ctx, c, "/cas", opts)
+	return CAs.List(ctx, c, opts)
 }
 
 // VerifyCA submits a certificate with CN = the CA's verificationToken,
 // signed by the CA (POST /cas/{id}/verify, text/plain).
 func (c *Client) VerifyCA(ctx context.Context, id string, certPEM []byte) error {
-	_, err := c.do(ctx, request{method: http.MethodPost, path: ManagementPath + idPath("cas", id) + "/verify", body: certPEM, contentType: "text/plain"})
+	_, err := c.do(ctx, request{method: http.MethodPost, path: CAs.Path(id) + "/verify", body: certPEM, contentType: "text/plain"})
 	return err
 }
 
 // GetCAJWT returns the CA's auto-enrollment JWT (raw, no envelope).
 func (c *Client) GetCAJWT(ctx context.Context, id string) (string, error) {
 	var raw []byte
-	_, err := c.do(ctx, request{method: http.MethodGet, path: ManagementPath + idPath("cas", id) + "/jwt", out: &raw, raw: true})
+	_, err := c.do(ctx, request{method: http.MethodGet, path: CAs.Path(id) + "/jwt", out: &raw, raw: true})
 	return strings.TrimSpace(string(raw)), err
 }
 
 // CreateEdgeRouter creates an edge router and returns its id.
 func (c *Client) CreateEdgeRouter(ctx context.Context, in *EdgeRouterCreate) (string, error) {
-	return c.create(ctx, "/edge-routers", in)
+	return EdgeRouters.Create(ctx, c, in)
 }
 
 // GetEdgeRouter reads an edge router.
 func (c *Client) GetEdgeRouter(ctx context.Context, id string) (*EdgeRouterDetail, error) {
-	var d EdgeRouterDetail
-	return &d, c.get(ctx, idPath("edge-routers", id), &d)
+	return EdgeRouters.Get(ctx, c, id)
 }
 
 // UpdateEdgeRouter replaces an edge router's fields (PUT).
 func (c *Client) UpdateEdgeRouter(ctx context.Context, id string, in *EdgeRouterCreate) error {
-	return c.put(ctx, idPath("edge-routers", id), in)
+	return EdgeRouters.Update(ctx, c, id, in)
 }
 
 // DeleteEdgeRouter deletes an edge router.
 func (c *Client) DeleteEdgeRouter(ctx context.Context, id string) error {
-	return c.del(ctx, idPath("edge-routers", id))
+	return EdgeRouters.Delete(ctx, c, id)
 }
 
 // ReEnrollEdgeRouter drops the router's certificates and issues a new
 // enrollment JWT.
 func (c *Client) ReEnrollEdgeRouter(ctx context.Context, id string) error {
-	_, err := c.do(ctx, request{method: http.MethodPost, path: ManagementPath + idPath("edge-routers", id) + "/re-enroll", body: map[string]any{}})
+	_, err := c.do(ctx, request{method: http.MethodPost, path: EdgeRouters.Path(id) + "/re-enroll", body: map[string]any{}})
 	return err
 }
 
 // ListEdgeRouters lists every edge router matching opts.
 func (c *Client) ListEdgeRouters(ctx context.Context, opts ListOptions) ([]EdgeRouterDetail, error) {
-	return listAll[EdgeRouterDetail](ctx, c, "/edge-routers", opts)
+	return EdgeRouters.List(ctx, c, opts)
 }
 
 // ESTCACerts fetches /.well-known/est/cacerts (no session) and returns the

@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // EncodeCertsPEM encodes certificates as concatenated CERTIFICATE blocks.
@@ -110,4 +111,49 @@ func SplitChain(data []byte) (leaf *x509.Certificate, intermediates []*x509.Cert
 		return nil, nil, err
 	}
 	return certs[0], certs[1:], nil
+}
+
+// SameCertsPEM reports whether a and b hold the same certificates (DER),
+// in the same order, whatever their PEM formatting (line endings,
+// indentation, surrounding whitespace). Anything unparsable is equal to
+// nothing.
+func SameCertsPEM(a, b string) bool {
+	x, y := CertDERs(a), CertDERs(b)
+	if x == nil || y == nil || len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if !bytes.Equal(x[i], y[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// CertDERs returns the DER of every CERTIFICATE block, nil if there is none
+// or if anything but whitespace surrounds the blocks.
+func CertDERs(s string) [][]byte {
+	// Normalise line endings and indentation (heredocs, Windows files)
+	// before decoding: encoding/pem wants BEGIN at the start of a line.
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	rest := []byte(strings.Join(lines, "\n"))
+	var out [][]byte
+	for {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		if b.Type != "CERTIFICATE" {
+			return nil
+		}
+		out = append(out, b.Bytes)
+	}
+	if len(bytes.TrimSpace(rest)) != 0 {
+		return nil
+	}
+	return out
 }

@@ -1,24 +1,19 @@
 package provider
 
 import (
-	"context"
-
-	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 )
 
-var (
-	_ datasource.DataSourceWithConfigure        = (*caDataSource)(nil)
-	_ datasource.DataSourceWithConfigValidators = (*caDataSource)(nil)
-)
-
-func newCADataSource() datasource.DataSource { return &caDataSource{} }
-
-// caDataSource reads one third-party CA by id or name.
-type caDataSource struct{ networkResource }
+// NewCADataSource returns the ziti_ca data source: one third-party CA by id or exact name.
+func NewCADataSource() datasource.DataSource {
+	return &lookupDataSource[edgeapi.CADetail, caDataModel]{
+		typeName: "ca", what: "CA", collection: edgeapi.CAs, schema: caDataSchema, fill: (*caDataModel).fromAPI,
+	}
+}
 
 type caDataModel struct {
 	ID                        types.String `tfsdk:"id"`
@@ -36,11 +31,7 @@ type caDataModel struct {
 	Tags                      types.Map    `tfsdk:"tags"`
 }
 
-func (d *caDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_ca"
-}
-
-func (d *caDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func caDataSchema() schema.Schema {
 	claim := map[string]schema.Attribute{}
 	for k, t := range externalIDClaimAttrTypes {
 		if t == types.Int64Type {
@@ -49,7 +40,7 @@ func (d *caDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, res
 			claim[k] = schema.StringAttribute{Computed: true, MarkdownDescription: externalIDClaimDescriptions[k]}
 		}
 	}
-	resp.Schema = schema.Schema{
+	return schema.Schema{
 		MarkdownDescription: "Reads one third-party CA by id or exact name.",
 		Attributes: map[string]schema.Attribute{
 			"id":                            schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "CA id; set this or `name`."},
@@ -69,34 +60,16 @@ func (d *caDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, res
 	}
 }
 
-func (d *caDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))}
-}
-
-func (d *caDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.configure(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *caDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg caDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	c := d.dataClient(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
+// fromAPI fills the data source's model through the resource's.
+func (m *caDataModel) fromAPI(d *edgeapi.CADetail) {
+	var r caModel
+	r.Tags = typesMapNull()
+	r.fromAPI(d)
+	*m = caDataModel{
+		ID: r.ID, Name: r.Name, CertPEM: types.StringValue(d.CertPEM), Fingerprint: r.Fingerprint,
+		IsVerified: r.IsVerified, VerificationToken: r.VerificationToken,
+		IsAutoCaEnrollmentEnabled: r.IsAutoCaEnrollmentEnabled, IsOttCaEnrollmentEnabled: r.IsOttCaEnrollmentEnabled,
+		IsAuthEnabled: r.IsAuthEnabled, IdentityRoles: r.IdentityRoles, IdentityNameFormat: r.IdentityNameFormat,
+		ExternalIDClaim: r.ExternalIDClaim, Tags: r.Tags,
 	}
-	found := lookupByIDOrName(ctx, &resp.Diagnostics, "CA", cfg.ID, cfg.Name, c.GetCA, c.ListCAs)
-	if found == nil {
-		return
-	}
-	var m caModel
-	m.Tags = typesMapNull()
-	m.fromAPI(found)
-	out := caDataModel{
-		ID: m.ID, Name: m.Name, CertPEM: types.StringValue(found.CertPEM), Fingerprint: m.Fingerprint,
-		IsVerified: m.IsVerified, VerificationToken: m.VerificationToken,
-		IsAutoCaEnrollmentEnabled: m.IsAutoCaEnrollmentEnabled, IsOttCaEnrollmentEnabled: m.IsOttCaEnrollmentEnabled,
-		IsAuthEnabled: m.IsAuthEnabled, IdentityRoles: m.IdentityRoles, IdentityNameFormat: m.IdentityNameFormat,
-		ExternalIDClaim: m.ExternalIDClaim, Tags: m.Tags,
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
 }

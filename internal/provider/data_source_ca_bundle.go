@@ -13,12 +13,13 @@ import (
 
 var _ datasource.DataSourceWithConfigure = (*caBundleDataSource)(nil)
 
-func newCABundleDataSource() datasource.DataSource { return &caBundleDataSource{} }
+// NewCABundleDataSource returns the ziti_ca_bundle data source.
+func NewCABundleDataSource() datasource.DataSource { return &caBundleDataSource{} }
 
 // caBundleDataSource reads the controller's EST CA store
 // (/.well-known/est/cacerts, a base64 PKCS#7 certs-only bundle) as PEM: the
 // bundle enrolled clients trust.
-type caBundleDataSource struct{ networkResource }
+type caBundleDataSource struct{ networkDataSource }
 
 type caBundleModel struct {
 	CAPEM        types.String `tfsdk:"ca_pem"`
@@ -39,10 +40,6 @@ func (d *caBundleDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			"subjects":            schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "Subjects, same order."},
 		},
 	}
-}
-
-func (d *caBundleDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.configure(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *caBundleDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -14,7 +14,7 @@ import (
 // dataClient returns the client for a data source read. A data source cannot
 // return unknown values, so with an unknown provider configuration it fails
 // with the fix (depends_on defers the read to apply).
-func (n *networkResource) dataClient(diags *diag.Diagnostics) *edgeapi.Client {
+func (n *networkBase) dataClient(diags *diag.Diagnostics) *edgeapi.Client {
 	c := n.client(diags)
 	if c == nil && !diags.HasError() {
 		diags.AddError("Provider configuration not known yet",

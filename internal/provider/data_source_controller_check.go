@@ -17,12 +17,13 @@ import (
 
 var _ datasource.DataSourceWithConfigure = (*controllerCheckDataSource)(nil)
 
-func newControllerCheckDataSource() datasource.DataSource { return &controllerCheckDataSource{} }
+// NewControllerCheckDataSource returns the ziti_controller_check data source.
+func NewControllerCheckDataSource() datasource.DataSource { return &controllerCheckDataSource{} }
 
 // controllerCheckDataSource looks at the controller endpoint the way an
 // enrolling client does and reports the failure that breaks every enrollment (a TLS-terminating
 // proxy or load balancer in front of the controller) before anyone enrolls.
-type controllerCheckDataSource struct{ networkResource }
+type controllerCheckDataSource struct{ networkDataSource }
 
 type controllerCheckModel struct {
 	Endpoint          types.String `tfsdk:"endpoint"`
@@ -97,10 +98,6 @@ func (d *controllerCheckDataSource) Schema(_ context.Context, _ datasource.Schem
 				MarkdownDescription: "Human-readable problems found; empty when everything is right."},
 		},
 	}
-}
-
-func (d *controllerCheckDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.configure(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *controllerCheckDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -8,7 +8,6 @@ import (
 	"net"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -18,6 +17,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"gopkg.in/yaml.v3"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/provider/validators"
 )
 
 // NewControllerConfigDataSource is data "ziti_controller_config": the
@@ -160,7 +161,7 @@ func identityAttr(desc string, withServer bool) schema.SingleNestedAttribute {
 }
 
 func (d *controllerConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	hostPort := ctrlHostPortValidator{}
+	hostPort := validators.HostPort()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Renders an OpenZiti controller configuration (YAML, `v: 3`) with its three identities wired as OpenZiti expects: " +
 			"the control-plane `identity` (network ICA), the Edge API `web[].identity` (edge ICA; its TLS key also signs enrollment JWTs), " +
@@ -186,7 +187,7 @@ func (d *controllerConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 			"ctrl_advertise_address": schema.StringAttribute{Optional: true,
 				Validators:          []validator.String{stringvalidator.RegexMatches(ctrlListenerRE, "must look like \"tls:ctrl.example.com:6262\"")},
 				MarkdownDescription: "Address routers use for the control plane (`ctrl.options.advertiseAddress`), e.g. `tls:ctrl.example.com:6262`. Omitted when unset."},
-			"trust_domain": schema.StringAttribute{Optional: true, Validators: []validator.String{trustDomainValidator{}},
+			"trust_domain": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.TrustDomain()},
 				MarkdownDescription: "SPIFFE trust domain of the network (`trustDomain`), a DNS-style name such as `ziti.example.com`, without `spiffe://`. " +
 					"When unset, OpenZiti derives one from the root CA's fingerprint and warns at every start; set it before routers and identities enroll, because changing it later needs `additionalTrustDomains`."},
 			"db_path": schema.StringAttribute{Required: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -196,9 +197,9 @@ func (d *controllerConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 				Validators: []validator.List{listvalidator.UniqueValues(), listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.OneOf(webAPIs...))},
 				MarkdownDescription: "API bindings served on the web listener (`web[].apis[].binding`): any of `" + strings.Join(webAPIs, "`, `") +
 					"`. Default `edge-management`, `edge-client`, `edge-oidc`, `health-checks`."},
-			"identity_enrollment_duration": schema.StringAttribute{Optional: true, Validators: []validator.String{ctrlDurationValidator{}},
+			"identity_enrollment_duration": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.Duration()},
 				MarkdownDescription: "Lifetime of identity enrollment tokens (`edge.enrollment.edgeIdentity.duration`), a Go duration. Default `180m`."},
-			"router_enrollment_duration": schema.StringAttribute{Optional: true, Validators: []validator.String{ctrlDurationValidator{}},
+			"router_enrollment_duration": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.Duration()},
 				MarkdownDescription: "Lifetime of router enrollment tokens (`edge.enrollment.edgeRouter.duration`). Default `180m`."},
 			"yaml": schema.StringAttribute{Computed: true, MarkdownDescription: "The rendered controller configuration."},
 		},
@@ -317,69 +318,3 @@ func renderControllerConfig(ctx context.Context, m *controllerConfigModel) ([]by
 }
 
 var ctrlListenerRE = regexp.MustCompile(`^tls:[^\s:]+(:[^\s:]+)*:[0-9]{1,5}$`)
-
-type ctrlHostPortValidator struct{}
-
-func (ctrlHostPortValidator) Description(context.Context) string { return "must be host:port" }
-func (v ctrlHostPortValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-func (ctrlHostPortValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
-	host, port, err := net.SplitHostPort(s)
-	if err != nil || host == "" || port == "" || strings.Contains(s, "/") {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid address",
-			fmt.Sprintf("%q is not host:port. Give the bare address without a scheme, e.g. \"ctrl.example.com:1280\" or \"[::1]:1280\".", s))
-	}
-}
-
-// trustDomainRE is a DNS-style name: what OpenZiti puts after spiffe://.
-var trustDomainRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
-
-type trustDomainValidator struct{}
-
-func (trustDomainValidator) Description(context.Context) string {
-	return "must be a DNS-style name without a scheme, such as ziti.example.com"
-}
-func (v trustDomainValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-// ValidateString refuses a spiffe:// prefix: OpenZiti v1.7 adds the scheme
-// itself and would read "spiffe://spiffe://..." as the trust domain "spiffe".
-func (trustDomainValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
-	if strings.Contains(s, "://") {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid trust domain",
-			fmt.Sprintf("%q has a scheme: give the bare trust domain, e.g. \"ziti.example.com\" (the controller adds spiffe:// itself).", s))
-		return
-	}
-	if len(s) > 253 || !trustDomainRE.MatchString(s) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid trust domain",
-			fmt.Sprintf("%q is not a DNS-style name: use letters, digits, '-' and '.', e.g. \"ziti.example.com\".", s))
-	}
-}
-
-type ctrlDurationValidator struct{}
-
-func (ctrlDurationValidator) Description(context.Context) string {
-	return "must be a Go duration such as 180m"
-}
-func (v ctrlDurationValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-func (ctrlDurationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%q is not a positive duration: use Go duration syntax, e.g. \"180m\" or \"24h\".", req.ConfigValue.ValueString()))
-	}
-}

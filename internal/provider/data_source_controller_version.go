@@ -10,10 +10,11 @@ import (
 
 var _ datasource.DataSourceWithConfigure = (*controllerVersionDataSource)(nil)
 
-func newControllerVersionDataSource() datasource.DataSource { return &controllerVersionDataSource{} }
+// NewControllerVersionDataSource returns the ziti_controller_version data source.
+func NewControllerVersionDataSource() datasource.DataSource { return &controllerVersionDataSource{} }
 
 // controllerVersionDataSource reads /version.
-type controllerVersionDataSource struct{ networkResource }
+type controllerVersionDataSource struct{ networkDataSource }
 
 type controllerVersionModel struct {
 	Version        types.String `tfsdk:"version"`
@@ -38,10 +39,6 @@ func (d *controllerVersionDataSource) Schema(_ context.Context, _ datasource.Sch
 			"capabilities":    schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "Advertised capabilities."},
 		},
 	}
-}
-
-func (d *controllerVersionDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.configure(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *controllerVersionDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {

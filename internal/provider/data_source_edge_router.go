@@ -1,24 +1,19 @@
 package provider
 
 import (
-	"context"
-
-	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 )
 
-var (
-	_ datasource.DataSourceWithConfigure        = (*edgeRouterDataSource)(nil)
-	_ datasource.DataSourceWithConfigValidators = (*edgeRouterDataSource)(nil)
-)
-
-func newEdgeRouterDataSource() datasource.DataSource { return &edgeRouterDataSource{} }
-
-// edgeRouterDataSource reads one edge router by id or name.
-type edgeRouterDataSource struct{ networkResource }
+// NewEdgeRouterDataSource returns the ziti_edge_router data source: one edge router by id or exact name.
+func NewEdgeRouterDataSource() datasource.DataSource {
+	return &lookupDataSource[edgeapi.EdgeRouterDetail, edgeRouterDataModel]{
+		typeName: "edge_router", what: "edge router", collection: edgeapi.EdgeRouters, schema: edgeRouterDataSchema, fill: (*edgeRouterDataModel).fromAPI,
+	}
+}
 
 type edgeRouterDataModel struct {
 	ID                  types.String `tfsdk:"id"`
@@ -37,12 +32,8 @@ type edgeRouterDataModel struct {
 	EnrollmentExpiresAt types.String `tfsdk:"enrollment_expires_at"`
 }
 
-func (d *edgeRouterDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_edge_router"
-}
-
-func (d *edgeRouterDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func edgeRouterDataSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Reads one edge router by id or exact name.",
 		Attributes: map[string]schema.Attribute{
 			"id":                    schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "Edge router id; set this or `name`."},
@@ -63,32 +54,14 @@ func (d *edgeRouterDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 	}
 }
 
-func (d *edgeRouterDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))}
-}
-
-func (d *edgeRouterDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.configure(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *edgeRouterDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg edgeRouterDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	c := d.dataClient(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
+// fromAPI fills the data source's model through the resource's.
+func (m *edgeRouterDataModel) fromAPI(d *edgeapi.EdgeRouterDetail) {
+	r := edgeRouterModel{AppData: typesMapNull(), Tags: typesMapNull()}
+	r.fromAPI(d)
+	*m = edgeRouterDataModel{
+		ID: r.ID, Name: r.Name, RoleAttributes: r.RoleAttributes, IsTunnelerEnabled: r.IsTunnelerEnabled,
+		Cost: r.Cost, NoTraversal: r.NoTraversal, Disabled: r.Disabled, AppData: r.AppData, Tags: r.Tags,
+		IsVerified: r.IsVerified, IsOnline: types.BoolValue(d.IsOnline), Fingerprint: r.Fingerprint,
+		EnrollmentJWT: r.EnrollmentJWT, EnrollmentExpiresAt: r.EnrollmentExpiresAt,
 	}
-	found := lookupByIDOrName(ctx, &resp.Diagnostics, "edge router", cfg.ID, cfg.Name, c.GetEdgeRouter, c.ListEdgeRouters)
-	if found == nil {
-		return
-	}
-	m := edgeRouterModel{AppData: typesMapNull(), Tags: typesMapNull()}
-	m.fromAPI(found)
-	out := edgeRouterDataModel{
-		ID: m.ID, Name: m.Name, RoleAttributes: m.RoleAttributes, IsTunnelerEnabled: m.IsTunnelerEnabled,
-		Cost: m.Cost, NoTraversal: m.NoTraversal, Disabled: m.Disabled, AppData: m.AppData, Tags: m.Tags,
-		IsVerified: m.IsVerified, IsOnline: types.BoolValue(found.IsOnline), Fingerprint: m.Fingerprint,
-		EnrollmentJWT: m.EnrollmentJWT, EnrollmentExpiresAt: m.EnrollmentExpiresAt,
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
 }

@@ -14,10 +14,11 @@ import (
 
 var _ datasource.DataSourceWithConfigure = (*identitiesDataSource)(nil)
 
-func newIdentitiesDataSource() datasource.DataSource { return &identitiesDataSource{} }
+// NewIdentitiesDataSource returns the ziti_identities data source.
+func NewIdentitiesDataSource() datasource.DataSource { return &identitiesDataSource{} }
 
 // identitiesDataSource lists identities matching an Edge API filter.
-type identitiesDataSource struct{ networkResource }
+type identitiesDataSource struct{ networkDataSource }
 
 type identitiesDataModel struct {
 	Filter     types.String `tfsdk:"filter"`
@@ -44,10 +45,6 @@ func (d *identitiesDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			},
 		},
 	}
-}
-
-func (d *identitiesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.configure(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *identitiesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -1,27 +1,18 @@
 package provider
 
 import (
-	"context"
-
-	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 )
 
-var (
-	_ datasource.DataSourceWithConfigure        = (*identityDataSource)(nil)
-	_ datasource.DataSourceWithConfigValidators = (*identityDataSource)(nil)
-)
-
-func newIdentityDataSource() datasource.DataSource { return &identityDataSource{} }
-
-// identityDataSource reads one identity by id or name.
-type identityDataSource struct{ networkResource }
-
-func (d *identityDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_identity"
+// NewIdentityDataSource returns the ziti_identity data source: one identity by id or exact name.
+func NewIdentityDataSource() datasource.DataSource {
+	return &lookupDataSource[edgeapi.IdentityDetail, identityDataModel]{
+		typeName: "identity", what: "identity", collection: edgeapi.Identities, schema: identityDataSchema, fill: (*identityDataModel).fromAPI,
+	}
 }
 
 // identityDataAttributes are the read-only attributes shared by the
@@ -69,36 +60,18 @@ func identityData(m *identityModel) identityDataModel {
 	}
 }
 
-func (d *identityDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func identityDataSchema() schema.Schema {
 	attrs := identityDataAttributes()
 	attrs["id"] = schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "Identity id; set this or `name`."}
 	attrs["name"] = schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "Exact name; set this or `id`."}
-	resp.Schema = schema.Schema{MarkdownDescription: "Reads one identity by id or exact name.", Attributes: attrs}
+	return schema.Schema{MarkdownDescription: "Reads one identity by id or exact name.", Attributes: attrs}
 }
 
-func (d *identityDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))}
-}
-
-func (d *identityDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.configure(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *identityDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg identityDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	c := d.dataClient(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	found := lookupByIDOrName(ctx, &resp.Diagnostics, "identity", cfg.ID, cfg.Name, c.GetIdentity, c.ListIdentities)
-	if found == nil {
-		return
-	}
-	m := identityModel{AppData: typesMapNull(), Tags: typesMapNull()}
-	m.fromAPI(found)
-	out := identityData(&m)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
+// fromAPI fills the data source's model through the resource's.
+func (m *identityDataModel) fromAPI(d *edgeapi.IdentityDetail) {
+	r := identityModel{AppData: typesMapNull(), Tags: typesMapNull()}
+	r.fromAPI(d)
+	*m = identityData(&r)
 }
 
 func typesMapNull() types.Map { return types.MapNull(types.StringType) }

@@ -16,13 +16,14 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 )
 
-// networkResource is embedded by every network resource and data source:
-// it holds the provider data and offers the client.
-type networkResource struct {
+// networkBase is embedded (through networkResource or networkDataSource)
+// by every resource and data source that talks to a controller: it holds
+// the provider data and offers the client.
+type networkBase struct {
 	data *providerData
 }
 
-func (n *networkResource) configure(providerData any, diags *diag.Diagnostics) {
+func (n *networkBase) configure(providerData any, diags *diag.Diagnostics) {
 	if d := providerDataFrom(providerData, diags); d != nil {
 		n.data = d
 	}
@@ -31,14 +32,14 @@ func (n *networkResource) configure(providerData any, diags *diag.Diagnostics) {
 // client returns the controller client, or nil with the single "not
 // configured" diagnostic; nil without a diagnostic means the provider
 // configuration is unknown at plan time.
-func (n *networkResource) client(diags *diag.Diagnostics) *edgeapi.Client {
+func (n *networkBase) client(diags *diag.Diagnostics) *edgeapi.Client {
 	c, _ := n.data.networkClient(diags)
 	return c
 }
 
 // planOnly reports whether the provider configuration is unknown, in which
 // case reads during plan keep the prior state.
-func (n *networkResource) planOnly() bool {
+func (n *networkBase) planOnly() bool {
 	return n.data != nil && n.data.unknown
 }
 
@@ -48,7 +49,7 @@ func (n *networkResource) planOnly() bool {
 // failed (reported in resp), or the controller no longer has the object, in
 // which case it is removed from state so the plan shows it being created.
 func readRemote[D any](ctx context.Context, n *networkResource, resp *resource.ReadResponse, what, id string,
-	get func(*edgeapi.Client, context.Context, string) (D, error)) (d D, ok bool) {
+	get func(context.Context, *edgeapi.Client, string) (*D, error)) (d *D, ok bool) {
 	if n.planOnly() {
 		return d, false
 	}
@@ -56,7 +57,7 @@ func readRemote[D any](ctx context.Context, n *networkResource, resp *resource.R
 	if c == nil {
 		return d, false
 	}
-	d, err := get(c, ctx, id)
+	d, err := get(ctx, c, id)
 	if edgeapi.IsNotFound(err) {
 		resp.State.RemoveResource(ctx)
 		return d, false
@@ -100,12 +101,12 @@ func sameAttrs(a, b any) bool {
 // deleteRemote deletes the object behind a resource; one that is already
 // gone counts as deleted.
 func deleteRemote(ctx context.Context, n *networkResource, diags *diag.Diagnostics, what, id string,
-	del func(*edgeapi.Client, context.Context, string) error) {
+	del func(context.Context, *edgeapi.Client, string) error) {
 	c := n.client(diags)
 	if diags.HasError() || c == nil {
 		return
 	}
-	if err := del(c, ctx, id); err != nil && !edgeapi.IsNotFound(err) {
+	if err := del(ctx, c, id); err != nil && !edgeapi.IsNotFound(err) {
 		apiDiag(diags, "Deleting "+what+" "+id, err)
 	}
 }
@@ -196,9 +197,6 @@ func timeString(t time.Time) types.String {
 	}
 	return types.StringValue(t.UTC().Format(time.RFC3339))
 }
-
-// diagHolder lets helpers take the diagnostics of any response type.
-type diagHolder struct{ d *diag.Diagnostics }
 
 // asAPIError is errors.As for *edgeapi.APIError.
 func asAPIError(err error, target **edgeapi.APIError) bool {

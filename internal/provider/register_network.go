@@ -8,22 +8,22 @@ import (
 // networkResources manage objects on a controller through the Edge API.
 func networkResources() []func() resource.Resource {
 	return []func() resource.Resource{
-		newIdentityResource,
-		newEnrollmentResource,
-		newCAResource,
-		newCAVerificationResource,
-		newEdgeRouterResource,
+		NewIdentityResource,
+		NewEnrollmentResource,
+		NewCAResource,
+		NewCAVerificationResource,
+		NewEdgeRouterResource,
 	}
 }
 
 func networkDataSources() []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		newIdentityDataSource,
-		newIdentitiesDataSource,
-		newCADataSource,
-		newEdgeRouterDataSource,
-		newControllerVersionDataSource,
-		newCABundleDataSource,
-		newControllerCheckDataSource,
+		NewIdentityDataSource,
+		NewIdentitiesDataSource,
+		NewCADataSource,
+		NewEdgeRouterDataSource,
+		NewControllerVersionDataSource,
+		NewCABundleDataSource,
+		NewControllerCheckDataSource,
 	}
 }

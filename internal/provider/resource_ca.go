@@ -26,6 +26,8 @@ import (
 
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
+	"github.com/zitiform/terraform-provider-ziti/internal/provider/planmodifiers"
+	"github.com/zitiform/terraform-provider-ziti/internal/provider/validators"
 )
 
 var (
@@ -34,7 +36,8 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*caResource)(nil)
 )
 
-func newCAResource() resource.Resource { return &caResource{} }
+// NewCAResource returns the ziti_ca resource.
+func NewCAResource() resource.Resource { return &caResource{} }
 
 // caResource manages /cas, third-party CAs. With the CA's
 // private key as a write-only argument it also verifies the CA in the same
@@ -107,10 +110,8 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 				Required: true, CustomType: pemCertsType{},
 				MarkdownDescription: "The CA certificate (PEM, CA:true). Compared by content: a change of whitespace or line endings never replaces the CA " +
 					"(Terraform shows it once as an in-place update that sends nothing), and the controller's formatting never shows as drift. Another certificate replaces the CA.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(certChanged,
-					"Replaces the CA when the certificate itself changes (not its formatting).",
-					"Replaces the CA when the certificate itself changes (not its formatting).")},
-				Validators: []validator.String{caCertValidator{}},
+				PlanModifiers: []planmodifier.String{planmodifiers.RequiresReplaceIfCertificatesDiffer()},
+				Validators:    []validator.String{validators.CACertificatePEM()},
 			},
 			"is_auto_ca_enrollment_enabled": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
@@ -189,18 +190,12 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 	}
 }
 
-func (r *caResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure(req.ProviderData, &resp.Diagnostics)
-}
-
 // ModifyPlan keeps the verification state stable, and plans a verification
 // (is_verified unknown) when the CA is unverified and its key is given.
 func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.networkResource.ModifyPlan(ctx, req, resp)
 	if req.Plan.Raw.IsNull() {
-		return
-	}
-	if r.data != nil {
-		r.data.networkClient(&resp.Diagnostics)
+		return // destroy
 	}
 	if req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0 {
 		return
@@ -322,7 +317,7 @@ func findCAByName(ctx context.Context, c *edgeapi.Client, in *edgeapi.CACreate) 
 // matches anything (the controller's default).
 func caDiffers(in *edgeapi.CACreate, d *edgeapi.CADetail) string {
 	switch {
-	case !samePEMCerts(in.CertPEM, d.CertPEM):
+	case !pki.SameCertsPEM(in.CertPEM, d.CertPEM):
 		return "cert_pem"
 	case in.IsAutoCaEnrollmentEnabled != d.IsAutoCaEnrollmentEnabled:
 		return "is_auto_ca_enrollment_enabled"
@@ -471,7 +466,7 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	d, ok := readRemote(ctx, &r.networkResource, resp, "CA", state.ID.ValueString(), (*edgeapi.Client).GetCA)
+	d, ok := readRemote(ctx, &r.networkResource, resp, "CA", state.ID.ValueString(), edgeapi.CAs.Get)
 	if !ok {
 		return
 	}
@@ -528,44 +523,5 @@ func (m *caModel) updateBody(ctx context.Context, diags *diag.Diagnostics) *edge
 func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state caModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	deleteRemote(ctx, &r.networkResource, &resp.Diagnostics, "CA", state.ID.ValueString(), (*edgeapi.Client).DeleteCA)
-}
-
-func (r *caResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
-}
-
-// caCertValidator checks cert_pem at validate time: one PEM certificate
-// with CA:true.
-type caCertValidator struct{}
-
-func (caCertValidator) Description(context.Context) string {
-	return "must be one PEM certificate with CA:true"
-}
-func (v caCertValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (caCertValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	certs, err := pki.ParseCertsPEM([]byte(req.ConfigValue.ValueString()))
-	switch {
-	case err != nil:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid cert_pem", "cert_pem must hold a PEM certificate: "+err.Error())
-	case len(certs) != 1:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid cert_pem", fmt.Sprintf("cert_pem holds %d certificates: give exactly one, the CA certificate (not a chain).", len(certs)))
-	case !certs[0].IsCA:
-		resp.Diagnostics.AddAttributeError(req.Path, "Not a CA certificate", "cert_pem is not a CA certificate (basicConstraints CA:true): give the third-party CA's certificate, not a leaf.")
-	}
-}
-
-// certChanged asks for a replacement only when the certificates differ, not
-// their PEM formatting.
-func certChanged(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-	if req.StateValue.IsNull() || req.PlanValue.IsUnknown() {
-		resp.RequiresReplace = !req.StateValue.IsNull()
-		return
-	}
-	eq, _ := newPEMCerts(req.StateValue.ValueString()).StringSemanticEquals(context.Background(), newPEMCerts(req.PlanValue.ValueString()))
-	resp.RequiresReplace = !eq
+	deleteRemote(ctx, &r.networkResource, &resp.Diagnostics, "CA", state.ID.ValueString(), edgeapi.CAs.Delete)
 }

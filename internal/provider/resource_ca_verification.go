@@ -20,7 +20,8 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*caVerificationResource)(nil)
 )
 
-func newCAVerificationResource() resource.Resource { return &caVerificationResource{} }
+// NewCAVerificationResource returns the ziti_ca_verification resource.
+func NewCAVerificationResource() resource.Resource { return &caVerificationResource{} }
 
 // caVerificationResource submits a verification certificate made elsewhere
 // (CN = the CA's verification_token, signed by the CA) to
@@ -55,16 +56,6 @@ func (r *caVerificationResource) Schema(_ context.Context, _ resource.SchemaRequ
 				MarkdownDescription: "The verification certificate (PEM): CN = `verification_token`, signed by the CA.",
 			},
 		},
-	}
-}
-
-func (r *caVerificationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure(req.ProviderData, &resp.Diagnostics)
-}
-
-func (r *caVerificationResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.Plan.Raw.IsNull() && r.data != nil {
-		r.data.networkClient(&resp.Diagnostics)
 	}
 }
 
@@ -131,8 +122,4 @@ func (r *caVerificationResource) Update(ctx context.Context, req resource.Update
 
 func (r *caVerificationResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
 	// A verification cannot be withdrawn; forgetting it is all there is.
-}
-
-func (r *caVerificationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -19,18 +19,29 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*edgeRouterResource)(nil)
-	_ resource.ResourceWithImportState = (*edgeRouterResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*edgeRouterResource)(nil)
-)
+// edgeRouterKind is ziti_edge_router: /edge-routers. The router's
+// enrollment JWT (erott) is a sensitive computed value; changing re_enroll
+// revokes the router's certificates and issues a new JWT, in place.
+var edgeRouterKind = &networkKind[edgeRouterModel, edgeapi.EdgeRouterDetail, edgeapi.EdgeRouterCreate]{
+	typeName: "edge_router", what: "edge router", collection: edgeapi.EdgeRouters,
+	schema: edgeRouterSchema, toAPI: (*edgeRouterModel).toAPI, fromAPI: (*edgeRouterModel).fromAPI,
+	named:       func(d *edgeapi.EdgeRouterDetail) (*edgeapi.BaseEntity, string) { return &d.BaseEntity, d.Name },
+	differs:     edgeRouterDiffers,
+	afterUpdate: reEnrollIfAsked,
+}
 
-func newEdgeRouterResource() resource.Resource { return &edgeRouterResource{} }
+// NewEdgeRouterResource returns the ziti_edge_router resource.
+func NewEdgeRouterResource() resource.Resource {
+	return &edgeRouterResource{newKindResource(edgeRouterKind)}
+}
 
-// edgeRouterResource manages /edge-routers. The router's enrollment JWT
-// (erott) is a sensitive computed value; changing re_enroll revokes the
-// router's certificates and issues a new JWT, in place.
-type edgeRouterResource struct{ networkResource }
+// edgeRouterResource is the kind's resource with its own plan for the
+// enrollment values.
+type edgeRouterResource struct {
+	*kindResource[edgeRouterModel, edgeapi.EdgeRouterDetail, edgeapi.EdgeRouterCreate]
+}
+
+var _ resource.ResourceWithModifyPlan = (*edgeRouterResource)(nil)
 
 type edgeRouterModel struct {
 	ID                  types.String `tfsdk:"id"`
@@ -49,12 +60,8 @@ type edgeRouterModel struct {
 	Fingerprint         types.String `tfsdk:"fingerprint"`
 }
 
-func (r *edgeRouterResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_edge_router"
-}
-
-func (r *edgeRouterResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func edgeRouterSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "An edge router (`/edge-routers`) with its enrollment JWT.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -114,18 +121,12 @@ func (r *edgeRouterResource) Schema(_ context.Context, _ resource.SchemaRequest,
 	}
 }
 
-func (r *edgeRouterResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure(req.ProviderData, &resp.Diagnostics)
-}
-
 // ModifyPlan keeps the enrollment values from state, except when re_enroll
 // changed: then they are unknown until the re-enrollment.
 func (r *edgeRouterResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.networkResource.ModifyPlan(ctx, req, resp)
 	if req.Plan.Raw.IsNull() {
-		return
-	}
-	if r.data != nil {
-		r.data.networkClient(&resp.Diagnostics)
+		return // destroy
 	}
 	if req.State.Raw.IsNull() {
 		return
@@ -146,8 +147,9 @@ func (r *edgeRouterResource) ModifyPlan(ctx context.Context, req resource.Modify
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-func (m *edgeRouterModel) body(ctx context.Context, diags *diagHolder) *edgeapi.EdgeRouterCreate {
-	roles := stringsFromSet(ctx, m.RoleAttributes, diags.d)
+// toAPI is the create and replace body.
+func (m *edgeRouterModel) toAPI(ctx context.Context, diags *diag.Diagnostics) *edgeapi.EdgeRouterCreate {
+	roles := stringsFromSet(ctx, m.RoleAttributes, diags)
 	return &edgeapi.EdgeRouterCreate{
 		Name:              m.Name.ValueString(),
 		RoleAttributes:    &roles,
@@ -155,8 +157,8 @@ func (m *edgeRouterModel) body(ctx context.Context, diags *diagHolder) *edgeapi.
 		Cost:              ptr(m.Cost.ValueInt64()),
 		NoTraversal:       ptr(m.NoTraversal.ValueBool()),
 		Disabled:          ptr(m.Disabled.ValueBool()),
-		AppData:           tagsFromMap(ctx, m.AppData, diags.d),
-		Tags:              tagsFromMap(ctx, m.Tags, diags.d),
+		AppData:           tagsFromMap(ctx, m.AppData, diags),
+		Tags:              tagsFromMap(ctx, m.Tags, diags),
 	}
 }
 
@@ -185,46 +187,6 @@ func (m *edgeRouterModel) fromAPI(d *edgeapi.EdgeRouterDetail) {
 	}
 }
 
-func (r *edgeRouterResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan edgeRouterModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || c == nil {
-		return
-	}
-	in := plan.body(ctx, &diagHolder{&resp.Diagnostics})
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// A create whose answer is lost (the controller killed or restarted
-	// mid-request) is resolved by the router's unique name, so that a
-	// router the controller did create is not left untracked.
-	id, ok := createByName(ctx, c, &resp.Diagnostics, "edge router", in.Name,
-		func(ctx context.Context) (string, error) { return c.CreateEdgeRouter(ctx, in) },
-		func(ctx context.Context) ([]createCandidate, error) { return findEdgeRouterByName(ctx, c, in) })
-	if !ok {
-		return
-	}
-	// Record the id first: if the read below fails, the next apply knows
-	// the router exists instead of creating a duplicate.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	d, err := c.GetEdgeRouter(ctx, id)
-	if err != nil {
-		apiDiag(&resp.Diagnostics, "Reading edge router "+id+" after create", err)
-		return
-	}
-	plan.fromAPI(d)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-// findEdgeRouterByName lists the edge routers named in.Name (at most one:
-// names are unique) and says how each differs from in.
-func findEdgeRouterByName(ctx context.Context, c *edgeapi.Client, in *edgeapi.EdgeRouterCreate) ([]createCandidate, error) {
-	return findByName(ctx, in.Name, c.ListEdgeRouters, func(d *edgeapi.EdgeRouterDetail) (string, createCandidate) {
-		return d.Name, createCandidate{ID: d.ID, CreatedAt: d.CreatedAt, Differs: edgeRouterDiffers(in, d)}
-	})
-}
-
 // edgeRouterDiffers names the first attribute of the create body that the
 // edge router d does not have, or "" when it has them all. Values the body
 // leaves out match anything (the controller's defaults).
@@ -248,59 +210,12 @@ func edgeRouterDiffers(in *edgeapi.EdgeRouterCreate, d *edgeapi.EdgeRouterDetail
 	return ""
 }
 
-func (r *edgeRouterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state edgeRouterModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+// reEnrollIfAsked re-enrolls the router when re_enroll changed.
+func reEnrollIfAsked(ctx context.Context, c *edgeapi.Client, id string, plan, state *edgeRouterModel, diags *diag.Diagnostics) {
+	if plan.ReEnroll.Equal(state.ReEnroll) {
 		return
 	}
-	d, ok := readRemote(ctx, &r.networkResource, resp, "edge router", state.ID.ValueString(), (*edgeapi.Client).GetEdgeRouter)
-	if !ok {
-		return
+	if err := c.ReEnrollEdgeRouter(ctx, id); err != nil {
+		apiDiag(diags, "Re-enrolling edge router "+id, err)
 	}
-	prior := state
-	state.fromAPI(d)
-	setRefreshed(ctx, resp, &prior, &state)
-}
-
-func (r *edgeRouterResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state edgeRouterModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || c == nil {
-		return
-	}
-	id := state.ID.ValueString()
-	in := plan.body(ctx, &diagHolder{&resp.Diagnostics})
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := c.UpdateEdgeRouter(ctx, id, in); err != nil {
-		apiDiag(&resp.Diagnostics, "Updating edge router "+id, err)
-		return
-	}
-	if !plan.ReEnroll.Equal(state.ReEnroll) {
-		if err := c.ReEnrollEdgeRouter(ctx, id); err != nil {
-			apiDiag(&resp.Diagnostics, "Re-enrolling edge router "+id, err)
-			return
-		}
-	}
-	d, err := c.GetEdgeRouter(ctx, id)
-	if err != nil {
-		apiDiag(&resp.Diagnostics, "Reading edge router "+id+" after update", err)
-		return
-	}
-	plan.fromAPI(d)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *edgeRouterResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state edgeRouterModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	deleteRemote(ctx, &r.networkResource, &resp.Diagnostics, "edge router", state.ID.ValueString(), (*edgeapi.Client).DeleteEdgeRouter)
-}
-
-func (r *edgeRouterResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 }

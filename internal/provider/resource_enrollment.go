@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+	"github.com/zitiform/terraform-provider-ziti/internal/provider/validators"
 )
 
 var (
@@ -30,7 +31,8 @@ var (
 // set: long enough to hand a token to a device during a bootstrap.
 const defaultEnrollmentDuration = 24 * time.Hour
 
-func newEnrollmentResource() resource.Resource { return &enrollmentResource{} }
+// NewEnrollmentResource returns the ziti_enrollment resource.
+func NewEnrollmentResource() resource.Resource { return &enrollmentResource{} }
 
 // enrollmentResource manages /enrollments: a one-time token for an
 // identity. Its lifecycle is the subtle part:
@@ -86,18 +88,18 @@ func (r *enrollmentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"expires_at": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "Expiry (RFC 3339). Computed from `duration` when not set. Changing it refreshes the token in place.",
-				Validators:          []validator.String{rfc3339Validator{}, stringvalidator.ConflictsWith(path.MatchRoot("duration"))},
+				Validators:          []validator.String{validators.RFC3339(), stringvalidator.ConflictsWith(path.MatchRoot("duration"))},
 			},
 			"duration": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Lifetime from creation or refresh, a Go duration such as `\"24h\"` (default 24h when `expires_at` is not set). Changing it refreshes the token in place.",
-				Validators:          []validator.String{durationValidator{}},
+				Validators:          []validator.String{validators.Duration()},
 			},
 			"renew_before": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "When an unconsumed token expires within this Go duration (e.g. `\"2h\"`), the plan refreshes it in place " +
 					"(a new `jwt` and `expires_at`). Not with a fixed `expires_at`.",
-				Validators: []validator.String{durationValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("expires_at"))},
+				Validators: []validator.String{validators.Duration(), stringvalidator.ConflictsWith(path.MatchRoot("expires_at"))},
 			},
 			"rotation": schema.MapAttribute{
 				ElementType: types.StringType, Optional: true,
@@ -116,10 +118,6 @@ func (r *enrollmentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 		},
 	}
-}
-
-func (r *enrollmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *enrollmentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -159,11 +157,9 @@ func (r *enrollmentResource) ValidateConfig(ctx context.Context, req resource.Va
 // ModifyPlan keeps the computed token values stable, and marks them
 // unknown exactly when an in-place refresh is due.
 func (r *enrollmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.networkResource.ModifyPlan(ctx, req, resp)
 	if req.Plan.Raw.IsNull() {
 		return // destroy
-	}
-	if r.data != nil {
-		r.data.networkClient(&resp.Diagnostics)
 	}
 	if req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0 {
 		return // create or replacement: everything computed is new
@@ -473,9 +469,5 @@ func (r *enrollmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if state.Consumed.ValueBool() {
 		return // the controller deleted it when it was used
 	}
-	deleteRemote(ctx, &r.networkResource, &resp.Diagnostics, "enrollment", state.ID.ValueString(), (*edgeapi.Client).DeleteEnrollment)
-}
-
-func (r *enrollmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	deleteRemote(ctx, &r.networkResource, &resp.Diagnostics, "enrollment", state.ID.ValueString(), edgeapi.Enrollments.Delete)
 }

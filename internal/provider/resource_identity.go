@@ -5,7 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -21,17 +21,17 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*identityResource)(nil)
-	_ resource.ResourceWithImportState = (*identityResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*identityResource)(nil)
-)
-
-func newIdentityResource() resource.Resource { return &identityResource{} }
-
-// identityResource manages /identities. Enrollments are separate
+// identityKind is ziti_identity: /identities. Enrollments are separate
 // (ziti_enrollment), so an identity is created without one.
-type identityResource struct{ networkResource }
+var identityKind = &networkKind[identityModel, edgeapi.IdentityDetail, edgeapi.IdentityCreate]{
+	typeName: "identity", what: "identity", collection: edgeapi.Identities,
+	schema: identitySchema, toAPI: (*identityModel).toAPI, fromAPI: (*identityModel).fromAPI,
+	named:   func(d *edgeapi.IdentityDetail) (*edgeapi.BaseEntity, string) { return &d.BaseEntity, d.Name },
+	differs: identityDiffers,
+}
+
+// NewIdentityResource returns the ziti_identity resource.
+func NewIdentityResource() resource.Resource { return newKindResource(identityKind) }
 
 type identityModel struct {
 	ID                       types.String `tfsdk:"id"`
@@ -49,14 +49,10 @@ type identityModel struct {
 	IsDefaultAdmin           types.Bool   `tfsdk:"is_default_admin"`
 }
 
-func (r *identityResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_identity"
-}
-
 var identityTypes = []string{edgeapi.IdentityTypeDefault, edgeapi.IdentityTypeUser, edgeapi.IdentityTypeDevice, edgeapi.IdentityTypeService}
 
-func (r *identityResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func identitySchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "An identity on the controller (`/identities`). Hand it an enrollment token with `ziti_enrollment`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -118,72 +114,22 @@ func (r *identityResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 	}
 }
 
-func (r *identityResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure(req.ProviderData, &resp.Diagnostics)
-}
-
-// ModifyPlan reports a missing controller at plan time, once per resource,
-// instead of letting the apply fail half-way.
-func (r *identityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	if r.data != nil {
-		r.data.networkClient(&resp.Diagnostics)
-	}
-}
-
-func (r *identityResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan identityModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || c == nil {
-		return
-	}
-	roles := stringsFromSet(ctx, plan.RoleAttributes, &resp.Diagnostics)
-	in := &edgeapi.IdentityCreate{
-		Name:                     plan.Name.ValueString(),
-		Type:                     plan.Type.ValueString(),
-		IsAdmin:                  plan.IsAdmin.ValueBool(),
+// toAPI is the create and replace body: PUT takes the same fields, and
+// the enrollment, which only a create could take, is left out.
+func (m *identityModel) toAPI(ctx context.Context, diags *diag.Diagnostics) *edgeapi.IdentityCreate {
+	roles := stringsFromSet(ctx, m.RoleAttributes, diags)
+	return &edgeapi.IdentityCreate{
+		Name:                     m.Name.ValueString(),
+		Type:                     m.Type.ValueString(),
+		IsAdmin:                  m.IsAdmin.ValueBool(),
 		RoleAttributes:           &roles,
-		AuthPolicyID:             strPtrOrNil(plan.AuthPolicyID),
-		ExternalID:               strPtrOrNil(plan.ExternalID),
-		DefaultHostingCost:       ptr(plan.DefaultHostingCost.ValueInt64()),
-		DefaultHostingPrecedence: plan.DefaultHostingPrecedence.ValueString(),
-		AppData:                  tagsFromMap(ctx, plan.AppData, &resp.Diagnostics),
-		Tags:                     tagsFromMap(ctx, plan.Tags, &resp.Diagnostics),
+		AuthPolicyID:             strPtrOrNil(m.AuthPolicyID),
+		ExternalID:               strPtrOrNil(m.ExternalID),
+		DefaultHostingCost:       ptr(m.DefaultHostingCost.ValueInt64()),
+		DefaultHostingPrecedence: m.DefaultHostingPrecedence.ValueString(),
+		AppData:                  tagsFromMap(ctx, m.AppData, diags),
+		Tags:                     tagsFromMap(ctx, m.Tags, diags),
 	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// A create whose answer is lost (the controller killed or restarted
-	// mid-request) is resolved by the identity's unique name, so that an
-	// identity the controller did create is not left untracked.
-	id, ok := createByName(ctx, c, &resp.Diagnostics, "identity", in.Name,
-		func(ctx context.Context) (string, error) { return c.CreateIdentity(ctx, in) },
-		func(ctx context.Context) ([]createCandidate, error) { return findIdentityByName(ctx, c, in) })
-	if !ok {
-		return
-	}
-	// Record the id first: if the read below fails, the next apply knows
-	// the identity exists instead of creating a duplicate.
-	plan.ID = types.StringValue(id)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	d, err := c.GetIdentity(ctx, id)
-	if err != nil {
-		apiDiag(&resp.Diagnostics, "Reading identity "+id+" after create", err)
-		return
-	}
-	plan.fromAPI(d)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-// findIdentityByName lists the identities named in.Name (at most one: names
-// are unique) and says how each differs from in.
-func findIdentityByName(ctx context.Context, c *edgeapi.Client, in *edgeapi.IdentityCreate) ([]createCandidate, error) {
-	return findByName(ctx, in.Name, c.ListIdentities, func(d *edgeapi.IdentityDetail) (string, createCandidate) {
-		return d.Name, createCandidate{ID: d.ID, CreatedAt: d.CreatedAt, Differs: identityDiffers(in, d)}
-	})
 }
 
 // identityDiffers names the first attribute of the create body that the
@@ -243,67 +189,4 @@ func (m *identityModel) fromAPI(d *edgeapi.IdentityDetail) {
 	m.Tags = tagsToMap(d.Tags, m.Tags)
 	m.IsEnrolled = types.BoolValue(d.Authenticators.Cert != nil || d.Authenticators.Updb != nil)
 	m.IsDefaultAdmin = types.BoolValue(d.IsDefaultAdmin)
-}
-
-func (r *identityResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state identityModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	d, ok := readRemote(ctx, &r.networkResource, resp, "identity", state.ID.ValueString(), (*edgeapi.Client).GetIdentity)
-	if !ok {
-		return
-	}
-	prior := state
-	state.fromAPI(d)
-	setRefreshed(ctx, resp, &prior, &state)
-}
-
-func (r *identityResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state identityModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || c == nil {
-		return
-	}
-	roles := stringsFromSet(ctx, plan.RoleAttributes, &resp.Diagnostics)
-	in := &edgeapi.IdentityUpdate{
-		Name:                     plan.Name.ValueString(),
-		Type:                     plan.Type.ValueString(),
-		IsAdmin:                  plan.IsAdmin.ValueBool(),
-		RoleAttributes:           &roles,
-		AuthPolicyID:             strPtrOrNil(plan.AuthPolicyID),
-		ExternalID:               strPtrOrNil(plan.ExternalID),
-		DefaultHostingCost:       ptr(plan.DefaultHostingCost.ValueInt64()),
-		DefaultHostingPrecedence: plan.DefaultHostingPrecedence.ValueString(),
-		AppData:                  tagsFromMap(ctx, plan.AppData, &resp.Diagnostics),
-		Tags:                     tagsFromMap(ctx, plan.Tags, &resp.Diagnostics),
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	id := state.ID.ValueString()
-	if err := c.UpdateIdentity(ctx, id, in); err != nil {
-		apiDiag(&resp.Diagnostics, "Updating identity "+id, err)
-		return
-	}
-	d, err := c.GetIdentity(ctx, id)
-	if err != nil {
-		apiDiag(&resp.Diagnostics, "Reading identity "+id+" after update", err)
-		return
-	}
-	plan.fromAPI(d)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *identityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state identityModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	deleteRemote(ctx, &r.networkResource, &resp.Diagnostics, "identity", state.ID.ValueString(), (*edgeapi.Client).DeleteIdentity)
-}
-
-func (r *identityResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 }

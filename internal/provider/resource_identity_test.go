@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
 // captureAttr stores a state attribute for later steps.
@@ -172,7 +173,7 @@ data "ziti_ca_bundle" "b" {}
 
 // sameCerts compares the certificate sets of two PEM bundles.
 func sameCerts(a, b string) bool {
-	da, db := certDERs(a), certDERs(b)
+	da, db := pki.CertDERs(a), pki.CertDERs(b)
 	if len(da) == 0 || len(da) != len(db) {
 		return false
 	}

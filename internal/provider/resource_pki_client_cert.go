@@ -7,7 +7,7 @@ import (
 )
 
 // NewPKIClientCertResource is ziti_pki_client_cert: a client certificate. The schema and logic are
-// shared with the other certificate resources in pki_common.go.
+// shared with the other certificate resources: certResource (pki_cert_resource.go).
 func NewPKIClientCertResource() resource.Resource {
 	return &certResource{kind: pki.KindClient}
 }

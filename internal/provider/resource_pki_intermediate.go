@@ -7,7 +7,7 @@ import (
 )
 
 // NewPKIIntermediateResource is ziti_pki_intermediate: an intermediate CA. The schema and logic are
-// shared with the other certificate resources in pki_common.go.
+// shared with the other certificate resources: certResource (pki_cert_resource.go).
 func NewPKIIntermediateResource() resource.Resource {
 	return &certResource{kind: pki.KindIntermediateCA}
 }

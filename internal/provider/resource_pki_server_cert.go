@@ -7,7 +7,7 @@ import (
 )
 
 // NewPKIServerCertResource is ziti_pki_server_cert: a server certificate. The schema and logic are
-// shared with the other certificate resources in pki_common.go.
+// shared with the other certificate resources: certResource (pki_cert_resource.go).
 func NewPKIServerCertResource() resource.Resource {
 	return &certResource{kind: pki.KindServer}
 }

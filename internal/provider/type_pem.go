@@ -1,16 +1,15 @@
 package provider
 
 import (
-	"bytes"
 	"context"
-	"encoding/pem"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
 // pemCertsType is a string holding PEM certificates, compared semantically:
@@ -65,53 +64,9 @@ func (v pemCertsValue) StringSemanticEquals(_ context.Context, nv basetypes.Stri
 	if !ok {
 		return false, nil
 	}
-	return samePEMCerts(v.ValueString(), o.ValueString()), nil
-}
-
-// samePEMCerts reports whether a and b hold the same certificates (DER), in
-// the same order, whatever their PEM formatting. Anything unparsable is
-// equal to nothing.
-func samePEMCerts(a, b string) bool {
-	x, y := certDERs(a), certDERs(b)
-	if x == nil || y == nil || len(x) != len(y) {
-		return false
-	}
-	for i := range x {
-		if !bytes.Equal(x[i], y[i]) {
-			return false
-		}
-	}
-	return true
+	return pki.SameCertsPEM(v.ValueString(), o.ValueString()), nil
 }
 
 func newPEMCerts(s string) pemCertsValue {
 	return pemCertsValue{StringValue: basetypes.NewStringValue(s)}
-}
-
-// certDERs returns the DER of every CERTIFICATE block, nil if there is none
-// or if anything but whitespace surrounds the blocks.
-func certDERs(s string) [][]byte {
-	// Normalise line endings and indentation (heredocs, Windows files)
-	// before decoding: encoding/pem wants BEGIN at the start of a line.
-	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimSpace(l)
-	}
-	rest := []byte(strings.Join(lines, "\n"))
-	var out [][]byte
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		if b.Type != "CERTIFICATE" {
-			return nil
-		}
-		out = append(out, b.Bytes)
-	}
-	if len(bytes.TrimSpace(rest)) != 0 {
-		return nil
-	}
-	return out
 }

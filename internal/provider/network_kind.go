@@ -1,0 +1,252 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+)
+
+// networkKind describes one named entity kind of the Edge management API
+// (an identity, an edge router, a service, a policy) to the shared
+// scaffolding, which serves its resource (kindResource) and its
+// read-by-id-or-name data source (newKindDataSource) from it. M is the
+// Terraform model, D the API's detail model, B its create (and replace)
+// body.
+//
+// # Adding a network resource
+//
+// A new kind, say ziti_service, is one file of models in internal/edgeapi,
+// one resource file, and one registration line per type; it copies no code.
+//
+// In internal/edgeapi (models.go, or a file of its own), the models and the
+// collection; Collection has create, get, list, replace, patch and delete,
+// so there is no request code to write:
+//
+//	type ServiceCreate struct { Name string `json:"name"`; ... }
+//	type ServiceDetail struct { BaseEntity; Name string `json:"name"`; ... }
+//	var Services = Collection[ServiceDetail]{Name: "services"}
+//
+// In internal/provider/resource_service.go, the Terraform model, its schema,
+// the two conversions and the kind, with the exported constructors of the
+// resource and of its data source:
+//
+//	var serviceKind = &networkKind[serviceModel, edgeapi.ServiceDetail, edgeapi.ServiceCreate]{
+//		typeName: "service", what: "service", collection: edgeapi.Services,
+//		schema: serviceSchema, toAPI: (*serviceModel).toAPI, fromAPI: (*serviceModel).fromAPI,
+//		named:   func(d *edgeapi.ServiceDetail) (*edgeapi.BaseEntity, string) { return &d.BaseEntity, d.Name },
+//		differs: serviceDiffers,
+//	}
+//
+//	// NewServiceResource returns the ziti_service resource.
+//	func NewServiceResource() resource.Resource { return newKindResource(serviceKind) }
+//
+//	// NewServiceDataSource returns the ziti_service data source.
+//	func NewServiceDataSource() datasource.DataSource {
+//		return newKindDataSource(serviceKind, "Reads one service by id or exact name.")
+//	}
+//
+// toAPI is the one place model -> API (the create and replace body of a
+// plan); fromAPI is the one place API -> model (keep null what the user
+// left null when the API answers empty, as tagsToMap does); differs names
+// the first attribute in which an object found by name differs from a
+// create body (createRecovering uses it to decide whether a create whose
+// answer was lost made that object). The helpers in network_common.go
+// (tags, sets, optional strings) and create_recovery.go (sameStrings,
+// sameTags, sentDiffers) do the per-field work.
+//
+// In register_network.go, NewServiceResource joins networkResources and
+// NewServiceDataSource joins networkDataSources. Then resource_service_test.go
+// beside the resource file holds its acceptance tests, and
+// examples/resources/ziti_service its documentation example (make docs).
+//
+// The kind then has what every network resource must have: Configure from
+// the provider, a plan-time error when no controller is configured, a
+// create that survives a lost answer, a read that removes the resource from
+// state when the controller no longer has it (404), replace (PUT) on
+// update, a delete that accepts an object already gone, import by id with a
+// clear error for an id that cannot be one, and a data source that reads by
+// id or exact name with the resource's attributes, all computed.
+//
+// A kind with more to do sets afterUpdate (the edge router re-enrolls
+// there), or embeds *kindResource and overrides a method (the edge router's
+// ModifyPlan). A resource that does not fit (an enrollment has no name, a
+// CA verifies itself) writes its methods on networkResource, with the
+// helpers readRemote, setRefreshed and deleteRemote.
+type networkKind[M, D, B any] struct {
+	// typeName is the resource type without the provider prefix
+	// ("edge_router": ziti_edge_router).
+	typeName string
+	// what names the kind in diagnostics ("edge router").
+	what string
+	// collection is the kind's Edge API collection.
+	collection edgeapi.Collection[D]
+	// schema is the resource schema.
+	schema func() schema.Schema
+	// toAPI is the create and replace body for a plan.
+	toAPI func(m *M, ctx context.Context, diags *diag.Diagnostics) *B
+	// fromAPI copies the controller's view of the object into m.
+	fromAPI func(m *M, d *D)
+	// named returns an object's base fields and its unique name.
+	named func(d *D) (*edgeapi.BaseEntity, string)
+	// differs names the first attribute of a create body that the object d
+	// does not have, or "" when it has them all.
+	differs func(in *B, d *D) string
+	// afterUpdate, when set, runs after the replace of an update and
+	// before the read back (the edge router re-enrolls there).
+	afterUpdate func(ctx context.Context, c *edgeapi.Client, id string, plan, state *M, diags *diag.Diagnostics)
+}
+
+// kindResource is the resource of a networkKind.
+type kindResource[M, D, B any] struct {
+	networkResource
+	kind *networkKind[M, D, B]
+}
+
+var (
+	_ resource.ResourceWithConfigure   = (*kindResource[struct{}, struct{}, struct{}])(nil)
+	_ resource.ResourceWithImportState = (*kindResource[struct{}, struct{}, struct{}])(nil)
+	_ resource.ResourceWithModifyPlan  = (*kindResource[struct{}, struct{}, struct{}])(nil)
+)
+
+// newKindResource returns the resource of kind.
+func newKindResource[M, D, B any](kind *networkKind[M, D, B]) *kindResource[M, D, B] {
+	return &kindResource[M, D, B]{kind: kind}
+}
+
+func (r *kindResource[M, D, B]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.kind.typeName
+}
+
+func (r *kindResource[M, D, B]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = r.kind.schema()
+}
+
+func (r *kindResource[M, D, B]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan M
+	var name types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+	c, in, ok := r.planned(ctx, req.Plan, &plan, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	k := r.kind
+	// A create whose answer is lost (the controller killed or restarted
+	// mid-request) is resolved by the object's unique name, so that an
+	// object the controller did create is not left untracked.
+	id, ok := createByName(ctx, c, &resp.Diagnostics, k.what, name.ValueString(),
+		func(ctx context.Context) (string, error) { return k.collection.Create(ctx, c, in) },
+		func(ctx context.Context) ([]createCandidate, error) {
+			return findByName(ctx, name.ValueString(),
+				func(ctx context.Context, opts edgeapi.ListOptions) ([]D, error) {
+					return k.collection.List(ctx, c, opts)
+				},
+				func(d *D) (string, createCandidate) {
+					base, n := k.named(d)
+					return n, createCandidate{ID: base.ID, CreatedAt: base.CreatedAt, Differs: k.differs(in, d)}
+				})
+		})
+	if !ok {
+		return
+	}
+	// Record the id first: if the read below fails, the next apply knows
+	// the object exists instead of creating a duplicate.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	r.readBack(ctx, c, id, &plan, "after create", &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// planned reads a plan into m and builds its request body, with the client
+// to send it. ok is false when there is nothing to send: an error was
+// reported, or the provider configuration is not known yet.
+func (r *kindResource[M, D, B]) planned(ctx context.Context, plan tfsdk.Plan, m *M, diags *diag.Diagnostics) (c *edgeapi.Client, in *B, ok bool) {
+	diags.Append(plan.Get(ctx, m)...)
+	c = r.client(diags)
+	if diags.HasError() || c == nil {
+		return nil, nil, false
+	}
+	in = r.kind.toAPI(m, ctx, diags)
+	return c, in, !diags.HasError()
+}
+
+// readBack reads the object after a write and copies it into m.
+func (r *kindResource[M, D, B]) readBack(ctx context.Context, c *edgeapi.Client, id string, m *M, after string, diags *diag.Diagnostics) {
+	if diags.HasError() {
+		return
+	}
+	d, err := r.kind.collection.Get(ctx, c, id)
+	if err != nil {
+		apiDiag(diags, "Reading "+r.kind.what+" "+id+" "+after, err)
+		return
+	}
+	r.kind.fromAPI(m, d)
+}
+
+func (r *kindResource[M, D, B]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state M
+	var id types.String
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	d, ok := readRemote(ctx, &r.networkResource, resp, r.kind.what, id.ValueString(), r.kind.collection.Get)
+	if !ok {
+		return
+	}
+	prior := state
+	r.kind.fromAPI(&state, d)
+	setRefreshed(ctx, resp, &prior, &state)
+}
+
+func (r *kindResource[M, D, B]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state M
+	var id types.String
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	c, in, ok := r.planned(ctx, req.Plan, &plan, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	k := r.kind
+	if err := k.collection.Update(ctx, c, id.ValueString(), in); err != nil {
+		apiDiag(&resp.Diagnostics, "Updating "+k.what+" "+id.ValueString(), err)
+		return
+	}
+	if k.afterUpdate != nil {
+		k.afterUpdate(ctx, c, id.ValueString(), &plan, &state, &resp.Diagnostics)
+	}
+	r.readBack(ctx, c, id.ValueString(), &plan, "after update", &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *kindResource[M, D, B]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	deleteRemote(ctx, &r.networkResource, &resp.Diagnostics, r.kind.what, id.ValueString(), r.kind.collection.Delete)
+}
+
+// newKindDataSource returns the data source of kind: it reads one object
+// by id or exact name into the resource's model, with the resource's
+// attributes, all computed (see dataSchemaOf).
+func newKindDataSource[M, D, B any](kind *networkKind[M, D, B], description string) datasource.DataSource {
+	return &lookupDataSource[D, M]{
+		typeName: kind.typeName, what: kind.what, collection: kind.collection,
+		schema: func() dsschema.Schema { return dataSchemaOf(kind.schema(), description, kind.what) },
+		fill:   kind.fromAPI,
+	}
+}
