@@ -121,7 +121,7 @@ func CheckController(ctx context.Context, endpoint string, opts CheckOptions) (*
 			r.LeafIsSigner, r.SignerCheck, kid = &ok, SignerCheckJWKS, strings.Join(kids, ",")
 		} else {
 			r.Problems = append(r.Problems, "could not determine which certificate signs enrollment JWTs: "+err.Error()+
-				"; configure provider credentials so a pending enrollment JWT can be compared")
+				"; to decide, the check needs a pending enrollment JWT to compare: configure provider credentials and keep one identity or edge router enrollment pending")
 		}
 	}
 	if r.LeafIsSigner != nil && !*r.LeafIsSigner {
