@@ -31,7 +31,11 @@ for cli in "$@"; do
 	for mod in "$ROOT"/modules/*/; do
 		[ -d "$mod/tests" ] || continue
 		log "$(cli_flavor "$cli") test in ${mod#"$ROOT"/}"
-		(cd "$mod" && "$cli" test -no-color) || status=1
+		# A fresh account for the hashicorp/aws double: it records the names
+		# AWS keeps unique (see internal/testproviders/aws/account.go).
+		account="$BUILD/aws-account/$(cli_flavor "$cli")-$(basename "$mod")"
+		rm -rf "$account" && mkdir -p "$account"
+		(cd "$mod" && AWS_DOUBLE_ACCOUNT_DIR="$account" "$cli" test -no-color) || status=1
 	done
 done
 exit $status

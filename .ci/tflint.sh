@@ -34,7 +34,8 @@ fi
 plugins="$BUILD/plugins"
 mkdir -p "$plugins"
 go build -o "$plugins/terraform-provider-ziti" "$ROOT"
-served=("zitiform/ziti")
+# builtin/terraform (terraform_data) ships inside every CLI.
+served=("zitiform/ziti" "builtin/terraform")
 overrides=""
 for host in registry.terraform.io registry.opentofu.org; do
 	overrides+="    \"$host/zitiform/ziti\" = \"$plugins\"\n"

@@ -45,6 +45,65 @@ locals {
   subnet_mappings = var.create_eips ? [
     for i, s in var.subnet_ids : { subnet_id = s, allocation_id = aws_eip.this[i].allocation_id, private_ipv4_address = null }
   ] : var.subnet_mappings
+
+  # One target group per listener, keyed by listener and health check
+  # protocol. The provider refuses to switch an existing group's check from
+  # HTTPS to TCP: the old matcher and path are Optional+Computed, stay in
+  # the plan, and conflict with a TCP check even when another change
+  # replaces the group. A new key makes a new group with no prior state.
+  # Names are unique per account and region and the new group is created
+  # while the old one exists, so each name is derived from every argument
+  # that tells two groups apart (VPC, port, target type, protocol, check).
+  target_groups = {
+    for k, p in local.listeners : "${k}/${lower(local.health_checks[k].protocol)}" => {
+      listener     = k
+      port         = p
+      health_check = local.health_checks[k]
+      name         = "${var.name}-${substr(sha1(jsonencode([var.vpc_id, p, var.target_type, "TCP", local.health_checks[k].protocol])), 0, 6)}"
+    }
+  }
+  target_group_of = { for tk, tg in local.target_groups : tg.listener => tk }
+
+  # What AWS cannot change on an existing NLB: whether it has security
+  # groups at all, and the address of each of its subnets (subnets can only
+  # be added). Only values known at plan time, so a refusal shows in the plan.
+  nlb_fixed = {
+    security_groups = var.create_security_group || length(var.security_group_ids) > 0
+    subnets = var.create_eips ? tomap({ for s in var.subnet_ids : s => "elastic-ip" }) : tomap(merge(
+      { for s in var.subnet_ids : s => "" },
+      { for m in var.subnet_mappings : m.subnet_id => "${coalesce(m.allocation_id, "-")}/${coalesce(m.private_ipv4_address, "-")}" },
+    ))
+  }
+  nlb_was = terraform_data.nlb_created_with.output
+  nlb_replaced = (
+    local.nlb_was.security_groups != local.nlb_fixed.security_groups ||
+    anytrue([for s, a in local.nlb_was.subnets : lookup(local.nlb_fixed.subnets, s, null) != a])
+  )
+}
+
+# The NLB as it was created, frozen while deletion protection is on
+# (ignore_changes keeps the old input; triggers_replace renews it whenever
+# protection is off), so the plan can tell that a change would replace a
+# protected NLB.
+resource "terraform_data" "nlb_created_with" {
+  input            = local.nlb_fixed
+  triggers_replace = var.enable_deletion_protection ? null : local.nlb_fixed
+
+  lifecycle {
+    ignore_changes = [input]
+  }
+}
+
+# The provider replaces the NLB for a security-group or Elastic IP change
+# only when it can see the new values at plan time; a security group or
+# Elastic IP created in the same apply is unknown then, the plan says
+# "update in place" and AWS refuses the update. Replacing on the inputs
+# makes every such plan say "replace".
+resource "terraform_data" "nlb_replace_on" {
+  input = {
+    security_groups = local.nlb_fixed.security_groups
+    elastic_ips     = var.create_eips
+  }
 }
 
 resource "aws_eip" "this" {
@@ -77,6 +136,12 @@ resource "aws_lb" "this" {
   tags = merge(var.tags, { Name = var.name })
 
   lifecycle {
+    replace_triggered_by = [terraform_data.nlb_replace_on.output]
+
+    precondition {
+      condition     = !var.enable_deletion_protection || !local.nlb_replaced
+      error_message = "This change replaces the NLB (security groups ${local.nlb_was.security_groups ? "some" : "none"} -> ${local.nlb_fixed.security_groups ? "some" : "none"}; subnets removed or readdressed: ${jsonencode(sort([for s, a in local.nlb_was.subnets : s if lookup(local.nlb_fixed.subnets, s, null) != a]))}): AWS cannot change that on an existing NLB. With enable_deletion_protection = true AWS refuses to delete it, after Terraform has already destroyed its listeners. Apply enable_deletion_protection = false on its own first, then this change (the new NLB gets a new DNS name: cert_dns_names and the controller certificates change), then turn protection back on."
+    }
     precondition {
       condition     = var.load_balancer_type == "network"
       error_message = "The controller needs a Network Load Balancer with TCP listeners. ${local.why_passthrough}"
@@ -97,14 +162,11 @@ resource "aws_lb" "this" {
 }
 
 resource "aws_lb_target_group" "this" {
-  for_each = local.listeners
+  for_each = local.target_groups
 
-  # The name changes with every argument that forces a replacement (port,
-  # target type), so create_before_destroy never collides with the old
-  # group's name; target group names are unique per account and region.
-  name        = "${var.name}-${substr(var.target_type, 0, 1)}${each.value}"
+  name        = each.value.name
   vpc_id      = var.vpc_id
-  port        = each.value
+  port        = each.value.port
   protocol    = "TCP"
   target_type = var.target_type
 
@@ -117,10 +179,10 @@ resource "aws_lb_target_group" "this" {
 
   health_check {
     enabled  = true
-    protocol = local.health_checks[each.key].protocol
-    port     = local.health_checks[each.key].port
-    path     = local.health_checks[each.key].path
-    matcher  = local.health_checks[each.key].matcher
+    protocol = each.value.health_check.protocol
+    port     = each.value.health_check.port
+    path     = each.value.health_check.path
+    matcher  = each.value.health_check.matcher
     interval = var.health_check_interval
     # Below the interval, at most the NLB's 10 s default for HTTPS/TCP.
     timeout             = min(10, var.health_check_interval - 1)
@@ -133,7 +195,7 @@ resource "aws_lb_target_group" "this" {
     enabled = var.stickiness_enabled
   }
 
-  tags = merge(var.tags, { Name = "${var.name}-${each.key}" })
+  tags = merge(var.tags, { Name = "${var.name}-${each.value.listener}" })
 
   lifecycle {
     # A new target group must exist before the listener moves to it.
@@ -154,7 +216,7 @@ resource "aws_lb_listener" "this" {
 
   default_action {
     type             = "forward"
-    target_group_arn = aws_lb_target_group.this[each.key].arn
+    target_group_arn = aws_lb_target_group.this[local.target_group_of[each.key]].arn
   }
 
   tags = merge(var.tags, { Name = "${var.name}-${each.key}" })
@@ -174,7 +236,7 @@ resource "aws_lb_listener" "this" {
 resource "aws_lb_target_group_attachment" "this" {
   for_each = local.attachments
 
-  target_group_arn  = aws_lb_target_group.this[each.value.listener].arn
+  target_group_arn  = aws_lb_target_group.this[local.target_group_of[each.value.listener]].arn
   target_id         = each.value.target.id
   port              = each.value.port
   availability_zone = each.value.target.availability_zone

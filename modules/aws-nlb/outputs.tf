@@ -35,7 +35,7 @@ output "listener_arns" {
 
 output "target_group_arns" {
   description = "Target group ARNs by listener name, for registering targets outside the module (e.g. from an Auto Scaling group)."
-  value       = { for k, tg in aws_lb_target_group.this : k => tg.arn }
+  value       = { for k, tg in aws_lb_target_group.this : local.target_groups[k].listener => tg.arn }
 }
 
 output "security_group_id" {

@@ -7,12 +7,12 @@ locals {
 }
 
 variable "name" {
-  description = "Name of the load balancer; also the prefix of its target groups and security group."
+  description = "Name of the load balancer; also the prefix of its target groups (<name>-<6 hex digits>) and security group."
   type        = string
 
   validation {
-    # 25 characters leave room for the "-i<port>" suffix of target group
-    # names (32 characters at most).
+    # 25 characters leave room for the "-<6 hex digits>" suffix of target
+    # group names (32 characters at most).
     condition     = can(regex("^[A-Za-z0-9]([A-Za-z0-9-]{0,23}[A-Za-z0-9])?$", var.name)) && !startswith(var.name, "internal-")
     error_message = "name must be 1-25 letters, digits or hyphens, must not start or end with a hyphen, and must not start with \"internal-\" (AWS load balancer naming rules, minus room for target group suffixes)."
   }
@@ -89,7 +89,7 @@ variable "ip_address_type" {
 }
 
 variable "create_security_group" {
-  description = "Create a security group for the NLB with one ingress rule per listener port and allowed CIDR, and egress to the targets. AWS only lets security groups be attached to an NLB when it is created, so switching this later replaces the load balancer."
+  description = "Create a security group for the NLB with one ingress rule per listener port and allowed CIDR, and egress to the targets. AWS only lets security groups be attached to an NLB when it is created, so switching this later (or security_group_ids between empty and not) replaces the load balancer."
   type        = bool
   default     = true
 }
@@ -135,7 +135,7 @@ variable "enable_cross_zone_load_balancing" {
 }
 
 variable "enable_deletion_protection" {
-  description = "Protect the load balancer from deletion through the AWS API (turn on in production; a destroy then fails until it is turned off)."
+  description = "Protect the load balancer from deletion through the AWS API (turn on in production; a destroy then fails until it is turned off, and a change that would replace the NLB is refused at plan time)."
   type        = bool
   default     = false
 }

@@ -101,8 +101,10 @@ func tagsA() schema.MapAttribute {
 	return schema.MapAttribute{Optional: true, ElementType: types.StringType}
 }
 
+// tagsAllA is tags_all: Optional+Computed in the real schema
+// (tftags.TagsSchemaComputed), planned by planDiff.setTagsAll.
 func tagsAllA() schema.MapAttribute {
-	return schema.MapAttribute{Computed: true, ElementType: types.StringType,
+	return schema.MapAttribute{Optional: true, Computed: true, ElementType: types.StringType,
 		PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()}}
 }
 

@@ -17,6 +17,7 @@ func eipDef() *resourceDef {
 			Attributes: map[string]schema.Attribute{
 				"address":                   strA(opt | forceNew),
 				"allocation_id":             strA(comp),
+				"arn":                       strA(comp),
 				"associate_with_private_ip": strA(opt),
 				"association_id":            strA(comp),
 				"carrier_ip":                strA(comp),
@@ -52,6 +53,7 @@ func eipDef() *resourceDef {
 			alloc := "eipalloc-" + hexID(17, key...)
 			f.set("id", alloc)
 			f.set("allocation_id", alloc)
+			f.set("arn", f.arn("ec2", "elastic-ip/"+alloc))
 			f.set("domain", "vpc")
 			f.set("vpc", true)
 			f.set("network_border_group", f.region)

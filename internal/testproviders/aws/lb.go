@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -76,8 +78,82 @@ func lbDef() *resourceDef {
 			exactlyOneOf{"subnet_mapping", "subnets"},
 			conflicts{"name", "name_prefix"},
 		},
-		fill: fillLB,
+		customizeDiff: customizeDiffNLB,
+		checkDelete:   checkDeleteLB,
+		unique:        &uniqueName{kind: "loadbalancer", label: "ELBv2 Load Balancer", attr: "name"},
+		fill:          fillLB,
 	}
+}
+
+// customizeDiffNLB is the real provider's customizeDiffLoadBalancerNLB
+// (internal/service/elbv2/load_balancer.go): an existing network load
+// balancer is replaced when security groups go from none to some or from
+// some to none, when subnets are removed or swapped (only additions are in
+// place), and when a subnet mapping is removed or changed (only added
+// mappings are in place). Like the real function it decides only on wholly
+// known configuration: with an unknown value (a security group created in
+// the same apply) the plan says "update in place", and when Terraform plans
+// again during apply with the value known, the rule replaces and Terraform
+// stops with "Provider produced inconsistent final plan", as it does with
+// the real provider.
+func customizeDiffNLB(d *planDiff) {
+	if d.state == nil || d.plan.strOr("load_balancer_type", "application") != "network" {
+		return
+	}
+	mappingsChanged, subnetsChanged := d.hasChange("subnet_mapping"), d.hasChange("subnets")
+	if mappingsChanged {
+		if d.configKnown("subnet_mapping") {
+			o, n := subnetMappings(d.state), subnetMappings(d.plan)
+			if len(n) <= len(o) || !subset(o, n) {
+				d.forceNew("subnet_mapping")
+			}
+		}
+		d.setUnknown("subnets")
+	}
+	if subnetsChanged && d.configKnown("subnets") && len(d.plan.strs("subnets")) <= len(d.state.strs("subnets")) {
+		d.forceNew("subnets")
+	}
+	if d.hasChange("security_groups") && d.configKnown("security_groups") {
+		if (len(d.state.strs("security_groups")) == 0) != (len(d.plan.strs("security_groups")) == 0) {
+			d.forceNew("security_groups")
+		}
+	}
+}
+
+// checkDeleteLB emulates DeleteLoadBalancer refusing a protected load
+// balancer.
+func checkDeleteLB(prior *filler) error {
+	if on, _ := prior.boolean("enable_deletion_protection"); on {
+		return fmt.Errorf("OperationNotPermitted: Load balancer '%s' cannot be deleted because deletion protection is enabled (emulated by the schema double)", prior.strOr("arn", ""))
+	}
+	return nil
+}
+
+// subnetMappings renders each subnet_mapping block as
+// "subnet|allocation|private ipv4|ipv6": what identifies a mapping in the
+// real provider's set (outpost_id is computed and not part of it).
+func subnetMappings(f *filler) []string {
+	var out []string
+	for _, m := range f.blocks("subnet_mapping") {
+		var parts []string
+		for _, k := range []string{"subnet_id", "allocation_id", "private_ipv4_address", "ipv6_address"} {
+			v, _ := strValue(m[k])
+			parts = append(parts, v)
+		}
+		out = append(out, strings.Join(parts, "|"))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// subset reports whether every element of a is in b.
+func subset(a, b []string) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
 }
 
 // lbTypeCode is the type segment of load balancer ARNs and names.
@@ -105,7 +181,7 @@ func fillLB(f *filler) {
 		f.set("name", name)
 	}
 	code := lbTypeCode[lbType]
-	suffix := hexID(16, "lb", f.region, lbType, name)
+	suffix := hexID(16, append([]string{"lb", f.region, lbType, name}, f.genParts()...)...)
 	arn := f.arn("elasticloadbalancing", fmt.Sprintf("loadbalancer/%s/%s/%s", code, name, suffix))
 	f.set("arn", arn)
 	f.set("id", arn)

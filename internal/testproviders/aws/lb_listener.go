@@ -30,42 +30,23 @@ func lbListenerDef() *resourceDef {
 	oidc["client_secret"] = schema.StringAttribute{Required: true, Sensitive: true}
 
 	attrs := map[string]schema.Attribute{
-		"alpn_policy":              strA(opt, enumFold("HTTP1Only", "HTTP2Only", "HTTP2Optional", "HTTP2Preferred", "None")),
-		"arn":                      strA(comp),
-		"certificate_arn":          strA(opt, arnV{}),
-		"id":                       idA(),
-		"load_balancer_arn":        strA(req|forceNew, arnV{}),
-		"port":                     intA(opt, between{1, 65535}),
-		"protocol":                 strA(opt|comp, enumFold("GENEVE", "HTTP", "HTTPS", "TCP", "TCP_UDP", "TLS", "UDP")),
-		"ssl_policy":               strA(opt | comp),
-		"tags":                     tagsA(),
-		"tags_all":                 tagsAllA(),
+		"alpn_policy":       strA(opt, enumFold("HTTP1Only", "HTTP2Only", "HTTP2Optional", "HTTP2Preferred", "None")),
+		"arn":               strA(comp),
+		"certificate_arn":   strA(opt, arnV{}),
+		"id":                idA(),
+		"load_balancer_arn": strA(req|forceNew, arnV{}),
+		"port":              intA(opt, between{1, 65535}),
+		"protocol":          strA(opt|comp, enumFold("GENEVE", "HTTP", "HTTPS", "TCP", "TCP_UDP", "TLS", "UDP")),
+		"ssl_policy":        strA(opt | comp),
+		"tags":              tagsA(),
+		"tags_all":          tagsAllA(),
+		// Added in v5.73.0 with a default of 350; Optional+Computed without
+		// a default since v5.75.0.
 		"tcp_idle_timeout_seconds": intA(opt|comp, between{60, 6000}),
 	}
-	// The ALB-only header manipulation arguments (v5.50+).
-	for _, k := range []string{
-		"routing_http_request_x_amzn_mtls_clientcert_header_name",
-		"routing_http_request_x_amzn_mtls_clientcert_issuer_header_name",
-		"routing_http_request_x_amzn_mtls_clientcert_leaf_header_name",
-		"routing_http_request_x_amzn_mtls_clientcert_serial_number_header_name",
-		"routing_http_request_x_amzn_mtls_clientcert_subject_header_name",
-		"routing_http_request_x_amzn_mtls_clientcert_validity_header_name",
-		"routing_http_request_x_amzn_tls_cipher_suite_header_name",
-		"routing_http_request_x_amzn_tls_version_header_name",
-		"routing_http_response_access_control_allow_credentials_header_value",
-		"routing_http_response_access_control_allow_headers_header_value",
-		"routing_http_response_access_control_allow_methods_header_value",
-		"routing_http_response_access_control_allow_origin_header_value",
-		"routing_http_response_access_control_expose_headers_header_value",
-		"routing_http_response_access_control_max_age_header_value",
-		"routing_http_response_content_security_policy_header_value",
-		"routing_http_response_strict_transport_security_header_value",
-		"routing_http_response_x_content_type_options_header_value",
-		"routing_http_response_x_frame_options_header_value",
-	} {
-		attrs[k] = strA(opt | comp)
-	}
-	attrs["routing_http_response_server_enabled"] = boolA(opt | comp)
+	// The routing_http_* header arguments of ALB listeners are not in
+	// v5.75.1 (the real provider added them later), so a module using them
+	// fails here as it would against the pinned version.
 
 	return &resourceDef{
 		typeName: "aws_lb_listener",

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // lbTargetGroupDef is aws_lb_target_group as of hashicorp/aws v5.75.1
@@ -76,13 +78,68 @@ func lbTargetGroupDef() *resourceDef {
 				}),
 				"target_health_state": block(0, 0, map[string]schema.Attribute{
 					"enable_unhealthy_connection_termination": boolA(req),
+					"unhealthy_draining_interval":             intDef(0, between{0, 360000}),
 				}, nil),
 			},
 		},
 		configValidators: []resource.ConfigValidator{conflicts{"name", "name_prefix"}},
+		customizeDiff:    customizeDiffTargetGroup,
+		unique:           &uniqueName{kind: "targetgroup", label: "ELBv2 Target Group", attr: "name"},
 		fill:             fillTargetGroup,
 		nested:           nestedTargetGroup,
 	}
+}
+
+// customizeDiffTargetGroup is the real provider's
+// resourceTargetGroupCustomizeDiff and
+// customizeDiffTargetGroupTargetTypeNotLambda
+// (internal/service/elbv2/target_group.go). The first reads the planned
+// health check, in which an Optional+Computed matcher or path the
+// configuration no longer sets still holds its prior value: switching an
+// existing target group's check from HTTP(S) to TCP fails there.
+func customizeDiffTargetGroup(d *planDiff) {
+	hcPath := path.Root("health_check").AtListIndex(0)
+	hcs := d.plan.blocks("health_check")
+	var hc map[string]tftypes.Value
+	if len(hcs) == 1 {
+		hc = hcs[0]
+	}
+	proto, _ := strValue(hc["protocol"])
+	if strings.EqualFold(proto, "TCP") {
+		for _, k := range []string{"matcher", "path"} {
+			if v, ok := strValue(hc[k]); ok && v != "" {
+				d.fail(hcPath.AtName(k), "Invalid Attribute Combination",
+					fmt.Sprintf("Attribute %q cannot be specified when %q is %q.", "health_check[0]."+k, "health_check[0].protocol", proto))
+				return
+			}
+		}
+	}
+	switch tgProto := d.plan.strOr("protocol", ""); tgProto {
+	case "HTTP", "HTTPS":
+		if strings.EqualFold(proto, "TCP") {
+			d.fail(hcPath.AtName("protocol"), "Invalid Attribute Combination",
+				fmt.Sprintf("Attribute %q cannot have value %q when %q is %q.", "health_check[0].protocol", "TCP", "protocol", tgProto))
+			return
+		}
+	}
+	if targetType := d.plan.strOr("target_type", "instance"); targetType != "lambda" {
+		for _, k := range []string{"port", "protocol", "vpc_id"} {
+			if v := d.config.obj[k]; v.IsKnown() && v.IsNull() {
+				d.fail(path.Root("target_type"), "Invalid Attribute Combination",
+					fmt.Sprintf("Attribute %q must be specified when %q is %q.", k, "target_type", targetType))
+				return
+			}
+		}
+	}
+}
+
+// strValue returns a known, non-null string.
+func strValue(v tftypes.Value) (string, bool) {
+	var s string
+	if v.Type() == nil || !v.IsKnown() || v.IsNull() || v.As(&s) != nil {
+		return "", false
+	}
+	return s, true
 }
 
 // healthProto returns the configured health check protocol.
@@ -105,7 +162,7 @@ func fillTargetGroup(f *filler) {
 		}
 		f.set("name", name)
 	}
-	suffix := hexID(16, "tg", f.region, name)
+	suffix := hexID(16, append([]string{"tg", f.region, name}, f.genParts()...)...)
 	arn := f.arn("elasticloadbalancing", fmt.Sprintf("targetgroup/%s/%s", name, suffix))
 	f.set("arn", arn)
 	f.set("id", arn)

@@ -20,6 +20,7 @@ const accountID = "123456789012"
 type providerData struct {
 	region      string
 	defaultTags map[string]string
+	account     *account
 }
 
 type awsProvider struct{}
@@ -72,7 +73,7 @@ func (p *awsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	data := &providerData{region: region.ValueString(), defaultTags: map[string]string{}}
+	data := &providerData{region: region.ValueString(), defaultTags: map[string]string{}, account: openAccount()}
 	if region.IsUnknown() {
 		data.region = "us-east-1"
 	}

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -94,17 +96,35 @@ func TestNLBArgumentTypes(t *testing.T) {
 	}
 }
 
+// built is the double, built once for all tests of the package.
+var built struct {
+	sync.Once
+	dir string
+	err error
+}
+
+// TestMain removes the built double.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
 // tfRunner runs terraform through a dev_overrides config pointing at a
 // freshly built double.
 type tfRunner struct {
 	t      *testing.T
 	tf, rc string
+	// account, when set, is the double's account directory (accountEnv).
+	account string
 }
 
 // in runs terraform in dir.
 func (r tfRunner) in(dir string, args ...string) (string, error) {
 	cmd := exec.Command(r.tf, append([]string{"-chdir=" + dir}, args...)...)
-	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+r.rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+r.rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", accountEnv+"="+r.account)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
@@ -123,11 +143,20 @@ func (r tfRunner) fresh(config string, args ...string) (string, error) {
 func terraformWithDouble(t *testing.T) tfRunner {
 	t.Helper()
 	tf := findCLI(t)
-	plugins := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-aws"), ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the double: %v\n%s", err, out)
+	built.Do(func() {
+		built.dir, built.err = os.MkdirTemp("", "aws-double-")
+		if built.err != nil {
+			return
+		}
+		out, err := exec.Command("go", "build", "-o", filepath.Join(built.dir, "terraform-provider-aws"), ".").CombinedOutput()
+		if err != nil {
+			built.err = fmt.Errorf("building the double: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
+	plugins := built.dir
 	rc := filepath.Join(t.TempDir(), "dev.tfrc")
 	cfg := `provider_installation {
   dev_overrides {

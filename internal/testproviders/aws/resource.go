@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math/big"
 	"sort"
@@ -27,9 +28,21 @@ type resourceDef struct {
 	nested func(path string, f *filler) (v interface{}, ok bool)
 	// check emulates the errors the AWS API returns at apply time for
 	// requests the schema accepts but the service refuses.
-	check            func(f *filler) error
+	check func(f *filler) error
+	// checkDelete does the same for a delete.
+	checkDelete func(prior *filler) error
+	// customizeDiff runs at plan time after the schema's plan modifiers,
+	// where the real provider runs its CustomizeDiff functions.
+	customizeDiff    func(d *planDiff)
 	configValidators []resource.ConfigValidator
+	// unique names the objects AWS keeps unique per account and region: a
+	// kind for the account, the label the real provider's "already exists"
+	// error uses, and the attribute holding the name.
+	unique *uniqueName
 }
+
+// uniqueName describes a name the real provider checks before creating.
+type uniqueName struct{ kind, label, attr string }
 
 // stubResource serves a resourceDef. State is exactly the plan with the
 // unknowns filled in: nothing exists outside Terraform's state.
@@ -42,6 +55,7 @@ var (
 	_ resource.Resource                     = (*stubResource)(nil)
 	_ resource.ResourceWithConfigure        = (*stubResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*stubResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*stubResource)(nil)
 )
 
 func (r *stubResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -63,7 +77,7 @@ func (r *stubResource) Configure(_ context.Context, req resource.ConfigureReques
 }
 
 func (r *stubResource) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	v, err := r.complete(req.Plan.Raw)
+	v, err := r.complete(req.Plan.Raw, tftypes.Value{})
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("creating %s", r.def.typeName), err.Error())
 		return
@@ -77,7 +91,7 @@ func (r *stubResource) Read(context.Context, resource.ReadRequest, *resource.Rea
 }
 
 func (r *stubResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	v, err := r.complete(req.Plan.Raw)
+	v, err := r.complete(req.Plan.Raw, req.State.Raw)
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("updating %s", r.def.typeName), err.Error())
 		return
@@ -85,21 +99,56 @@ func (r *stubResource) Update(_ context.Context, req resource.UpdateRequest, res
 	resp.State.Raw = v
 }
 
-func (r *stubResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+func (r *stubResource) Delete(_ context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	prior, err := r.filler(req.State.Raw)
+	if err == nil && r.def.checkDelete != nil {
+		err = r.def.checkDelete(prior)
+	}
+	if err == nil && r.def.unique != nil {
+		err = r.data.account.release(prior.region, r.def.unique.kind, prior.strOr(r.def.unique.attr, ""))
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("deleting %s", r.def.typeName), err.Error())
+	}
+}
 
-// complete turns a planned object into the applied one.
-func (r *stubResource) complete(plan tftypes.Value) (tftypes.Value, error) {
+// filler wraps an object of this resource type.
+func (r *stubResource) filler(v tftypes.Value) (*filler, error) {
 	if r.data == nil {
-		return plan, fmt.Errorf("the provider is not configured")
+		return nil, fmt.Errorf("the provider is not configured")
 	}
 	obj := map[string]tftypes.Value{}
-	if err := plan.As(&obj); err != nil {
+	if err := v.As(&obj); err != nil {
+		return nil, err
+	}
+	return &filler{typeName: r.def.typeName, region: r.data.region, obj: obj, data: r.data}, nil
+}
+
+// complete turns a planned object into the applied one; prior is the state
+// of an update, a zero Value for a create.
+func (r *stubResource) complete(plan, prior tftypes.Value) (tftypes.Value, error) {
+	f, err := r.filler(plan)
+	if err != nil {
 		return plan, err
 	}
-	f := &filler{typeName: r.def.typeName, region: r.data.region, obj: obj, data: r.data}
+	obj := f.obj
 	if r.def.check != nil {
 		if err := r.def.check(f); err != nil {
 			return plan, err
+		}
+	}
+	if prior.Type() == nil && r.def.unique != nil {
+		// The real provider looks the name up before creating (the API
+		// itself would return the existing object for an identical one).
+		if name, ok := f.str(r.def.unique.attr); ok {
+			gen, err := r.data.account.claim(f.region, r.def.unique.kind, name)
+			if errors.Is(err, errNameTaken) {
+				return plan, fmt.Errorf("%s (%s) already exists (the real provider's check before creating, emulated by the schema double)", r.def.unique.label, name)
+			}
+			if err != nil {
+				return plan, err
+			}
+			f.gen = gen
 		}
 	}
 	f.fillTags()
@@ -139,6 +188,9 @@ type filler struct {
 	region   string
 	obj      map[string]tftypes.Value
 	data     *providerData
+	// gen counts the objects of this unique name created in the account
+	// (0 without an account): identifiers mix it in when above 1.
+	gen int
 }
 
 // str returns a known, non-null string attribute.
@@ -267,6 +319,17 @@ func (f *filler) fillTags() {
 // arn builds an ARN in the double's account.
 func (f *filler) arn(service, resource string) string {
 	return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, f.region, accountID, resource)
+}
+
+// genParts are mixed into the identifiers of an object whose name was
+// used before in the account, so a re-created object differs from the one
+// it replaces; none for the first, keeping identifiers stable without an
+// account.
+func (f *filler) genParts() []string {
+	if f.gen > 1 {
+		return []string{fmt.Sprint(f.gen)}
+	}
+	return nil
 }
 
 // hexID derives n lowercase hex digits from parts: the same configuration

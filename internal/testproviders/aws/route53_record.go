@@ -60,7 +60,6 @@ func route53RecordDef() *resourceDef {
 				"weighted_routing_policy": block(0, 1, map[string]schema.Attribute{
 					"weight": intA(req),
 				}, nil),
-				"timeouts": timeoutsBlock("create", "update", "delete"),
 			},
 		},
 		configValidators: []resource.ConfigValidator{

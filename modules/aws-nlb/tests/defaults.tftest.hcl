@@ -37,28 +37,28 @@ run "plan_is_a_tcp_passthrough_nlb" {
     error_message = "the listener must carry no certificate and no ALPN policy"
   }
   assert {
-    condition     = aws_lb_target_group.this["edge-api"].protocol == "TCP" && aws_lb_target_group.this["edge-api"].port == 1280
+    condition     = aws_lb_target_group.this["edge-api/https"].protocol == "TCP" && aws_lb_target_group.this["edge-api/https"].port == 1280
     error_message = "the target group must be TCP on the Edge API port"
   }
   assert {
-    condition     = aws_lb_target_group.this["edge-api"].proxy_protocol_v2 == false
+    condition     = aws_lb_target_group.this["edge-api/https"].proxy_protocol_v2 == false
     error_message = "proxy protocol must be off"
   }
   assert {
-    condition     = aws_lb_target_group.this["edge-api"].preserve_client_ip == "true"
+    condition     = aws_lb_target_group.this["edge-api/https"].preserve_client_ip == "true"
     error_message = "client IPs must be preserved"
   }
   assert {
-    condition     = one(aws_lb_target_group.this["edge-api"].health_check).protocol == "HTTPS" && one(aws_lb_target_group.this["edge-api"].health_check).path == "/health-checks"
+    condition     = one(aws_lb_target_group.this["edge-api/https"].health_check).protocol == "HTTPS" && one(aws_lb_target_group.this["edge-api/https"].health_check).path == "/health-checks"
     error_message = "the health check must be HTTPS GET /health-checks"
   }
   assert {
-    condition     = one(aws_lb_target_group.this["edge-api"].health_check).port == "1280"
+    condition     = one(aws_lb_target_group.this["edge-api/https"].health_check).port == "1280"
     error_message = "the health check must probe the Edge API port"
   }
   assert {
-    condition     = aws_lb_target_group.this["edge-api"].name == "ziti-ctrl-i1280" && one(aws_lb_target_group.this["edge-api"].health_check).timeout == 9
-    error_message = "target group name carries target type and port; health check timeout stays below the 10 s interval"
+    condition     = can(regex("^ziti-ctrl-[0-9a-f]{6}$", aws_lb_target_group.this["edge-api/https"].name)) && one(aws_lb_target_group.this["edge-api/https"].health_check).timeout == 9
+    error_message = "target group name is the NLB name and a digest of what replaces the group; health check timeout stays below the 10 s interval"
   }
   assert {
     condition     = aws_lb.this.enable_cross_zone_load_balancing == true && aws_lb.this.internal == false
@@ -90,7 +90,7 @@ run "apply_fills_names_and_the_alias_record" {
     error_message = "an NLB in us-east-1 has hosted zone Z26RNL4JYFTOTI, got ${aws_lb.this.zone_id}"
   }
   assert {
-    condition     = one(aws_lb_listener.this["edge-api"].default_action).type == "forward" && one(aws_lb_listener.this["edge-api"].default_action).target_group_arn == aws_lb_target_group.this["edge-api"].arn
+    condition     = one(aws_lb_listener.this["edge-api"].default_action).type == "forward" && one(aws_lb_listener.this["edge-api"].default_action).target_group_arn == aws_lb_target_group.this["edge-api/https"].arn
     error_message = "the listener must forward to the Edge API target group"
   }
   assert {

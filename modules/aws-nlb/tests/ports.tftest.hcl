@@ -33,11 +33,11 @@ run "three_tcp_listeners_and_their_target_groups" {
     error_message = "every target group must be TCP, ip targets, proxy protocol off, client IP preserved"
   }
   assert {
-    condition     = one(aws_lb_target_group.this["ctrl"].health_check).protocol == "HTTPS" && one(aws_lb_target_group.this["ctrl"].health_check).port == "1280" && one(aws_lb_target_group.this["ctrl"].health_check).path == "/health-checks"
+    condition     = one(aws_lb_target_group.this["ctrl/https"].health_check).protocol == "HTTPS" && one(aws_lb_target_group.this["ctrl/https"].health_check).port == "1280" && one(aws_lb_target_group.this["ctrl/https"].health_check).path == "/health-checks"
     error_message = "the control plane target group must be health checked on the Edge API's /health-checks"
   }
   assert {
-    condition     = one(aws_lb_target_group.this["router-edge"].health_check).protocol == "TCP" && one(aws_lb_target_group.this["router-edge"].health_check).port == "traffic-port" && one(aws_lb_target_group.this["router-edge"].health_check).path == null
+    condition     = one(aws_lb_target_group.this["router-edge/tcp"].health_check).protocol == "TCP" && one(aws_lb_target_group.this["router-edge/tcp"].health_check).port == "traffic-port" && one(aws_lb_target_group.this["router-edge/tcp"].health_check).path == null
     error_message = "router ports get a TCP health check on their own port"
   }
   assert {
@@ -77,10 +77,11 @@ run "tcp_health_checks_and_no_security_group" {
   }
 
   assert {
-    # path is Optional+Computed in the provider, so an update keeps the old
-    # value in state; AWS ignores it for TCP checks.
-    condition     = alltrue([for tg in aws_lb_target_group.this : one(tg.health_check).protocol == "TCP" && one(tg.health_check).port == "traffic-port"])
-    error_message = "with health_check_protocol = TCP every target group gets a TCP check"
+    # New groups, not updated ones: an existing group would keep its HTTPS
+    # matcher and path (Optional+Computed), which the provider refuses
+    # beside a TCP check.
+    condition     = alltrue([for tg in aws_lb_target_group.this : one(tg.health_check).protocol == "TCP" && one(tg.health_check).port == "traffic-port" && one(tg.health_check).path == null && one(tg.health_check).matcher == null])
+    error_message = "with health_check_protocol = TCP every target group gets a TCP check without path or matcher"
   }
   assert {
     condition     = length(aws_security_group.nlb) == 0 && length(aws_lb.this.security_groups) == 0
