@@ -17,70 +17,10 @@ import (
 
 // networkKind describes one named entity kind of the Edge management API
 // (an identity, an edge router, a service, a policy) to the shared
-// scaffolding, which serves its resource (kindResource) and its
+// scaffolding, which serves its resource (newKindResource) and its
 // read-by-id-or-name data source (newKindDataSource) from it. M is the
 // Terraform model, D the API's detail model, B its create (and replace)
-// body.
-//
-// # Adding a network resource
-//
-// A new kind, say ziti_service, is one file of models in internal/edgeapi,
-// one resource file, and one registration line per type; it copies no code.
-//
-// In internal/edgeapi (models.go, or a file of its own), the models and the
-// collection; Collection has create, get, list, replace, patch and delete,
-// so there is no request code to write:
-//
-//	type ServiceCreate struct { Name string `json:"name"`; ... }
-//	type ServiceDetail struct { BaseEntity; Name string `json:"name"`; ... }
-//	var Services = Collection[ServiceDetail]{Name: "services"}
-//
-// In internal/provider/resource_service.go, the Terraform model, its schema,
-// the two conversions and the kind, with the exported constructors of the
-// resource and of its data source:
-//
-//	var serviceKind = &networkKind[serviceModel, edgeapi.ServiceDetail, edgeapi.ServiceCreate]{
-//		typeName: "service", what: "service", collection: edgeapi.Services,
-//		schema: serviceSchema, toAPI: (*serviceModel).toAPI, fromAPI: (*serviceModel).fromAPI,
-//		named:   func(d *edgeapi.ServiceDetail) (*edgeapi.BaseEntity, string) { return &d.BaseEntity, d.Name },
-//		differs: serviceDiffers,
-//	}
-//
-//	// NewServiceResource returns the ziti_service resource.
-//	func NewServiceResource() resource.Resource { return newKindResource(serviceKind) }
-//
-//	// NewServiceDataSource returns the ziti_service data source.
-//	func NewServiceDataSource() datasource.DataSource {
-//		return newKindDataSource(serviceKind, "Reads one service by id or exact name.")
-//	}
-//
-// toAPI is the one place model -> API (the create and replace body of a
-// plan); fromAPI is the one place API -> model (keep null what the user
-// left null when the API answers empty, as tagsToMap does); differs names
-// the first attribute in which an object found by name differs from a
-// create body (createRecovering uses it to decide whether a create whose
-// answer was lost made that object). The helpers in network_common.go
-// (tags, sets, optional strings) and create_recovery.go (sameStrings,
-// sameTags, sentDiffers) do the per-field work.
-//
-// In register_network.go, NewServiceResource joins networkResources and
-// NewServiceDataSource joins networkDataSources. Then resource_service_test.go
-// beside the resource file holds its acceptance tests, and
-// examples/resources/ziti_service its documentation example (make docs).
-//
-// The kind then has what every network resource must have: Configure from
-// the provider, a plan-time error when no controller is configured, a
-// create that survives a lost answer, a read that removes the resource from
-// state when the controller no longer has it (404), replace (PUT) on
-// update, a delete that accepts an object already gone, import by id with a
-// clear error for an id that cannot be one, and a data source that reads by
-// id or exact name with the resource's attributes, all computed.
-//
-// A kind with more to do sets afterUpdate (the edge router re-enrolls
-// there), or embeds *kindResource and overrides a method (the edge router's
-// ModifyPlan). A resource that does not fit (an enrollment has no name, a
-// CA verifies itself) writes its methods on networkResource, with the
-// helpers readRemote, setRefreshed and deleteRemote.
+// body. The package documentation says how to add a kind.
 type networkKind[M, D, B any] struct {
 	// typeName is the resource type without the provider prefix
 	// ("edge_router": ziti_edge_router).
@@ -138,22 +78,7 @@ func (r *kindResource[M, D, B]) Create(ctx context.Context, req resource.CreateR
 	if !ok {
 		return
 	}
-	k := r.kind
-	// A create whose answer is lost (the controller killed or restarted
-	// mid-request) is resolved by the object's unique name, so that an
-	// object the controller did create is not left untracked.
-	id, ok := createByName(ctx, c, &resp.Diagnostics, k.what, name.ValueString(),
-		func(ctx context.Context) (string, error) { return k.collection.Create(ctx, c, in) },
-		func(ctx context.Context) ([]createCandidate, error) {
-			return findByName(ctx, name.ValueString(),
-				func(ctx context.Context, opts edgeapi.ListOptions) ([]D, error) {
-					return k.collection.List(ctx, c, opts)
-				},
-				func(d *D) (string, createCandidate) {
-					base, n := k.named(d)
-					return n, createCandidate{ID: base.ID, CreatedAt: base.CreatedAt, Differs: k.differs(in, d)}
-				})
-		})
+	id, ok := r.createNamed(ctx, c, name.ValueString(), in, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -165,6 +90,25 @@ func (r *kindResource[M, D, B]) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// createNamed sends the create of an object named name. A create whose
+// answer is lost (the controller killed or restarted mid-request) is
+// resolved by the object's unique name, so that an object the controller
+// did create is not left untracked (see createRecovering).
+func (r *kindResource[M, D, B]) createNamed(ctx context.Context, c *edgeapi.Client, name string, in *B, diags *diag.Diagnostics) (id string, ok bool) {
+	k := r.kind
+	return createByName(ctx, c, diags, k.what, name,
+		func(ctx context.Context) (string, error) { return k.collection.Create(ctx, c, in) },
+		func(ctx context.Context) ([]createCandidate, error) {
+			list := func(ctx context.Context, opts edgeapi.ListOptions) ([]D, error) {
+				return k.collection.List(ctx, c, opts)
+			}
+			return findByName(ctx, name, list, func(d *D) (string, createCandidate) {
+				base, n := k.named(d)
+				return n, createCandidate{ID: base.ID, CreatedAt: base.CreatedAt, Differs: k.differs(in, d)}
+			})
+		})
 }
 
 // planned reads a plan into m and builds its request body, with the client

@@ -1,6 +1,3 @@
-// Package provider implements the zitiform/ziti Terraform provider with
-// terraform-plugin-framework. PKI resources work offline; network resources
-// talk to a controller through internal/edgeapi.
 package provider
 
 import (

@@ -30,21 +30,28 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/provider/validators"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*caResource)(nil)
-	_ resource.ResourceWithImportState = (*caResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*caResource)(nil)
-)
+// caKind is ziti_ca: /cas, third-party CAs.
+var caKind = &networkKind[caModel, edgeapi.CADetail, edgeapi.CACreate]{
+	typeName: "ca", what: "CA", collection: edgeapi.CAs,
+	schema: caSchema, toAPI: (*caModel).createBody, fromAPI: (*caModel).fromAPI,
+	named:   func(d *edgeapi.CADetail) (*edgeapi.BaseEntity, string) { return &d.BaseEntity, d.Name },
+	differs: caDiffers,
+}
 
 // NewCAResource returns the ziti_ca resource.
-func NewCAResource() resource.Resource { return &caResource{} }
+func NewCAResource() resource.Resource { return &caResource{newKindResource(caKind)} }
 
-// caResource manages /cas, third-party CAs. With the CA's
-// private key as a write-only argument it also verifies the CA in the same
-// apply: it mints a short-lived certificate whose CN is the CA's
-// verificationToken, signs it with that key and POSTs it to
-// /cas/{id}/verify. The key is never stored in state or shown in a plan.
-type caResource struct{ networkResource }
+// caResource is the CA kind's resource, which also verifies the CA: with
+// the CA's private key as a write-only argument it mints, in the same
+// apply, a short-lived certificate whose CN is the CA's verificationToken,
+// signs it with that key and POSTs it to /cas/{id}/verify. The key is never
+// stored in state or shown in a plan. Its update sends the CA's own update
+// body (the certificate cannot change).
+type caResource struct {
+	*kindResource[caModel, edgeapi.CADetail, edgeapi.CACreate]
+}
+
+var _ resource.ResourceWithModifyPlan = (*caResource)(nil)
 
 type caModel struct {
 	ID                        types.String  `tfsdk:"id"`
@@ -89,12 +96,8 @@ var externalIDClaimDescriptions = map[string]string{
 	"index":            "Which value to use when several remain.",
 }
 
-func (r *caResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_ca"
-}
-
-func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func caSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "A third-party CA (`/cas`) whose client certificates may enroll (`ottca`, auto CA enrollment) and authenticate. " +
 			"Give `ca_private_key_pem_wo` to verify it in the same apply.",
 		Attributes: map[string]schema.Attribute{
@@ -264,35 +267,18 @@ func (m *caModel) fromAPI(d *edgeapi.CADetail) {
 func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan caModel
 	var key types.String
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("ca_private_key_pem_wo"), &key)...)
-	c := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || c == nil {
+	c, in, ok := r.planned(ctx, req.Plan, &plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	signer := r.verifier(plan.CertPEM.ValueString(), key, &resp.Diagnostics)
-	in := &edgeapi.CACreate{
-		Name:                      plan.Name.ValueString(),
-		CertPEM:                   plan.CertPEM.ValueString(),
-		IsAutoCaEnrollmentEnabled: plan.IsAutoCaEnrollmentEnabled.ValueBool(),
-		IsOttCaEnrollmentEnabled:  plan.IsOttCaEnrollmentEnabled.ValueBool(),
-		IsAuthEnabled:             plan.IsAuthEnabled.ValueBool(),
-		IdentityRoles:             stringsFromSet(ctx, plan.IdentityRoles, &resp.Diagnostics),
-		IdentityNameFormat:        plan.IdentityNameFormat.ValueString(),
-		ExternalIDClaim:           plan.claim(ctx, &resp.Diagnostics),
-		Tags:                      tagsFromMap(ctx, plan.Tags, &resp.Diagnostics),
-	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// A create whose answer is lost (the controller killed or restarted
-	// mid-request) is resolved by the CA's unique name, so that a CA the
-	// controller did create is not left untracked. An adopted CA goes
-	// through finish like a new one: it is verified when the key is given
-	// and it is not verified yet.
-	id, ok := createByName(ctx, c, &resp.Diagnostics, "CA", in.Name,
-		func(ctx context.Context) (string, error) { return c.CreateCA(ctx, in) },
-		func(ctx context.Context) ([]createCandidate, error) { return findCAByName(ctx, c, in) })
+	// An adopted CA (see createNamed) goes through finish like a new one:
+	// it is verified when the key is given and it is not verified yet.
+	id, ok := r.createNamed(ctx, c, in.Name, in, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -303,12 +289,19 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// findCAByName lists the CAs named in.Name (at most one: names are unique)
-// and says how each differs from in.
-func findCAByName(ctx context.Context, c *edgeapi.Client, in *edgeapi.CACreate) ([]createCandidate, error) {
-	return findByName(ctx, in.Name, c.ListCAs, func(d *edgeapi.CADetail) (string, createCandidate) {
-		return d.Name, createCandidate{ID: d.ID, CreatedAt: d.CreatedAt, Differs: caDiffers(in, d)}
-	})
+// createBody is the create body for the model.
+func (m *caModel) createBody(ctx context.Context, diags *diag.Diagnostics) *edgeapi.CACreate {
+	return &edgeapi.CACreate{
+		Name:                      m.Name.ValueString(),
+		CertPEM:                   m.CertPEM.ValueString(),
+		IsAutoCaEnrollmentEnabled: m.IsAutoCaEnrollmentEnabled.ValueBool(),
+		IsOttCaEnrollmentEnabled:  m.IsOttCaEnrollmentEnabled.ValueBool(),
+		IsAuthEnabled:             m.IsAuthEnabled.ValueBool(),
+		IdentityRoles:             stringsFromSet(ctx, m.IdentityRoles, diags),
+		IdentityNameFormat:        m.IdentityNameFormat.ValueString(),
+		ExternalIDClaim:           m.claim(ctx, diags),
+		Tags:                      tagsFromMap(ctx, m.Tags, diags),
+	}
 }
 
 // caDiffers names the first attribute of the create body that the CA d
@@ -460,21 +453,6 @@ func mintVerificationCert(token string, is *pki.Issuer) ([]byte, error) {
 	return pki.EncodeCertsPEM(issued.Cert), nil
 }
 
-func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state caModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	d, ok := readRemote(ctx, &r.networkResource, resp, "CA", state.ID.ValueString(), edgeapi.CAs.Get)
-	if !ok {
-		return
-	}
-	prior := state
-	state.fromAPI(d)
-	setRefreshed(ctx, resp, &prior, &state)
-}
-
 func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state caModel
 	var key types.String
@@ -506,22 +484,11 @@ func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, res
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// updateBody is the full-replace PUT body for the model.
+// updateBody is the full-replace PUT body: the create body without the
+// certificate, which cannot change.
 func (m *caModel) updateBody(ctx context.Context, diags *diag.Diagnostics) *edgeapi.CAUpdate {
-	return &edgeapi.CAUpdate{
-		Name:                      m.Name.ValueString(),
-		IsAutoCaEnrollmentEnabled: m.IsAutoCaEnrollmentEnabled.ValueBool(),
-		IsOttCaEnrollmentEnabled:  m.IsOttCaEnrollmentEnabled.ValueBool(),
-		IsAuthEnabled:             m.IsAuthEnabled.ValueBool(),
-		IdentityRoles:             stringsFromSet(ctx, m.IdentityRoles, diags),
-		IdentityNameFormat:        m.IdentityNameFormat.ValueString(),
-		ExternalIDClaim:           m.claim(ctx, diags),
-		Tags:                      tagsFromMap(ctx, m.Tags, diags),
-	}
-}
-
-func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state caModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	deleteRemote(ctx, &r.networkResource, &resp.Diagnostics, "CA", state.ID.ValueString(), edgeapi.CAs.Delete)
+	in := m.createBody(ctx, diags)
+	return &edgeapi.CAUpdate{Name: in.Name, IsAutoCaEnrollmentEnabled: in.IsAutoCaEnrollmentEnabled, IsOttCaEnrollmentEnabled: in.IsOttCaEnrollmentEnabled,
+		IsAuthEnabled: in.IsAuthEnabled, IdentityRoles: in.IdentityRoles, IdentityNameFormat: in.IdentityNameFormat,
+		ExternalIDClaim: in.ExternalIDClaim, Tags: in.Tags}
 }
