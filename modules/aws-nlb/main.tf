@@ -64,10 +64,13 @@ locals {
   }
   target_group_of = { for tk, tg in local.target_groups : tg.listener => tk }
 
-  # What AWS cannot change on an existing NLB: whether it has security
-  # groups at all, and the address of each of its subnets (subnets can only
-  # be added). Only values known at plan time, so a refusal shows in the plan.
+  # What AWS cannot change on an existing NLB: its name and scheme, whether
+  # it has security groups at all, and the address of each of its subnets
+  # (subnets can only be added). Only values known at plan time, so a
+  # refusal shows in the plan.
   nlb_fixed = {
+    name            = var.name
+    internal        = var.internal
     security_groups = var.create_security_group || length(var.security_group_ids) > 0
     subnets = var.create_eips ? tomap({ for s in var.subnet_ids : s => "elastic-ip" }) : tomap(merge(
       { for s in var.subnet_ids : s => "" },
@@ -75,10 +78,13 @@ locals {
     ))
   }
   nlb_was = terraform_data.nlb_created_with.output
-  nlb_replaced = (
-    local.nlb_was.security_groups != local.nlb_fixed.security_groups ||
-    anytrue([for s, a in local.nlb_was.subnets : lookup(local.nlb_fixed.subnets, s, null) != a])
-  )
+  # Why the plan replaces the NLB, compared with what it was created with.
+  nlb_replaced_by = compact([
+    local.nlb_was.name != var.name ? "name ${local.nlb_was.name} -> ${var.name}" : "",
+    local.nlb_was.internal != var.internal ? "internal ${local.nlb_was.internal} -> ${var.internal}" : "",
+    local.nlb_was.security_groups != local.nlb_fixed.security_groups ? "security groups ${local.nlb_was.security_groups ? "some" : "none"} -> ${local.nlb_fixed.security_groups ? "some" : "none"}" : "",
+    join(", ", [for s, a in local.nlb_was.subnets : "subnet ${s} ${lookup(local.nlb_fixed.subnets, s, null) == null ? "removed" : "readdressed"}" if lookup(local.nlb_fixed.subnets, s, null) != a]),
+  ])
 }
 
 # The NLB as it was created, frozen while deletion protection is on
@@ -139,8 +145,8 @@ resource "aws_lb" "this" {
     replace_triggered_by = [terraform_data.nlb_replace_on.output]
 
     precondition {
-      condition     = !var.enable_deletion_protection || !local.nlb_replaced
-      error_message = "This change replaces the NLB (security groups ${local.nlb_was.security_groups ? "some" : "none"} -> ${local.nlb_fixed.security_groups ? "some" : "none"}; subnets removed or readdressed: ${jsonencode(sort([for s, a in local.nlb_was.subnets : s if lookup(local.nlb_fixed.subnets, s, null) != a]))}): AWS cannot change that on an existing NLB. With enable_deletion_protection = true AWS refuses to delete it, after Terraform has already destroyed its listeners. Apply enable_deletion_protection = false on its own first, then this change (the new NLB gets a new DNS name: cert_dns_names and the controller certificates change), then turn protection back on."
+      condition     = !var.enable_deletion_protection || length(local.nlb_replaced_by) == 0
+      error_message = "This change replaces the NLB (${join("; ", local.nlb_replaced_by)}): AWS cannot change that on an existing NLB. With enable_deletion_protection = true AWS refuses to delete it, after Terraform has already destroyed its listeners. Apply enable_deletion_protection = false on its own first, then this change (the new NLB gets a new DNS name: cert_dns_names and the controller certificates change), then turn protection back on."
     }
     precondition {
       condition     = var.load_balancer_type == "network"

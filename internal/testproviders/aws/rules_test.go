@@ -265,3 +265,41 @@ func TestSchemaIsThePinnedVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestOptionalComputedKeepsPriorState: an Optional+Computed argument the
+// configuration stops setting keeps its prior value through an update, as
+// SDKv2 keeps it; the target group rule above depends on it.
+func TestOptionalComputedKeepsPriorState(t *testing.T) {
+	run, dir := workdir(t, `
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "set" {
+  default = true
+}
+
+resource "aws_lb_target_group" "x" {
+  name     = "ctrl-edge"
+  port     = 1280
+  protocol = "TCP"
+  vpc_id   = "vpc-0a1b2c3d4e5f60718"
+
+  health_check {
+    protocol = "HTTPS"
+    interval = var.set ? 10 : 20
+    matcher  = var.set ? "200" : null
+    path     = var.set ? "/health-checks" : null
+  }
+}
+
+output "kept" {
+  value = "${one(aws_lb_target_group.x.health_check).matcher} ${one(aws_lb_target_group.x.health_check).path} ${one(aws_lb_target_group.x.health_check).interval}"
+}
+`)
+	run.must(dir, "apply", "-auto-approve")
+	run.must(dir, "apply", "-auto-approve", "-var", "set=false")
+	if out := run.must(dir, "output", "-raw", "kept"); !strings.Contains(out, "200 /health-checks 20") {
+		t.Errorf("after leaving matcher and path out: %q, want the prior 200 and /health-checks with the new interval 20", out)
+	}
+}

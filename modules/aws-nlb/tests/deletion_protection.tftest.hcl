@@ -93,6 +93,16 @@ run "refuses_elastic_ips" {
   expect_failures = [aws_lb.this]
 }
 
+run "refuses_internal" {
+  command = plan
+
+  variables {
+    internal = true
+  }
+
+  expect_failures = [aws_lb.this]
+}
+
 run "adding_a_subnet_passes" {
   command = apply
 
