@@ -27,7 +27,11 @@ const (
 	// SHA-1, or x5c[0] = its DER, or the same public key). No credentials
 	// and no side effects.
 	SignerCheckJWKS = "jwks"
-	// SignerCheckNone: neither was available.
+	// SignerCheckNetworkJWT: the controller's public network JWT
+	// (GET /edge/client/v1/network-jwts), which OpenZiti signs with the same
+	// key as enrollment JWTs; OpenZiti v1.7 serves no enrollment JWKS.
+	SignerCheckNetworkJWT = "network_jwt"
+	// SignerCheckNone: none of them was available.
 	SignerCheckNone = "none"
 )
 
@@ -116,12 +120,16 @@ func CheckController(ctx context.Context, endpoint string, opts CheckOptions) (*
 		break
 	}
 	if r.LeafIsSigner == nil {
-		ok, kids, err := jwksNames(ctx, client, root, p)
-		if err == nil {
+		ok, kids, jwksErr := jwksNames(ctx, client, root, p)
+		if jwksErr == nil {
 			r.LeafIsSigner, r.SignerCheck, kid = &ok, SignerCheckJWKS, strings.Join(kids, ",")
+		} else if tok, netErr := networkJWT(ctx, client, root); netErr == nil {
+			ok := CheckSigner(tok, p) == nil
+			r.LeafIsSigner, r.SignerCheck, kid = &ok, SignerCheckNetworkJWT, tok.Header.Kid
 		} else {
-			r.Problems = append(r.Problems, "could not determine which certificate signs enrollment JWTs: "+err.Error()+
-				"; to decide, the check needs a pending enrollment JWT to compare: configure provider credentials and keep one identity or edge router enrollment pending")
+			r.Problems = append(r.Problems, "could not determine which certificate signs enrollment JWTs: no pending enrollment JWT to compare, "+
+				jwksErr.Error()+", and "+netErr.Error()+
+				"; with management credentials configured, create an enrollment and the newest pending enrollment JWT is compared")
 		}
 	}
 	if r.LeafIsSigner != nil && !*r.LeafIsSigner {
@@ -152,6 +160,30 @@ func CheckController(ctx context.Context, endpoint string, opts CheckOptions) (*
 		r.Problems = append(r.Problems, "GET /version failed: "+err.Error())
 	}
 	return r, nil
+}
+
+// networkJWT reads the controller's default network JWT through client
+// (pinned to the presented leaf) for its signature: its claims are not an
+// enrollment token's, so only the header and signature are parsed.
+func networkJWT(ctx context.Context, client *http.Client, root string) (*Token, error) {
+	var jwts []struct {
+		Name  string `json:"name"`
+		Token string `json:"token"`
+	}
+	if _, err := doJSON(ctx, client, http.MethodGet, root+"/edge/client/v1/network-jwts", "", nil, nil, &jwts); err != nil {
+		return nil, fmt.Errorf("GET /edge/client/v1/network-jwts: %w", err)
+	}
+	for _, j := range jwts {
+		if j.Token == "" {
+			continue
+		}
+		tok, _, err := parseSigned(j.Token)
+		if err != nil {
+			return nil, fmt.Errorf("the controller's network JWT %q: %w", j.Name, err)
+		}
+		return tok, nil
+	}
+	return nil, errors.New("GET /edge/client/v1/network-jwts listed no JWT")
 }
 
 // jwksNames reports whether the enrollment JWKS lists the presented leaf.

@@ -2,6 +2,7 @@ package enroll
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -78,5 +79,65 @@ func TestEndpointAddr(t *testing.T) {
 		if _, _, _, err := EndpointAddr(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+// TestCheckControllerNetworkJWT covers controllers without an enrollment
+// JWKS (OpenZiti v1.7 answers 501 there): the public network JWT, signed
+// with the same key as enrollment JWTs, decides instead.
+func TestCheckControllerNetworkJWT(t *testing.T) {
+	p := newTestPKI(t, pki.ECP256)
+	ctrl, _ := p.serverCert(t, pki.ECP256, []string{"localhost"}, loopback)
+	other, _ := p.serverCert(t, pki.ECP256, []string{"localhost"}, loopback)
+	controller := func(signer tls.Certificate) http.Handler {
+		mux := http.NewServeMux()
+		mux.HandleFunc("/edge/client/v1/enroll/jwks", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotImplemented)
+			_, _ = w.Write([]byte(`{"error":{"code":"UNHANDLED","message":"operation enroll.GetEnrollmentJwks has not yet been implemented"},"meta":{}}`))
+		})
+		mux.HandleFunc("/edge/client/v1/network-jwts", func(w http.ResponseWriter, _ *http.Request) {
+			// The claims of a network JWT are not an enrollment token's.
+			tok := signToken(t, signer, map[string]any{"iss": "https://localhost/", "sub": "https://localhost/", "aud": []string{"openziti-enroller"}, "jti": "n-1", "em": "network", "ctrls": nil})
+			_ = json.NewEncoder(w).Encode(map[string]any{"data": []map[string]any{{"name": "default", "token": tok}}, "meta": map[string]any{}})
+		})
+		mux.HandleFunc(CACertsPath, func(w http.ResponseWriter, _ *http.Request) {
+			b, _ := EncodeCACerts(p.bundle)
+			_, _ = w.Write(b)
+		})
+		mux.HandleFunc("/version", func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte(`{"data":{"version":"v1.7.2"},"meta":{}}`))
+		})
+		return mux
+	}
+
+	direct := startTLS(t, ctrl, controller(ctrl))
+	r, err := CheckController(context.Background(), direct.URL, CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.PassthroughOK || r.SignerCheck != SignerCheckNetworkJWT || len(r.Problems) != 0 {
+		t.Fatalf("direct: passthrough_ok=%v signer_check=%s problems=%q", r.PassthroughOK, r.SignerCheck, r.Problems)
+	}
+
+	// Behind a TLS-terminating proxy the controller's network JWT does not
+	// verify with the proxy's certificate.
+	proxy := startTLS(t, other, controller(ctrl))
+	r, err = CheckController(context.Background(), proxy.URL, CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.PassthroughOK || r.SignerCheck != SignerCheckNetworkJWT || !strings.Contains(strings.Join(r.Problems, " "), "TCP passthrough") {
+		t.Fatalf("proxy: passthrough_ok=%v signer_check=%s problems=%q", r.PassthroughOK, r.SignerCheck, r.Problems)
+	}
+
+	// Neither signal: undetermined, and the problem says what would decide it.
+	bare := startTLS(t, ctrl, http.NotFoundHandler())
+	r, err = CheckController(context.Background(), bare.URL, CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.PassthroughOK || r.LeafIsSigner != nil || !strings.Contains(strings.Join(r.Problems, " "), "network-jwts") {
+		t.Fatalf("no signal: %+v", r)
 	}
 }

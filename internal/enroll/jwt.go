@@ -97,38 +97,9 @@ func (t *Token) Raw() string { return t.raw }
 // structure, the algorithm and the claims that steer the enrollment (iss,
 // jti, em), but not the signature. Errors never contain the token.
 func ParseToken(s string) (*Token, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, errors.New("the enrollment token is empty: pass the JWT file the controller issued (ziti_enrollment.jwt or ziti_edge_router.enrollment_jwt)")
-	}
-	if len(s) > MaxTokenSize {
-		return nil, fmt.Errorf("the enrollment token is %d bytes, more than the %d a JWT can be: is this the right file?", len(s), MaxTokenSize)
-	}
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 {
-		return nil, fmt.Errorf("the enrollment token is not a JWT: expected 3 dot-separated parts, found %d", len(parts))
-	}
-	hdrJSON, err := b64(parts[0])
+	t, claimsJSON, err := parseSigned(s)
 	if err != nil {
-		return nil, fmt.Errorf("the enrollment token header is not base64url: %w", err)
-	}
-	claimsJSON, err := b64(parts[1])
-	if err != nil {
-		return nil, fmt.Errorf("the enrollment token claims are not base64url: %w", err)
-	}
-	sig, err := b64(parts[2])
-	if err != nil {
-		return nil, fmt.Errorf("the enrollment token signature is not base64url: %w", err)
-	}
-	t := &Token{raw: s, signingInput: []byte(parts[0] + "." + parts[1]), signature: sig}
-	if err := strictUnmarshal(hdrJSON, &t.Header); err != nil {
-		return nil, fmt.Errorf("the enrollment token header is not a JSON object: %w", err)
-	}
-	if _, err := hashFor(t.Header.Alg); err != nil {
 		return nil, err
-	}
-	if t.Header.Typ != "" && !strings.EqualFold(t.Header.Typ, "JWT") {
-		return nil, fmt.Errorf("the enrollment token has typ %q, expected \"JWT\"", t.Header.Typ)
 	}
 	if err := parseClaims(claimsJSON, &t.Claims); err != nil {
 		return nil, err
@@ -137,6 +108,47 @@ func ParseToken(s string) (*Token, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// parseSigned splits a JWT into the parts its signature check needs (header,
+// signing input, signature) and returns its claims undecoded, so that a
+// token that is not an enrollment token (the controller's network JWT) can
+// still be checked against a certificate.
+func parseSigned(s string) (*Token, []byte, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil, errors.New("the enrollment token is empty: pass the JWT file the controller issued (ziti_enrollment.jwt or ziti_edge_router.enrollment_jwt)")
+	}
+	if len(s) > MaxTokenSize {
+		return nil, nil, fmt.Errorf("the enrollment token is %d bytes, more than the %d a JWT can be: is this the right file?", len(s), MaxTokenSize)
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return nil, nil, fmt.Errorf("the enrollment token is not a JWT: expected 3 dot-separated parts, found %d", len(parts))
+	}
+	hdrJSON, err := b64(parts[0])
+	if err != nil {
+		return nil, nil, fmt.Errorf("the enrollment token header is not base64url: %w", err)
+	}
+	claimsJSON, err := b64(parts[1])
+	if err != nil {
+		return nil, nil, fmt.Errorf("the enrollment token claims are not base64url: %w", err)
+	}
+	sig, err := b64(parts[2])
+	if err != nil {
+		return nil, nil, fmt.Errorf("the enrollment token signature is not base64url: %w", err)
+	}
+	t := &Token{raw: s, signingInput: []byte(parts[0] + "." + parts[1]), signature: sig}
+	if err := strictUnmarshal(hdrJSON, &t.Header); err != nil {
+		return nil, nil, fmt.Errorf("the enrollment token header is not a JSON object: %w", err)
+	}
+	if _, err := hashFor(t.Header.Alg); err != nil {
+		return nil, nil, err
+	}
+	if t.Header.Typ != "" && !strings.EqualFold(t.Header.Typ, "JWT") {
+		return nil, nil, fmt.Errorf("the enrollment token has typ %q, expected \"JWT\"", t.Header.Typ)
+	}
+	return t, claimsJSON, nil
 }
 
 func b64(s string) ([]byte, error) {

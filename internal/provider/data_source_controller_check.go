@@ -88,7 +88,9 @@ func (d *controllerCheckDataSource) Schema(_ context.Context, _ datasource.Schem
 				MarkdownDescription: "How `leaf_is_jwt_signer` was decided. `enrollment_jwt`: a pending enrollment JWT read through the provider's " +
 					"management API connection (newest first, identities then edge routers) was verified with the presented leaf's public key, exactly " +
 					"as an enrolling client does; nothing is created. `jwks`: no such JWT was available, so the controller's public " +
-					"`GET /edge/client/v1/enroll/jwks` was consulted (the leaf matches a key's `kid`, `x5c` or public key). `none`: neither was available."},
+					"`GET /edge/client/v1/enroll/jwks` was consulted (the leaf matches a key's `kid`, `x5c` or public key). `network_jwt`: no JWKS either " +
+					"(OpenZiti v1.7 serves none), so the controller's public network JWT (`GET /edge/client/v1/network-jwts`), signed with the same key " +
+					"as enrollment JWTs, was verified with the presented leaf. `none`: none of them was available."},
 			"chain_trusted": schema.BoolAttribute{Computed: true,
 				MarkdownDescription: "Whether the presented chain verifies against the controller's own CA bundle (`/.well-known/est/cacerts`); null if the bundle was unavailable."},
 			"controller_version": str("The controller version from `/version`, read through the endpoint."),
