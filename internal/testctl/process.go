@@ -96,7 +96,7 @@ func redactArgs(args []string) []string {
 	return out
 }
 
-// run runs a short ziti command to completion, its output in logFile.
+// runZitiCmd runs a short ziti command to completion, its output in logFile.
 func runZitiCmd(bin string, args, env []string, dir, logFile, what string) error {
 	p, err := startProcess(bin, args, env, dir, logFile, what)
 	if err != nil {
