@@ -60,30 +60,15 @@ func authenticatorDetail(a *store.Authenticator, idn *store.Identity) *authentic
 	}
 }
 
-// listAuthenticators serves GET /authenticators.
-var listAuthenticators = listEntities(authenticatorFilterable, store.BucketAuthenticators, authenticatorFields,
-	func(_ *Ctx, tx *store.Tx, a *store.Authenticator) (any, error) {
-		idn, _ := tx.GetIdentity(a.IdentityID)
-		return authenticatorDetail(a, idn), nil
-	})
+// authenticatorOf renders an authenticator with its identity's name.
+var authenticatorOf = withIdentity(func(a *store.Authenticator) string { return a.IdentityID },
+	func(a *store.Authenticator, idn *store.Identity) any { return authenticatorDetail(a, idn) })
 
-func getAuthenticator(c *Ctx) error {
-	id := c.R.PathValue("id")
-	var d any
-	err := c.API.DB.View(func(tx *store.Tx) error {
-		a, err := tx.GetAuthenticator(id)
-		if err != nil {
-			return NotFound("authenticator", id)
-		}
-		idn, _ := tx.GetIdentity(a.IdentityID)
-		d = authenticatorDetail(a, idn)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return c.OK(d)
-}
+// listAuthenticators serves GET /authenticators.
+var listAuthenticators = listEntities(authenticatorFilterable, store.BucketAuthenticators, authenticatorFields, authenticatorOf)
+
+// getAuthenticator serves GET /authenticators/{id}.
+var getAuthenticator = getHandler("authenticator", store.Authenticators, authenticatorOf)
 
 func deleteAuthenticator(c *Ctx) error {
 	id := c.R.PathValue("id")

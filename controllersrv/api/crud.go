@@ -84,20 +84,66 @@ func (h *entity[E, I]) create(c *Ctx) error {
 	return c.Created(h.collection, b.ID)
 }
 
-func (h *entity[E, I]) get(c *Ctx) error {
-	var d any
-	err := c.API.DB.View(func(tx *store.Tx) error {
-		v, err := h.rules.Get(tx, c.R.PathValue("id"))
+func (h *entity[E, I]) get(c *Ctx) error { return getHandler(h.rules.Name, h.rules.Store, h.detail)(c) }
+
+// getHandler serves GET <collection>/{id}: the record of k with that id
+// rendered by detail, or a 404 naming the kind.
+func getHandler[E any](kind string, k *store.Kind[E], detail func(*Ctx, *store.Tx, *E) (any, error)) HandlerFunc {
+	return func(c *Ctx) error {
+		id := c.R.PathValue("id")
+		d, err := store.Read(c.API.DB, func(tx *store.Tx) (any, error) {
+			v, err := k.Get(tx, id)
+			if err != nil {
+				return nil, NotFound(kind, id)
+			}
+			return detail(c, tx, v)
+		})
 		if err != nil {
 			return err
 		}
-		d, err = h.detail(c, tx, v)
-		return err
-	})
-	if err != nil {
-		return err
+		return c.OK(d)
 	}
-	return c.OK(d)
+}
+
+// identityRecords serves GET /identities/{id}/<records>: the records of an
+// identity (list), all on one page, each rendered by detail.
+func identityRecords[E any](list func(*store.Tx, string) ([]*E, error), detail func(*E, *store.Identity) any) HandlerFunc {
+	return func(c *Ctx) error {
+		id := c.R.PathValue("id")
+		out, err := store.Read(c.API.DB, func(tx *store.Tx) ([]any, error) {
+			v, err := tx.GetIdentity(id)
+			if err != nil {
+				return nil, NotFound("identity", id)
+			}
+			return renderAll(tx, id, v, list, detail)
+		})
+		if err != nil {
+			return err
+		}
+		return c.ListAll(out)
+	}
+}
+
+// withIdentity is the detail function of records of an identity: detail
+// gets the record's identity (nil if it has none) for its name.
+func withIdentity[E any](identityID func(*E) string, detail func(*E, *store.Identity) any) func(*Ctx, *store.Tx, *E) (any, error) {
+	return func(_ *Ctx, tx *store.Tx, v *E) (any, error) {
+		idn, _ := tx.GetIdentity(identityID(v))
+		return detail(v, idn), nil
+	}
+}
+
+// renderAll renders the records of the identity v (list) with detail.
+func renderAll[E any](tx *store.Tx, id string, v *store.Identity, list func(*store.Tx, string) ([]*E, error), detail func(*E, *store.Identity) any) ([]any, error) {
+	rs, err := list(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, detail(r, v))
+	}
+	return out, nil
 }
 
 func (h *entity[E, I]) update(patch bool) HandlerFunc {

@@ -44,12 +44,15 @@ func enrollmentFields(e *store.Enrollment) filter.Fields {
 	}
 }
 
+// enrollmentOf renders an enrollment with its identity's name.
+var enrollmentOf = withIdentity(func(e *store.Enrollment) string { return e.IdentityID },
+	func(e *store.Enrollment, idn *store.Identity) any { return enrollmentDetail(e, idn) })
+
 // listEnrollments serves GET /enrollments.
-var listEnrollments = listEntities(enrollmentFilterable, store.BucketEnrollments, enrollmentFields,
-	func(_ *Ctx, tx *store.Tx, e *store.Enrollment) (any, error) {
-		idn, _ := tx.GetIdentity(e.IdentityID)
-		return enrollmentDetail(e, idn), nil
-	})
+var listEnrollments = listEntities(enrollmentFilterable, store.BucketEnrollments, enrollmentFields, enrollmentOf)
+
+// getEnrollment serves GET /enrollments/{id}.
+var getEnrollment = getHandler("enrollment", store.Enrollments, enrollmentOf)
 
 func createEnrollment(c *Ctx) error {
 	var in domain.EnrollmentInput
@@ -61,24 +64,6 @@ func createEnrollment(c *Ctx) error {
 		return err
 	}
 	return c.Created("enrollments", e.ID)
-}
-
-func getEnrollment(c *Ctx) error {
-	id := c.R.PathValue("id")
-	var d any
-	err := c.API.DB.View(func(tx *store.Tx) error {
-		e, err := tx.GetEnrollment(id)
-		if err != nil {
-			return NotFound("enrollment", id)
-		}
-		idn, _ := tx.GetIdentity(e.IdentityID)
-		d = enrollmentDetail(e, idn)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return c.OK(d)
 }
 
 func deleteEnrollment(c *Ctx) error {

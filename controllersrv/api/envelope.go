@@ -93,6 +93,11 @@ func (c *Ctx) Created(collection, id string) error {
 	return nil
 }
 
+// ListAll writes a whole list as one page.
+func (c *Ctx) ListAll(items []any) error {
+	return c.List(items, Pagination{Limit: MaxLimit, TotalCount: int64(len(items))}, nil)
+}
+
 // List writes a page of a list with pagination meta.
 func (c *Ctx) List(items any, p Pagination, filterable []string) error {
 	writeJSON(c.W, http.StatusOK, envelope{Data: items, Meta: Meta{Pagination: &p, FilterableFields: filterable}})

@@ -74,53 +74,13 @@ func (c *Ctx) decodeWithKeys(v any) (map[string]bool, error) {
 	return keys, nil
 }
 
-func listIdentityAuthenticators(c *Ctx) error {
-	id := c.R.PathValue("id")
-	var out []any
-	err := c.API.DB.View(func(tx *store.Tx) error {
-		v, err := tx.GetIdentity(id)
-		if err != nil {
-			return NotFound("identity", id)
-		}
-		as, err := tx.AuthenticatorsOfIdentity(id)
-		if err != nil {
-			return err
-		}
-		out = make([]any, 0, len(as))
-		for _, a := range as {
-			out = append(out, authenticatorDetail(a, v))
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return c.List(out, Pagination{Limit: MaxLimit, TotalCount: int64(len(out))}, nil)
-}
+// listIdentityAuthenticators serves GET /identities/{id}/authenticators.
+var listIdentityAuthenticators = identityRecords((*store.Tx).AuthenticatorsOfIdentity,
+	func(a *store.Authenticator, v *store.Identity) any { return authenticatorDetail(a, v) })
 
-func listIdentityEnrollments(c *Ctx) error {
-	id := c.R.PathValue("id")
-	var out []any
-	err := c.API.DB.View(func(tx *store.Tx) error {
-		v, err := tx.GetIdentity(id)
-		if err != nil {
-			return NotFound("identity", id)
-		}
-		es, err := tx.EnrollmentsOfIdentity(id)
-		if err != nil {
-			return err
-		}
-		out = make([]any, 0, len(es))
-		for _, e := range es {
-			out = append(out, enrollmentDetail(e, v))
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return c.List(out, Pagination{Limit: MaxLimit, TotalCount: int64(len(out))}, nil)
-}
+// listIdentityEnrollments serves GET /identities/{id}/enrollments.
+var listIdentityEnrollments = identityRecords((*store.Tx).EnrollmentsOfIdentity,
+	func(e *store.Enrollment, v *store.Identity) any { return enrollmentDetail(e, v) })
 
 // identityView is the identity detail of the API.
 type identityView struct {

@@ -174,22 +174,14 @@ func currentIdentity(c *Ctx) error {
 }
 
 func currentAuthenticators(c *Ctx) error {
-	var out []any
-	err := c.API.DB.View(func(tx *store.Tx) error {
-		as, err := tx.AuthenticatorsOfIdentity(c.Identity.ID)
-		if err != nil {
-			return err
-		}
-		out = make([]any, 0, len(as))
-		for _, a := range as {
-			out = append(out, authenticatorDetail(a, c.Identity))
-		}
-		return nil
+	out, err := store.Read(c.API.DB, func(tx *store.Tx) ([]any, error) {
+		return renderAll(tx, c.Identity.ID, c.Identity, (*store.Tx).AuthenticatorsOfIdentity,
+			func(a *store.Authenticator, v *store.Identity) any { return authenticatorDetail(a, v) })
 	})
 	if err != nil {
 		return err
 	}
-	return c.List(out, Pagination{Limit: MaxLimit, TotalCount: int64(len(out))}, nil)
+	return c.ListAll(out)
 }
 
 func currentAuthenticator(c *Ctx) error {

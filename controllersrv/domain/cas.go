@@ -113,20 +113,13 @@ func (in *CAInput) apply(v *store.CA, keys Keys, patch bool) error {
 // change (the keys of a body are its top-level keys only, so non-nil
 // fields of p win).
 func mergeClaim(dst, p *store.ExternalIDClaim) {
-	if p.Location != nil {
-		dst.Location = p.Location
-	}
-	if p.Matcher != nil {
-		dst.Matcher = p.Matcher
-	}
-	if p.MatcherCriteria != nil {
-		dst.MatcherCriteria = p.MatcherCriteria
-	}
-	if p.Parser != nil {
-		dst.Parser = p.Parser
-	}
-	if p.ParserCriteria != nil {
-		dst.ParserCriteria = p.ParserCriteria
+	for _, f := range []struct{ dst, p **string }{
+		{&dst.Location, &p.Location}, {&dst.Matcher, &p.Matcher}, {&dst.MatcherCriteria, &p.MatcherCriteria},
+		{&dst.Parser, &p.Parser}, {&dst.ParserCriteria, &p.ParserCriteria},
+	} {
+		if *f.p != nil {
+			*f.dst = *f.p
+		}
 	}
 	if p.Index != nil {
 		dst.Index = p.Index
@@ -171,12 +164,7 @@ func parseCACertPEM(s string) ([]*x509.Certificate, error) {
 // CA's verification token, signed by the CA, valid now. Only then is the
 // CA verified (and the token cleared); every other outcome changes nothing.
 func (c *Controller) VerifyCA(id string, body []byte) error {
-	var ca *store.CA
-	err := c.DB.View(func(tx *store.Tx) error {
-		var err error
-		ca, err = tx.GetCA(id)
-		return err
-	})
+	ca, err := store.Read(c.DB, func(tx *store.Tx) (*store.CA, error) { return tx.GetCA(id) })
 	if err != nil {
 		return NotFound("CA", id)
 	}
@@ -268,11 +256,7 @@ func parseVerificationCert(body []byte) (*x509.Certificate, error) {
 // enrollment): em=ca, aud ["openziti-enroller"], iss with a trailing
 // slash, sub = jti = the CA id, no exp.
 func (c *Controller) CAJWT(id string) (string, error) {
-	err := c.DB.View(func(tx *store.Tx) error {
-		_, err := tx.GetCA(id)
-		return err
-	})
-	if err != nil {
+	if _, err := store.Read(c.DB, func(tx *store.Tx) (*store.CA, error) { return tx.GetCA(id) }); err != nil {
 		return "", NotFound("CA", id)
 	}
 	return c.Signer.Sign(jwtsign.EnrollmentClaims{

@@ -166,12 +166,7 @@ func (c *Controller) RefreshEnrollment(id string, expiresAt *time.Time) error {
 	if !expiresAt.After(now) {
 		return FieldInvalid("expiresAt", expiresAt.Format(time.RFC3339), "must be in the future")
 	}
-	var cur *store.Enrollment
-	err := c.DB.View(func(tx *store.Tx) error {
-		var err error
-		cur, err = tx.GetEnrollment(id)
-		return err
-	})
+	cur, err := store.Read(c.DB, func(tx *store.Tx) (*store.Enrollment, error) { return tx.GetEnrollment(id) })
 	if err != nil {
 		return NotFound("enrollment", id)
 	}
@@ -201,12 +196,7 @@ func (c *Controller) FindEnrollment(token, method string) (*store.Enrollment, er
 	if token == "" {
 		return nil, FieldInvalid("token", nil, "is required: pass ?token=<jti of the enrollment JWT>")
 	}
-	var e *store.Enrollment
-	err := c.DB.View(func(tx *store.Tx) error {
-		var err error
-		e, err = tx.EnrollmentByToken(token)
-		return err
-	})
+	e, err := store.Read(c.DB, func(tx *store.Tx) (*store.Enrollment, error) { return tx.EnrollmentByToken(token) })
 	if err != nil {
 		return nil, invalidToken()
 	}

@@ -23,12 +23,7 @@ func ownAuthenticator(tx *store.Tx, identityID, id string) (*store.Authenticator
 // PKI (third-party certificates are renewed by their CA, passwords are not
 // certificates).
 func (c *Controller) ExtendableAuthenticator(identityID, id string) (*store.Authenticator, error) {
-	var au *store.Authenticator
-	err := c.DB.View(func(tx *store.Tx) error {
-		var err error
-		au, err = ownAuthenticator(tx, identityID, id)
-		return err
-	})
+	au, err := store.Read(c.DB, func(tx *store.Tx) (*store.Authenticator, error) { return ownAuthenticator(tx, identityID, id) })
 	if err != nil {
 		return nil, err
 	}

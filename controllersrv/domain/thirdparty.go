@@ -90,22 +90,14 @@ func (c *Controller) ResolveThirdParty(ca *store.CA, leaf *x509.Certificate, req
 		if err != nil {
 			return "", "", fmt.Errorf("externalIdClaim: %w", err)
 		}
-		var found *store.Identity
-		_ = c.DB.View(func(tx *store.Tx) error {
-			found, _ = tx.IdentityByExternalID(value)
-			return nil
-		})
+		found, _ := store.Read(c.DB, func(tx *store.Tx) (*store.Identity, error) { return tx.IdentityByExternalID(value) })
 		if found == nil {
 			return "", "", fmt.Errorf("no identity has externalId %q", value)
 		}
 		return found.ID, "", nil
 	}
 	fp := pki.FingerprintSHA1(leaf)
-	var au *store.Authenticator
-	_ = c.DB.View(func(tx *store.Tx) error {
-		au, _ = tx.AuthenticatorByFingerprint(fp)
-		return nil
-	})
+	au, _ := store.Read(c.DB, func(tx *store.Tx) (*store.Authenticator, error) { return tx.AuthenticatorByFingerprint(fp) })
 	if au != nil {
 		return au.IdentityID, au.ID, nil
 	}
@@ -211,11 +203,7 @@ func (c *Controller) EnrollOTTCA(token string, e *store.Enrollment, chain []*x50
 	if e.CAID != nil {
 		caID = *e.CAID
 	}
-	var ca *store.CA
-	_ = c.DB.View(func(tx *store.Tx) error {
-		ca, _ = tx.GetCA(caID)
-		return nil
-	})
+	ca, _ := store.Read(c.DB, func(tx *store.Tx) (*store.CA, error) { return tx.GetCA(caID) })
 	switch {
 	case ca == nil:
 		return Errorf(http.StatusBadRequest, CodeInvalidEnrollToken, "the CA of this ottca enrollment no longer exists")

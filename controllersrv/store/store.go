@@ -244,3 +244,16 @@ func (t *Tx) GetMeta(key string) string {
 func (t *Tx) PutMeta(key, value string) error {
 	return t.writable(BucketMeta).Put([]byte(key), []byte(value))
 }
+
+// Read runs fn in a read-only transaction and returns its result: a
+// lookup in one line, e.g. store.Read(db, func(tx *store.Tx) (*CA, error) {
+// return tx.GetCA(id) }).
+func Read[T any](db *DB, fn func(*Tx) (T, error)) (T, error) {
+	var v T
+	err := db.View(func(tx *Tx) error {
+		var err error
+		v, err = fn(tx)
+		return err
+	})
+	return v, err
+}
