@@ -59,7 +59,18 @@ func enrollTestServer(t *testing.T, kind testctl.Kind) (*cliController, *edgeapi
 }
 
 func runCLI(args ...string) (string, error) {
-	// cobra keeps flag values between Execute calls: start each run clean.
+	resetFlags()
+	var out bytes.Buffer
+	rootCmd.SetOut(&out)
+	rootCmd.SetErr(&out)
+	rootCmd.SetArgs(args)
+	err := rootCmd.Execute()
+	return out.String(), err
+}
+
+// resetFlags sets every flag back to its default: cobra keeps flag values
+// between Execute calls, and each run must start clean.
+func resetFlags() {
 	var reset func(c *cobra.Command)
 	reset = func(c *cobra.Command) {
 		c.Flags().VisitAll(func(f *pflag.Flag) {
@@ -75,12 +86,6 @@ func runCLI(args ...string) (string, error) {
 		}
 	}
 	reset(rootCmd)
-	var out bytes.Buffer
-	rootCmd.SetOut(&out)
-	rootCmd.SetErr(&out)
-	rootCmd.SetArgs(args)
-	err := rootCmd.Execute()
-	return out.String(), err
 }
 
 func TestEnrollCommand(t *testing.T) { testctl.Both(t, enrollCommand) }

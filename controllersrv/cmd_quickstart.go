@@ -19,10 +19,12 @@ func init() {
 		Short: "Create (or reuse) a PKI, config and admin in DIR and run the controller",
 		Long: `Create a PKI (root -> external ICA -> network, edge and signing ICAs), a controller
 config and an admin login in DIR, then run in the foreground until SIGINT/SIGTERM.
-Re-running with the same DIR reuses everything. The CA bundle clients must trust is
-DIR/pki/cas.pem. The admin password comes from --admin-password or ZITI_PASSWORD;
-otherwise one is generated and printed once. The controller is ready when
-GET /version answers.`,
+Re-running with the same DIR reuses everything. DIR must be new, empty or one
+quickstart made (it holds controllersrv.home): a directory holding anything else,
+such as a real OpenZiti controller's home, is refused before anything is written.
+The CA bundle clients must trust is DIR/pki/cas.pem. The admin password comes from
+--admin-password or ZITI_PASSWORD; otherwise one is generated and printed once.
+The controller is ready when GET /version answers.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.Home == "" {
