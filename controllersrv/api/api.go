@@ -103,6 +103,37 @@ func (c *Ctx) Decode(v any) error {
 	return nil
 }
 
+// decodeWithKeys decodes the body into v and also returns the set of
+// top-level keys present (for PATCH).
+func (c *Ctx) decodeWithKeys(v any) (map[string]bool, error) {
+	body, err := c.ReadBody()
+	if err != nil {
+		return nil, err
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		body = []byte("{}")
+	}
+	if err := checkUTF8(body); err != nil {
+		return nil, err
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return nil, Errorf(http.StatusBadRequest, CodeCouldNotParseBody, "the request body must be a JSON object: %s", jsonErrText(err))
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		var te *json.UnmarshalTypeError
+		if asTypeErr(err, &te) && te.Field != "" {
+			return nil, FieldInvalid(te.Field, nil, "expected a JSON %s, got %s", te.Type.String(), te.Value)
+		}
+		return nil, Errorf(http.StatusBadRequest, CodeCouldNotParseBody, "the request body is not valid: %s", jsonErrText(err))
+	}
+	keys := make(map[string]bool, len(raw))
+	for k := range raw {
+		keys[k] = true
+	}
+	return keys, nil
+}
+
 // ReadBody reads the raw body, respecting the size cap.
 func (c *Ctx) ReadBody() ([]byte, error) {
 	data, err := io.ReadAll(c.R.Body)

@@ -1,9 +1,6 @@
 package api
 
 import (
-	"encoding/json"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
@@ -41,37 +38,6 @@ var identities = &entity[store.Identity, domain.IdentityInput]{
 	},
 	detail:  func(c *Ctx, tx *store.Tx, v *store.Identity) (any, error) { return c.API.identityDetail(tx, v) },
 	deleted: func(c *Ctx, id string) { c.API.Sessions.DeleteIdentity(id) },
-}
-
-// decodeWithKeys decodes the body into v and also returns the set of
-// top-level keys present (for PATCH).
-func (c *Ctx) decodeWithKeys(v any) (map[string]bool, error) {
-	body, err := c.ReadBody()
-	if err != nil {
-		return nil, err
-	}
-	if len(strings.TrimSpace(string(body))) == 0 {
-		body = []byte("{}")
-	}
-	if err := checkUTF8(body); err != nil {
-		return nil, err
-	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(body, &raw); err != nil {
-		return nil, Errorf(http.StatusBadRequest, CodeCouldNotParseBody, "the request body must be a JSON object: %s", jsonErrText(err))
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		var te *json.UnmarshalTypeError
-		if asTypeErr(err, &te) && te.Field != "" {
-			return nil, FieldInvalid(te.Field, nil, "expected a JSON %s, got %s", te.Type.String(), te.Value)
-		}
-		return nil, Errorf(http.StatusBadRequest, CodeCouldNotParseBody, "the request body is not valid: %s", jsonErrText(err))
-	}
-	keys := make(map[string]bool, len(raw))
-	for k := range raw {
-		keys[k] = true
-	}
-	return keys, nil
 }
 
 // listIdentityAuthenticators serves GET /identities/{id}/authenticators.
