@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: runs every .ci/bench-*.sh in turn. Each measures its subject
 # and a baseline in the same run and prints the ratio; results are collected
-# in bench-out/ (one JSON file per suite where the suite writes one).
+# in bench-out/ (one JSON file per suite where the suite writes one). The
+# runs worth keeping, and what they showed, are recorded in BENCHMARKS.md.
 . "$(dirname "$0")/lib.sh"
 out="${BENCH_OUT:-$ROOT/bench-out}"
 mkdir -p "$out"
