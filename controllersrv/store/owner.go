@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -60,6 +61,10 @@ func checkOwner(path string) (ownership, error) {
 	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 5 * time.Second})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return 0, fmt.Errorf("db: %s is locked by another process (is another controller using it?)", path)
+	}
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		return 0, fmt.Errorf("db: %w", err) // unreadable, not foreign
 	}
 	if err != nil {
 		return 0, &ForeignError{Path: path, Reason: "it is not a bbolt database: " + err.Error()}

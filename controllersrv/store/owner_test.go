@@ -107,6 +107,11 @@ func TestOpenRefusesForeignFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, "not a bbolt database"},
+		"tiny": {func(p string) {
+			if err := os.WriteFile(p, []byte("v: 3\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, "not a bbolt database"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
