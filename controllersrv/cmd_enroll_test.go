@@ -175,6 +175,21 @@ func enrollRouterCommand(t *testing.T, kind testctl.Kind) {
 	if _, err := runCLI("enroll", "--jwt", jwt, "--out", filepath.Join(dir, "x.json")); err == nil || !strings.Contains(err.Error(), "enroll router") {
 		t.Fatalf("router token to enroll: %v", err)
 	}
+	// A file already in --out-dir (another program's certificate) is never
+	// replaced without --force, and the token is not spent on the attempt.
+	if err := os.MkdirAll(out, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	theirs := writeFile(t, out, "server.chain.pem", "another program's certificate\n")
+	if _, err := runCLI("enroll", "router", "--jwt", jwt, "--out-dir", out, "--dns", "router1.example"); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("existing file in --out-dir: %v", err)
+	}
+	if b, _ := os.ReadFile(theirs); string(b) != "another program's certificate\n" {
+		t.Fatal("an existing file in --out-dir changed")
+	}
+	if err := os.Remove(theirs); err != nil {
+		t.Fatal(err)
+	}
 	stdout, err := runCLI("enroll", "router", "--jwt", jwt, "--out-dir", out, "--dns", "router1.example", "--ip", "127.0.0.1", "--key-alg", "ec-p256")
 	if err != nil {
 		t.Fatalf("enroll router: %v\n%s", err, stdout)
