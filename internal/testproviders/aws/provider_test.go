@@ -150,7 +150,7 @@ func terraformWithDouble(t *testing.T) tfRunner {
 		}
 		out, err := exec.Command("go", "build", "-o", filepath.Join(built.dir, "terraform-provider-aws"), ".").CombinedOutput()
 		if err != nil {
-			built.err = fmt.Errorf("building the double: %v\n%s", err, out)
+			built.err = fmt.Errorf("building the double: %w\n%s", err, out)
 		}
 	})
 	if built.err != nil {

@@ -259,7 +259,7 @@ func TestSchemaIsThePinnedVersion(t *testing.T) {
 	}
 	for name, r := range s {
 		for _, a := range r.Block.Attributes {
-			if a.Name == "tags_all" && !(a.Optional && a.Computed) {
+			if a.Name == "tags_all" && (!a.Optional || !a.Computed) {
 				t.Errorf("%s.tags_all must be Optional+Computed (tftags.TagsSchemaComputed)", name)
 			}
 		}
