@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +56,7 @@ type hwToken struct {
 	loaded func() []string // what the device still holds; nil when it cannot tell
 	tool   func(args ...string) string
 	offers []pki.KeyAlgorithm
+	sdkRef string // the key reference in the OpenZiti SDKs' form, without id or label
 }
 
 func softHSMToken(t *testing.T) *hwToken {
@@ -78,6 +81,7 @@ func tpmToken(t *testing.T, label string) *hwToken {
 			return "pkcs11:token=" + tp.Label + ";object=" + obj + "?module-path=" + tp.Module + "&pin-source=env:ZITI_HW_PIN"
 		},
 		loaded: func() []string { return tp.Loaded(t) },
+		sdkRef: "pkcs11://" + tp.Module + "?slot=" + strconv.Itoa(tp.Slot) + "&pin=" + tp.UserPIN,
 		tool:   func(args ...string) string { return tp.Tool(t, args...) },
 		// Measured with swtpm 0.7 and tpm2-pkcs11 1.9: RSA stops at 3072
 		// bits, and P-521 is refused (tpm2-pkcs11 cannot sign with it).
@@ -117,10 +121,19 @@ func enrollExtendTPMRepeatedly(t *testing.T, kind testctl.Kind) {
 	for i := range 4 {
 		id, jwt := newJWT(fmt.Sprintf("tpm-device-%d", i))
 		out := filepath.Join(dir, fmt.Sprintf("tpm-%d.json", i))
-		if stdout, err := runCLI("enroll", "--jwt", jwt, "--out", out, "--key", hw.ref(fmt.Sprintf("tpm-key-%d", i))); err != nil {
+		ref := hw.ref(fmt.Sprintf("tpm-key-%d", i))
+		if i == 1 {
+			// The form ziti-edge-tunnel and the OpenZiti SDKs read; the
+			// identity file keeps it, with the generated key's id in hex.
+			ref = hw.sdkRef + "&label=tpm-key-1"
+		}
+		if stdout, err := runCLI("enroll", "--jwt", jwt, "--out", out, "--key", ref); err != nil {
 			t.Fatalf("enroll #%d with a TPM key: %v\n%s", i, err, stdout)
 		}
 		hw.clean(t, fmt.Sprintf("enroll #%d", i))
+		if ident, _ := enroll.ReadIdentity(out); i == 1 && !regexp.MustCompile(`^pkcs11://\S+\?slot=1&id=[0-9a-f]{16}&label=tpm-key-1&pin=\S+$`).MatchString(ident.ID.Key) {
+			t.Fatalf("the SDK form is written as %q", ident.ID.Key)
+		}
 		for j := range 2 {
 			stdout, err := runCLI("extend", "--identity", out, "--force")
 			if err != nil || !strings.Contains(stdout, "with the same token key") {

@@ -1,6 +1,7 @@
 package enroll
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -16,8 +17,12 @@ import (
 // (file:///path or /path) or env:NAME for an environment variable, so the PIN
 // need not sit in the identity file.
 //
-// The ziti-edge-tunnel form pkcs11:///path/to/module.so?pin=..&slot=..&id=..&label=..
-// is accepted as well.
+// The form the OpenZiti SDKs read (ziti-edge-tunnel's tlsuv and the Go
+// SDK's pkcs11 engine), pkcs11:///path/to/module.so?slot=..&id=..&pin=..&label=..,
+// is accepted as well, with their meanings: id is the CKA_ID in hex, slot a
+// number (decimal or 0x hex), and values are taken literally (tlsuv does not
+// percent-decode), so they are limited to letters, digits and -._~. A URI in
+// that form is written back in that form (SDKForm).
 type PKCS11URI struct {
 	ModulePath string
 	Token      string
@@ -27,6 +32,8 @@ type PKCS11URI struct {
 	ID         []byte
 	PinValue   string
 	PinSource  string
+	// SDKForm: the URI was given, and is written, in the SDKs' form.
+	SDKForm bool
 }
 
 // ParsePKCS11URI parses a pkcs11: URI. Errors never contain the PIN.
@@ -40,11 +47,11 @@ func ParsePKCS11URI(s string) (*PKCS11URI, error) {
 	path, query, _ := strings.Cut(rest, "?")
 	legacy := strings.HasPrefix(path, "//")
 	if legacy {
-		mp, err := url.PathUnescape(strings.TrimPrefix(path, "//"))
-		if err != nil {
-			return nil, errors.New("pkcs11 URI: the module path is not valid percent-encoding")
+		u.ModulePath = strings.TrimPrefix(path, "//")
+		if strings.Trim(u.ModulePath, sdkChars+"/") != "" {
+			return nil, errors.New("pkcs11 URI: in the pkcs11:///module form the module path may hold only letters, digits, / and -._~, " +
+				"because the OpenZiti SDKs read it literally; use the pkcs11:token=...?module-path=... form otherwise")
 		}
-		u.ModulePath = mp
 		path = ""
 	}
 	if path != "" {
@@ -58,21 +65,23 @@ func ParsePKCS11URI(s string) (*PKCS11URI, error) {
 			}
 		}
 	}
+	u.SDKForm = legacy
 	if query != "" {
 		for _, attr := range strings.Split(query, "&") {
-			k, v, err := pkcs11Attr(attr)
+			var (
+				k, v string
+				err  error
+			)
+			if legacy {
+				k, v, err = u.sdkAttr(attr)
+			} else {
+				k, v, err = pkcs11Attr(attr)
+			}
 			if err != nil {
 				return nil, err
 			}
-			if legacy {
-				switch k {
-				case "pin":
-					k = "pin-value"
-				case "label":
-					k = "object"
-				case "slot":
-					k = "slot-id"
-				}
+			if k == "" {
+				continue // id, stored by sdkAttr
 			}
 			if err := u.set(k, v, true); err != nil {
 				return nil, err
@@ -104,6 +113,50 @@ func pkcs11Attr(a string) (string, string, error) {
 		return "", "", fmt.Errorf("pkcs11 URI: attribute %s has invalid percent-encoding", k)
 	}
 	return k, dv, nil
+}
+
+// sdkChars are the characters the SDKs' form allows in values: those that
+// mean the same read literally (tlsuv) and percent-decoded (the Go SDK).
+const sdkChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"
+
+// sdkAttr reads one query attribute of the SDKs' form and maps it to its
+// RFC 7512 name; id is stored directly (k == "").
+func (u *PKCS11URI) sdkAttr(a string) (k, v string, err error) {
+	k, v, ok := strings.Cut(a, "=")
+	if !ok || k == "" {
+		return "", "", fmt.Errorf("pkcs11 URI: attribute %q must be name=value", redactAttr(a))
+	}
+	allowed := sdkChars
+	if k == "pin-source" {
+		allowed += ":/" // env:NAME or a path; read by this client only
+	}
+	if strings.Trim(v, allowed) != "" {
+		return "", "", fmt.Errorf("pkcs11 URI: %s may hold only letters, digits and -._~ in the pkcs11:///module form, "+
+			"because the OpenZiti SDKs read its values literally; use the pkcs11:token=...?module-path=... form with pin-source for anything else", k)
+	}
+	switch k {
+	case "pin":
+		return "pin-value", v, nil
+	case "label":
+		return "object", v, nil
+	case "slot":
+		n, err := strconv.ParseUint(v, 0, 31)
+		if err != nil {
+			return "", "", errors.New("pkcs11 URI: slot must be a number (decimal, or hex with 0x)")
+		}
+		return "slot-id", strconv.FormatUint(n, 10), nil
+	case "id":
+		b, err := hex.DecodeString(v)
+		if err != nil || len(b) == 0 {
+			return "", "", errors.New("pkcs11 URI: in the pkcs11:///module form, id is the key's CKA_ID in hex, as the OpenZiti SDKs read it")
+		}
+		if len(u.ID) != 0 {
+			return "", "", errors.New("pkcs11 URI: attribute id is given twice")
+		}
+		u.ID = b
+		return "", "", nil
+	}
+	return k, v, nil
 }
 
 func redactAttr(a string) string {
@@ -190,6 +243,9 @@ func (u *PKCS11URI) String() string { return u.format(false) }
 func (u *PKCS11URI) Redacted() string { return u.format(true) }
 
 func (u *PKCS11URI) format(redact bool) string {
+	if u.SDKForm {
+		return u.formatSDK(redact)
+	}
 	var path []string
 	add := func(k, v string) {
 		if v != "" {
@@ -241,4 +297,30 @@ func pctEncode(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// formatSDK writes the SDKs' form. Its values were checked to need no
+// encoding when parsed; a key generated by enroll adds only hex id and a
+// label of the same characters.
+func (u *PKCS11URI) formatSDK(redact bool) string {
+	var q []string
+	add := func(k, v string) {
+		if v != "" {
+			q = append(q, k+"="+v)
+		}
+	}
+	if u.SlotID != nil {
+		add("slot", strconv.Itoa(*u.SlotID))
+	}
+	add("token", u.Token)
+	add("serial", u.Serial)
+	add("id", hex.EncodeToString(u.ID))
+	add("label", u.Object)
+	add("pin-source", u.PinSource)
+	if redact && u.PinValue != "" {
+		add("pin", "REDACTED")
+	} else {
+		add("pin", u.PinValue)
+	}
+	return "pkcs11://" + u.ModulePath + "?" + strings.Join(q, "&")
 }

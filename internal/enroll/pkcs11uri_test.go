@@ -33,10 +33,19 @@ func TestParsePKCS11URI(t *testing.T) {
 		t.Fatalf("env pin %q %v", pin, err)
 	}
 
-	// ziti-edge-tunnel's form.
-	u, err = ParsePKCS11URI("pkcs11:///usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so?pin=ziggy1&slot=1&label=ziggy-key")
-	if err != nil || u.ModulePath != "/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so" || u.Object != "ziggy-key" || *u.SlotID != 1 || u.PinValue != "ziggy1" {
-		t.Fatalf("legacy form: %+v %v", u, err)
+	// The OpenZiti SDKs' form (ziti-edge-tunnel, the Go SDK's pkcs11
+	// engine): id is hex, slot may be 0x hex, and it is written back as it
+	// came, PIN redacted in messages.
+	u, err = ParsePKCS11URI("pkcs11:///usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so?pin=ziggy1&slot=0x1&label=ziggy-key&id=a1B2")
+	if err != nil || u.ModulePath != "/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so" || u.Object != "ziggy-key" || *u.SlotID != 1 ||
+		u.PinValue != "ziggy1" || string(u.ID) != "\xa1\xb2" || !u.SDKForm {
+		t.Fatalf("SDK form: %+v %v", u, err)
+	}
+	if got := u.String(); got != "pkcs11:///usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so?slot=1&id=a1b2&label=ziggy-key&pin=ziggy1" {
+		t.Fatalf("SDK form written as %q", got)
+	}
+	if got := u.Redacted(); strings.Contains(got, "ziggy1") || !strings.Contains(got, "pin=REDACTED") {
+		t.Fatalf("redacted %q", got)
 	}
 }
 
@@ -52,6 +61,11 @@ func TestParsePKCS11URIRejects(t *testing.T) {
 		"pkcs11:token=t;object=k?module-path=/m&pin-value=a&pin-source=env:X": "either pin-value or pin-source",
 		"pkcs11:token=t;object=%zz?module-path=/m":                            "percent-encoding",
 		"pkcs11:token=t;slot-id=-1;object=k?module-path=/m":                   "slot-id",
+		"pkcs11:///m.so?slot=1&id=xyz":                                        "id is the key's CKA_ID in hex",
+		"pkcs11:///m.so?slot=one&id=01":                                       "slot must be a number",
+		"pkcs11:///m.so?slot=1&id=01&pin=a%26b":                               "pin may hold only letters, digits and -._~",
+		"pkcs11:///my%20lib.so?slot=1&id=01":                                  "the module path may hold only",
+		"pkcs11:///m.so?slot=1&id=01&id=02":                                   "id is given twice",
 	}
 	for in, want := range cases {
 		if _, err := ParsePKCS11URI(in); err == nil || !strings.Contains(err.Error(), want) {
@@ -68,6 +82,7 @@ func TestParsePKCS11URIRejects(t *testing.T) {
 func FuzzPKCS11URI(f *testing.F) {
 	f.Add("pkcs11:token=a;object=b;id=%01?module-path=/m.so&pin-value=1")
 	f.Add("pkcs11:///m.so?pin=1&slot=2&label=x")
+	f.Add("pkcs11:///m.so?slot=0x10&id=0aff&pin-source=env:P")
 	f.Fuzz(func(t *testing.T, s string) {
 		u, err := ParsePKCS11URI(s)
 		if err != nil {

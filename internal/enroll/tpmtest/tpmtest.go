@@ -31,6 +31,9 @@ type TPM struct {
 	Module, Label, UserPIN, SOPIN, Store string
 	// TCTI reaches the TPM directly (no resource manager).
 	TCTI string
+	// Slot is the token's slot id: tpm2-pkcs11 numbers the tokens of a
+	// store from 1.
+	Slot int
 }
 
 // New starts swtpm and makes a token with the given label. It sets
@@ -60,7 +63,7 @@ func New(t testing.TB, label string) *TPM {
 	waitTCP(t, "127.0.0.1:"+ctrl)
 
 	tp := &TPM{Module: module, Label: label, UserPIN: "tpm-user-4711", SOPIN: "tpm-so-0815", Store: store,
-		TCTI: "swtpm:host=127.0.0.1,port=" + port}
+		TCTI: "swtpm:host=127.0.0.1,port=" + port, Slot: 1}
 
 	// tpm2_ptool runs tpm2-tools commands that each leave objects loaded
 	// for the next; a TPM reached directly runs out of room within one
