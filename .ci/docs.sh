@@ -58,3 +58,22 @@ log "tfplugindocs generate"
 	--rendered-provider-name "zitiform/ziti" \
 	--providers-schema "$work/schema.json" \
 	--website-temp-dir "$work/tmp"
+
+# The registry groups pages by subcategory: every resource and data source
+# page is in one of these, every guide in one of those, and every page has a
+# page_title (tfplugindocs validate checks the values, the loop their presence).
+resource_subcategories="PKI,Network,Policies"
+guide_subcategories="Getting started,Operations,Migration"
+log "tfplugindocs validate (subcategories: $resource_subcategories; guides: $guide_subcategories)"
+"$docs_tool" validate \
+	--provider-name ziti \
+	--providers-schema "$work/schema.json" \
+	--allowed-resource-subcategories "$resource_subcategories" \
+	--allowed-guide-subcategories "$guide_subcategories" >"$work/validate.log" 2>&1 ||
+	{ grep -v '^running\|DEBUG' "$work/validate.log" >&2; die "tfplugindocs validate failed"; }
+missing=""
+for f in docs/resources/*.md docs/data-sources/*.md docs/guides/*.md; do
+	head -n 8 "$f" | grep -q '^page_title: "..*"$' || missing+=" $f(page_title)"
+	head -n 8 "$f" | grep -q '^subcategory: "..*"$' || missing+=" $f(subcategory)"
+done
+[ -z "$missing" ] || die "front matter incomplete, fix the templates:$missing"
