@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll"
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll/pkcs11key"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
@@ -102,9 +103,9 @@ func runEnroll(ctx context.Context, stderr, stdout io.Writer, f *enrollFlags, ro
 		return fmt.Errorf("--jwt %s: %w", f.jwt, err)
 	}
 	switch {
-	case router && tok.Claims.Method != enroll.MethodEROTT:
+	case router && tok.Claims.Method != edgewire.MethodEROTT:
 		return fmt.Errorf("--jwt %s is an identity enrollment token (em=%s): use `controllersrv enroll`, not `enroll router`", f.jwt, tok.Claims.Method)
-	case !router && tok.Claims.Method == enroll.MethodEROTT:
+	case !router && tok.Claims.Method == edgewire.MethodEROTT:
 		return fmt.Errorf("--jwt %s is an edge router enrollment token (em=erott): use `controllersrv enroll router`", f.jwt)
 	}
 	alg, err := pki.ParseKeyAlgorithm(f.keyAlg)
@@ -148,7 +149,7 @@ func runEnroll(ctx context.Context, stderr, stdout io.Writer, f *enrollFlags, ro
 		tokenKey    *enroll.Key
 		createdOnHW bool
 	)
-	if tok.Claims.Method == enroll.MethodUPDB && f.key != "" {
+	if tok.Claims.Method == edgewire.MethodUPDB && f.key != "" {
 		return errors.New("this token is for updb (username/password) enrollment, which uses no key: drop --key")
 	}
 	key, keyFileNew, created, warnings, err := loadKey(f.key, alg, f.force)
@@ -182,7 +183,7 @@ func runEnroll(ctx context.Context, stderr, stdout io.Writer, f *enrollFlags, ro
 	}
 
 	switch tok.Claims.Method {
-	case enroll.MethodOTTCA:
+	case edgewire.MethodOTTCA:
 		if keyFileNew || created {
 			if d, ok := key.Signer.(interface{ Delete() error }); ok && created && !keyFileNew {
 				_ = d.Delete()
@@ -204,7 +205,7 @@ func runEnroll(ctx context.Context, stderr, stdout io.Writer, f *enrollFlags, ro
 			return fmt.Errorf("--key does not belong to --cert %s", f.cert)
 		}
 		req.ThirdParty, req.ThirdPartyChain = key, chain
-	case enroll.MethodUPDB:
+	case edgewire.MethodUPDB:
 		pw := os.Getenv("ZITI_ENROLL_PASSWORD")
 		if f.passwordFile != "" {
 			b, err := os.ReadFile(f.passwordFile)
@@ -267,7 +268,7 @@ func runEnroll(ctx context.Context, stderr, stdout io.Writer, f *enrollFlags, ro
 	if err := enroll.WriteIdentity(f.out, res.Identity); err != nil {
 		return fmt.Errorf("the enrollment succeeded but writing %s failed: %w", f.out, err)
 	}
-	if tok.Claims.Method == enroll.MethodUPDB {
+	if tok.Claims.Method == edgewire.MethodUPDB {
 		fmt.Fprintf(stdout, "Enrolled %s at %s with a password; CA bundle written to %s.\n", tok.Claims.Subject, tok.Issuer(), f.out)
 		return nil
 	}

@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 	"slices"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
 // Routes is the routing table: every endpoint controllersrv serves, in one
@@ -17,10 +19,10 @@ func Routes() []Route {
 		{get, "/version", Root, Public, version},
 		{get, "/version", Both, Public, version},
 		{get, "/health-checks", Root, Public, healthChecks},
-		{get, "/.well-known/est/cacerts", Root, Public, estCACerts},
+		{get, edgewire.CACertsPath, Root, Public, estCACerts},
 		// Both API specifications define it under their base path too; OpenZiti's
 		// SDK enroller (ziti edge enroll) fetches it from the client API.
-		{get, "/.well-known/est/cacerts", Both, Public, estCACerts},
+		{get, edgewire.CACertsPath, Both, Public, estCACerts},
 		{get, "/enroll/jwks", Client, Public, jwks},
 
 		// Authentication and the caller's own session, identity and certificates.

@@ -1,14 +1,12 @@
 package api
 
 import (
-	"encoding/base64"
 	"net/http"
 	"runtime"
-	"strings"
 	"time"
 
-	"github.com/smallstep/pkcs7"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
 // BuildDate and Revision are set by the build (ldflags).
@@ -53,27 +51,15 @@ func healthChecks(c *Ctx) error {
 // estCACerts serves the CA bundle as a certs-only PKCS#7, base64 with 64
 // character lines and no trailing newline (RFC 7030 section 4.1.3).
 func estCACerts(c *Ctx) error {
-	var der []byte
-	for _, cert := range c.API.CABundle {
-		der = append(der, cert.Raw...)
-	}
-	p7, err := pkcs7.DegenerateCertificate(der)
+	body, err := edgewire.EncodeCACerts(c.API.CABundle)
 	if err != nil {
 		return err
 	}
-	b64 := base64.StdEncoding.EncodeToString(p7)
-	var sb strings.Builder
-	for i := 0; i < len(b64); i += 64 {
-		if i > 0 {
-			sb.WriteByte('\n')
-		}
-		sb.WriteString(b64[i:min(i+64, len(b64))])
-	}
 	h := c.W.Header()
-	h.Set("Content-Type", "application/pkcs7-mime")
+	h.Set("Content-Type", edgewire.CACertsContentType)
 	h.Set("Content-Transfer-Encoding", "base64")
 	c.W.WriteHeader(http.StatusOK)
-	_, _ = c.W.Write([]byte(sb.String()))
+	_, _ = c.W.Write(body)
 	return nil
 }
 

@@ -24,6 +24,8 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
 // API base paths.
@@ -337,7 +339,7 @@ func (c *Client) do(ctx context.Context, r request) (*resty.Response, error) {
 	}
 	code := resp.StatusCode()
 	if code < 200 || code > 299 {
-		return resp, decodeError(code, r.method, r.path, resp.Header().Get("Content-Type"), resp.Body())
+		return resp, edgewire.DecodeError(code, r.method, r.path, resp.Header().Get("Content-Type"), resp.Body())
 	}
 	if r.out == nil {
 		return resp, nil
@@ -499,7 +501,7 @@ func (c *Client) Logout(ctx context.Context) error {
 		return c.transportError(r, err)
 	}
 	if code := resp.StatusCode(); code >= 300 && code != http.StatusUnauthorized {
-		return decodeError(code, r.method, r.path, resp.Header().Get("Content-Type"), resp.Body())
+		return edgewire.DecodeError(code, r.method, r.path, resp.Header().Get("Content-Type"), resp.Body())
 	}
 	return nil
 }

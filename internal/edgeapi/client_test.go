@@ -2,17 +2,11 @@ package edgeapi
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -22,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smallstep/pkcs7"
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
 const (
@@ -480,7 +474,7 @@ func TestListIdentityEnrollments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got[0].ID != "e1" || got[0].Method != MethodOtt || got[1].Username != "u1" ||
+	if len(got) != 2 || got[0].ID != "e1" || got[0].Method != edgewire.MethodOTT || got[1].Username != "u1" ||
 		!got[0].CreatedAt.Equal(time.Date(2026, 1, 1, 0, 0, 0, 5e8, time.UTC)) || !got[1].ExpiresAt.Equal(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)) {
 		t.Fatalf("identity enrollments: %+v", got)
 	}
@@ -521,47 +515,6 @@ func TestNormalizeEndpoint(t *testing.T) {
 		}
 	}
 }
-
-func TestParseESTCACerts(t *testing.T) {
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	var ders []byte
-	var want []*x509.Certificate
-	for i := range 2 {
-		tmpl := &x509.Certificate{SerialNumber: bigInt(int64(i + 1)), Subject: pkix.Name{CommonName: fmt.Sprint("ca", i)},
-			NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ders = append(ders, der...)
-		c, _ := x509.ParseCertificate(der)
-		want = append(want, c)
-	}
-	p7, err := pkcs7.DegenerateCertificate(ders)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b64 := base64.StdEncoding.EncodeToString(p7)
-	var wrapped strings.Builder
-	for i := 0; i < len(b64); i += 64 {
-		wrapped.WriteString(b64[i:min(i+64, len(b64))])
-		if i+64 < len(b64) {
-			wrapped.WriteString("\n")
-		}
-	}
-	got, err := ParseESTCACerts([]byte(wrapped.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 2 || !got[0].Equal(want[0]) || !got[1].Equal(want[1]) {
-		t.Fatalf("got %d certs", len(got))
-	}
-	if _, err := ParseESTCACerts([]byte("not pkcs7")); err == nil {
-		t.Fatal("garbage must fail")
-	}
-}
-
-func bigInt(v int64) *big.Int { return big.NewInt(v) }
 
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)

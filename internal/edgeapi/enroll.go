@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
 // The client API enrollment calls need no session: the one-time token (or
@@ -14,21 +16,21 @@ import (
 // EnrollOTT enrolls with a one-time token and a CSR (PEM) and returns the
 // issued certificate chain and CA bundle.
 func (c *Client) EnrollOTT(ctx context.Context, token string, csrPEM []byte) (*EnrollResult, error) {
-	return c.enrollCSR(ctx, MethodOtt, token, csrPEM)
+	return c.enrollCSR(ctx, edgewire.MethodOTT, token, csrPEM)
 }
 
 // EnrollOTTCA enrolls an identity with an ottca token. The client must have
 // been made with the third-party certificate (Config.Certificate), which is
 // presented on the TLS connection; no CSR is sent.
 func (c *Client) EnrollOTTCA(ctx context.Context, token string) error {
-	q := url.Values{"method": {MethodOttca}, "token": {token}}
+	q := url.Values{"method": {edgewire.MethodOTTCA}, "token": {token}}
 	_, err := c.do(ctx, request{method: http.MethodPost, path: ClientPath + "/enroll", query: q, noAuth: true, body: map[string]any{}})
 	return err
 }
 
 // EnrollUPDB sets the password of an updb enrollment.
 func (c *Client) EnrollUPDB(ctx context.Context, token, username, password string) error {
-	q := url.Values{"method": {MethodUpdb}, "token": {token}}
+	q := url.Values{"method": {edgewire.MethodUPDB}, "token": {token}}
 	_, err := c.do(ctx, request{method: http.MethodPost, path: ClientPath + "/enroll", query: q, noAuth: true,
 		body: map[string]string{"username": username, "password": password}})
 	return err

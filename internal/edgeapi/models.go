@@ -186,13 +186,6 @@ func (d *IdentityDetail) TypeName() string {
 	return d.TypeID
 }
 
-// Enrollment methods of /enrollments.
-const (
-	MethodOtt   = "ott"
-	MethodOttca = "ottca"
-	MethodUpdb  = "updb"
-)
-
 // EnrollmentCreate is the body of POST /enrollments.
 type EnrollmentCreate struct {
 	Method     string    `json:"method"`

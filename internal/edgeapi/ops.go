@@ -3,16 +3,14 @@ package edgeapi
 import (
 	"context"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
-	"github.com/smallstep/pkcs7"
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
 func decodeData(body []byte, out any) error {
@@ -245,35 +243,16 @@ func (c *Client) ListEdgeRouters(ctx context.Context, opts ListOptions) ([]EdgeR
 	return EdgeRouters.List(ctx, c, opts)
 }
 
-// ESTCACerts fetches /.well-known/est/cacerts (no session) and returns the
-// certificates of its certs-only PKCS#7 bundle.
+// ESTCACerts fetches the EST CA store (no session) and returns its
+// certificates, all CA certificates (edgewire.ParseCACerts).
 func (c *Client) ESTCACerts(ctx context.Context) ([]*x509.Certificate, error) {
 	var raw []byte
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/.well-known/est/cacerts", noAuth: true, out: &raw, raw: true}); err != nil {
+	if _, err := c.do(ctx, request{method: http.MethodGet, path: edgewire.CACertsPath, noAuth: true, out: &raw, raw: true}); err != nil {
 		return nil, err
 	}
-	return ParseESTCACerts(raw)
-}
-
-// ParseESTCACerts decodes an EST cacerts body: base64 (line breaks allowed)
-// of a certs-only PKCS#7 SignedData. A raw DER body is accepted too.
-func ParseESTCACerts(body []byte) ([]*x509.Certificate, error) {
-	der := body
-	clean := strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == ' ' || r == '\t' {
-			return -1
-		}
-		return r
-	}, string(body))
-	if b, err := base64.StdEncoding.DecodeString(clean); err == nil {
-		der = b
-	}
-	p7, err := pkcs7.Parse(der)
+	certs, err := edgewire.ParseCACerts(raw)
 	if err != nil {
-		return nil, fmt.Errorf("the EST cacerts response is not a PKCS#7 certificate bundle: %w", err)
+		return nil, fmt.Errorf("the EST CA store (%s): %w", edgewire.CACertsPath, err)
 	}
-	if len(p7.Certificates) == 0 {
-		return nil, errors.New("the EST cacerts response holds no certificates")
-	}
-	return p7.Certificates, nil
+	return certs, nil
 }

@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
 // Signer checks, in the order CheckController tries them.
@@ -145,7 +147,7 @@ func CheckController(ctx context.Context, endpoint string, opts CheckOptions) (*
 		ok := p.VerifyChain(pool, host, time.Now()) == nil
 		r.ChainTrusted = &ok
 		if !ok {
-			r.Problems = append(r.Problems, "the presented certificate chain does not verify against the controller's own CA bundle ("+CACertsPath+"): enrolled clients will refuse this endpoint")
+			r.Problems = append(r.Problems, "the presented certificate chain does not verify against the controller's own CA bundle ("+edgewire.CACertsPath+"): enrolled clients will refuse this endpoint")
 		}
 	} else {
 		r.Problems = append(r.Problems, "the controller's CA bundle could not be fetched: "+err.Error())
@@ -203,7 +205,7 @@ func jwksNames(ctx context.Context, client *http.Client, root string, p *Present
 		return false, nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return false, nil, fmt.Errorf("GET /edge/client/v1/enroll/jwks: %w", decodeAPIError(resp.StatusCode, body))
+		return false, nil, edgewire.DecodeError(resp.StatusCode, req.Method, req.URL.Path, resp.Header.Get("Content-Type"), body)
 	}
 	var set struct {
 		Keys []struct {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
@@ -23,8 +24,8 @@ func TestCheckControllerJWKS(t *testing.T) {
 			"kty": "EC", "kid": sha1Hex(ctrl.Certificate[0]), "x5c": []string{base64.StdEncoding.EncodeToString(ctrl.Certificate[0])},
 		}}})
 	})
-	mux.HandleFunc(CACertsPath, func(w http.ResponseWriter, _ *http.Request) {
-		b, _ := EncodeCACerts(p.bundle)
+	mux.HandleFunc(edgewire.CACertsPath, func(w http.ResponseWriter, _ *http.Request) {
+		b, _ := edgewire.EncodeCACerts(p.bundle)
 		_, _ = w.Write(b)
 	})
 	mux.HandleFunc("/version", func(w http.ResponseWriter, _ *http.Request) {
@@ -101,8 +102,8 @@ func TestCheckControllerNetworkJWT(t *testing.T) {
 			tok := signToken(t, signer, map[string]any{"iss": "https://localhost/", "sub": "https://localhost/", "aud": []string{"openziti-enroller"}, "jti": "n-1", "em": "network", "ctrls": nil})
 			_ = json.NewEncoder(w).Encode(map[string]any{"data": []map[string]any{{"name": "default", "token": tok}}, "meta": map[string]any{}})
 		})
-		mux.HandleFunc(CACertsPath, func(w http.ResponseWriter, _ *http.Request) {
-			b, _ := EncodeCACerts(p.bundle)
+		mux.HandleFunc(edgewire.CACertsPath, func(w http.ResponseWriter, _ *http.Request) {
+			b, _ := edgewire.EncodeCACerts(p.bundle)
 			_, _ = w.Write(b)
 		})
 		mux.HandleFunc("/version", func(w http.ResponseWriter, _ *http.Request) {

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
@@ -93,7 +94,7 @@ func Enroll(ctx context.Context, req Request) (*Result, error) {
 	if req.Now != nil {
 		now = req.Now
 	}
-	if tok.Claims.Method == MethodCA {
+	if tok.Claims.Method == edgewire.MethodCA {
 		return nil, fmt.Errorf("%w: this is a CA verification token (em=ca), not an enrollment token: use it with ziti_ca verification", ErrWrongMethod)
 	}
 	// Steps 4-6: connect to iss, verify the token with the presented leaf.
@@ -129,7 +130,7 @@ func Enroll(ctx context.Context, req Request) (*Result, error) {
 	}
 	if err := v.Presented.VerifyChain(pool, tok.Host, serverNow); err != nil {
 		return nil, fmt.Errorf("%w: the CA bundle from %s%s does not verify the controller's own TLS certificate (%w): the controller's web identity must be issued under the CAs it publishes",
-			ErrCAMismatch, tok.Issuer(), CACertsPath, err)
+			ErrCAMismatch, tok.Issuer(), edgewire.CACertsPath, err)
 	}
 	res.CAs = cas
 	caPEM := string(pki.EncodeCertsPEM(cas...))
@@ -138,7 +139,7 @@ func Enroll(ctx context.Context, req Request) (*Result, error) {
 	// Steps 8-9: from here on the controller is trusted through its CA
 	// bundle, as every later connection of the identity will be.
 	var clientCert *tls.Certificate
-	if tok.Claims.Method == MethodOTTCA {
+	if tok.Claims.Method == edgewire.MethodOTTCA {
 		if req.ThirdParty == nil || len(req.ThirdPartyChain) == 0 {
 			return nil, fmt.Errorf("%w: this token is for ottca enrollment: pass the certificate and key issued by the third-party CA (--cert and --key)", ErrWrongMethod)
 		}
@@ -152,7 +153,7 @@ func Enroll(ctx context.Context, req Request) (*Result, error) {
 	enrollURL := tok.Issuer() + "/edge/client/v1/enroll?method=" + tok.Claims.Method + "&token=" + url.QueryEscape(tok.Claims.ID)
 
 	switch tok.Claims.Method {
-	case MethodUPDB:
+	case edgewire.MethodUPDB:
 		if req.Password == "" {
 			return nil, fmt.Errorf("%w: this token is for updb (username/password) enrollment: a new password is required", ErrWrongMethod)
 		}
@@ -162,7 +163,7 @@ func Enroll(ctx context.Context, req Request) (*Result, error) {
 		}
 		return res, nil
 
-	case MethodOTTCA:
+	case edgewire.MethodOTTCA:
 		if _, err := doJSON(ctx, client, http.MethodPost, enrollURL, "application/json", []byte("{}"), nil, nil); err != nil {
 			return nil, enrollError(err, tok, local)
 		}
@@ -197,7 +198,7 @@ func Enroll(ctx context.Context, req Request) (*Result, error) {
 	}
 
 	switch tok.Claims.Method {
-	case MethodOTT:
+	case edgewire.MethodOTT:
 		chain, err := postCSR(ctx, client, enrollURL, clientCSR)
 		if err != nil {
 			return nil, enrollError(err, tok, local)
@@ -207,7 +208,7 @@ func Enroll(ctx context.Context, req Request) (*Result, error) {
 		}
 		res.ClientChain = chain
 
-	case MethodEROTT:
+	case edgewire.MethodEROTT:
 		dns, ips := req.ServerDNS, req.ServerIPs
 		if len(dns) == 0 && len(ips) == 0 {
 			return nil, errors.New("router enrollment needs at least one DNS name or IP address for the router's server certificate (--dns/--ip): the addresses edge clients and other routers use to reach it")
@@ -290,7 +291,7 @@ func enrollError(err error, tok *Token, local time.Time) error {
 		return fmt.Errorf("enrollment request to %s failed: %w", tok.Issuer(), err)
 	}
 	switch {
-	case api.Code == "ENROLLMENT_EXPIRED" || api.Status == http.StatusGone:
+	case api.Code == "ENROLLMENT_EXPIRED" || api.StatusCode == http.StatusGone:
 		if tok.Claims.ExpiresAt != nil && local.Before(*tok.Claims.ExpiresAt) {
 			return &ClockSkewError{Local: local, Server: *tok.Claims.ExpiresAt, Reason: "the controller says the token has expired although this clock says it has not"}
 		}
@@ -299,7 +300,7 @@ func enrollError(err error, tok *Token, local time.Time) error {
 			exp = *tok.Claims.ExpiresAt
 		}
 		return &ExpiredError{ExpiresAt: exp, Now: local}
-	case api.Code == "INVALID_ENROLLMENT_TOKEN" || api.Status == http.StatusNotFound:
+	case api.Code == "INVALID_ENROLLMENT_TOKEN" || api.StatusCode == http.StatusNotFound:
 		return &ConsumedError{API: api}
 	}
 	return fmt.Errorf("enrollment refused: %w", api)
@@ -336,7 +337,7 @@ func postCSR(ctx context.Context, client *http.Client, u string, csr []byte) ([]
 		return nil, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, decodeAPIError(resp.StatusCode, body)
+		return nil, edgewire.DecodeError(resp.StatusCode, req.Method, req.URL.Path, resp.Header.Get("Content-Type"), body)
 	}
 	certPEM := body
 	if ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); ct == "application/json" {

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
@@ -81,8 +82,8 @@ func (m *miniController) serve(w http.ResponseWriter, r *http.Request) {
 		_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"code": code, "message": msg}, "meta": map[string]any{}})
 	}
 	switch r.URL.Path {
-	case CACertsPath:
-		b, err := EncodeCACerts(m.pki.bundle)
+	case edgewire.CACertsPath:
+		b, err := edgewire.EncodeCACerts(m.pki.bundle)
 		if err != nil {
 			m.t.Error(err)
 		}

@@ -7,6 +7,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
 // Sentinels for errors.Is; every failure below wraps exactly one of them so
@@ -144,30 +146,6 @@ func describeSANs(c *x509.Certificate) string {
 	return strings.Join(s, ", ")
 }
 
-// APIError is an Edge API error envelope.
-type APIError struct {
-	Status       int    `json:"-"`
-	Code         string `json:"code"`
-	Message      string `json:"message"`
-	CauseMessage string `json:"causeMessage"`
-	Cause        any    `json:"cause"`
-	RequestID    string `json:"requestId"`
-}
-
-func (e *APIError) Error() string {
-	s := fmt.Sprintf("controller answered HTTP %d", e.Status)
-	if e.Code != "" {
-		s += " " + e.Code
-	}
-	if e.Message != "" {
-		s += ": " + e.Message
-	}
-	if e.CauseMessage != "" {
-		s += " (" + e.CauseMessage + ")"
-	} else if c, ok := e.Cause.(map[string]any); ok {
-		if f, ok := c["field"].(string); ok && f != "" {
-			s += fmt.Sprintf(" (field %s: %v)", f, c["reason"])
-		}
-	}
-	return s
-}
+// APIError is an Edge API error answer, decoded by edgewire.DecodeError,
+// the decoder the provider's client and controllersrv share.
+type APIError = edgewire.APIError

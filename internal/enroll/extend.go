@@ -181,7 +181,7 @@ func Extend(ctx context.Context, req ExtendRequest) (_ *ExtendResult, err error)
 	}
 	if err := s.Do(ctx, http.MethodPost, "/current-identity/authenticators/"+au.ID+"/extend", map[string]string{"clientCertCsr": string(csr)}, &ext); err != nil {
 		var api *APIError
-		if errors.As(err, &api) && (api.Status == http.StatusNotFound || api.Status == http.StatusMethodNotAllowed) {
+		if errors.As(err, &api) && (api.StatusCode == http.StatusNotFound || api.StatusCode == http.StatusMethodNotAllowed) {
 			return nil, fmt.Errorf("the controller does not support certificate extension (%w)", err)
 		}
 		return nil, fmt.Errorf("extending the certificate: %w", err)

@@ -5,6 +5,8 @@ import (
 	"net"
 	"strings"
 	"testing"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
 // FuzzParseToken feeds arbitrary text to the untrusted-token parser: it must
@@ -29,7 +31,7 @@ func FuzzParseToken(f *testing.F) {
 			t.Fatalf("accepted token with undialable address %q", tok.Addr)
 		}
 		switch tok.Claims.Method {
-		case MethodOTT, MethodOTTCA, MethodUPDB, MethodEROTT, MethodCA:
+		case edgewire.MethodOTT, edgewire.MethodOTTCA, edgewire.MethodUPDB, edgewire.MethodEROTT, edgewire.MethodCA:
 		default:
 			t.Fatalf("accepted unknown method %q", tok.Claims.Method)
 		}
@@ -64,7 +66,7 @@ func FuzzParseCACerts(f *testing.F) {
 	f.Add([]byte("MIIB"))
 	f.Add([]byte{0x30, 0x80, 0x06, 0x09})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		certs, err := ParseCACerts(b)
+		certs, err := edgewire.ParseCACerts(b)
 		if err == nil && len(certs) == 0 {
 			t.Fatal("no error and no certificates")
 		}

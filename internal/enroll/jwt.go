@@ -18,21 +18,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
 // MaxTokenSize bounds the enrollment JWT we accept. Real tokens are well
 // under 2 KiB; the bound keeps a wrong file (a log, a binary) from being
 // decoded at length.
 const MaxTokenSize = 64 << 10
-
-// Enrollment methods carried in the `em` claim.
-const (
-	MethodOTT   = "ott"
-	MethodOTTCA = "ottca"
-	MethodUPDB  = "updb"
-	MethodEROTT = "erott"
-	MethodCA    = "ca"
-)
 
 // Header is the JOSE header of an enrollment JWT.
 type Header struct {
@@ -187,11 +180,11 @@ func parseClaims(b []byte, c *Claims) error {
 		return err
 	}
 	switch c.Method {
-	case MethodOTT, MethodOTTCA, MethodUPDB, MethodEROTT:
+	case edgewire.MethodOTT, edgewire.MethodOTTCA, edgewire.MethodUPDB, edgewire.MethodEROTT:
 		if c.ID == "" {
 			return fmt.Errorf("the enrollment token has no \"jti\" (the one-time token) although its method is %q", c.Method)
 		}
-	case MethodCA:
+	case edgewire.MethodCA:
 	case "":
 		return errors.New("the enrollment token has no \"em\" claim (enrollment method): it is not an OpenZiti enrollment token")
 	default:

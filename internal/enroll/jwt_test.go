@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
@@ -56,7 +57,7 @@ func TestParseTokenClaims(t *testing.T) {
 	if tok.Addr != "[::1]:1280" || tok.Host != "::1" || tok.Issuer() != "https://[::1]:1280" {
 		t.Fatalf("addr %q host %q issuer %q", tok.Addr, tok.Host, tok.Issuer())
 	}
-	if tok.Claims.Method != MethodEROTT || tok.Claims.ID != "abc" || tok.Claims.Subject != "r1" || len(tok.Claims.Audience) != 1 || tok.Claims.Controllers[0] != "tls:c:6262" {
+	if tok.Claims.Method != edgewire.MethodEROTT || tok.Claims.ID != "abc" || tok.Claims.Subject != "r1" || len(tok.Claims.Audience) != 1 || tok.Claims.Controllers[0] != "tls:c:6262" {
 		t.Fatalf("claims %+v", tok.Claims)
 	}
 	if !tok.Claims.ExpiresAt.Equal(exp.Add(500 * time.Millisecond)) {

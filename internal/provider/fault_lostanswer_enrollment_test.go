@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
 // TestAccFaultEnrollmentAnswerLost is TestAccFaultCreateAnswerLost for
@@ -57,7 +58,7 @@ func TestAccFaultEnrollmentAnswerLost(t *testing.T) {
 	// Its expiry is the configured one, so that only its age tells it from
 	// one this apply made.
 	preExpiry := time.Now().Add(5 * time.Hour).UTC().Truncate(time.Second)
-	preEnrollment, err := api.CreateEnrollment(ctx, &edgeapi.EnrollmentCreate{Method: edgeapi.MethodOtt, IdentityID: preIdentity, ExpiresAt: preExpiry})
+	preEnrollment, err := api.CreateEnrollment(ctx, &edgeapi.EnrollmentCreate{Method: edgewire.MethodOTT, IdentityID: preIdentity, ExpiresAt: preExpiry})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ resource "ziti_enrollment" "pre" {
 			t.Errorf("looking identity %s up: %v (%d found)", name(2), err, len(list))
 			return
 		}
-		if raced, err = api.CreateEnrollment(ctx, &edgeapi.EnrollmentCreate{Method: edgeapi.MethodOtt, IdentityID: list[0].ID, ExpiresAt: time.Now().Add(5 * time.Hour)}); err != nil {
+		if raced, err = api.CreateEnrollment(ctx, &edgeapi.EnrollmentCreate{Method: edgewire.MethodOTT, IdentityID: list[0].ID, ExpiresAt: time.Now().Add(5 * time.Hour)}); err != nil {
 			t.Errorf("creating the racing enrollment: %v", err)
 		}
 	}})

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 	"github.com/zitiform/terraform-provider-ziti/internal/provider/validators"
 )
 
@@ -77,7 +78,7 @@ func (r *enrollmentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 			"method": schema.StringAttribute{
 				Required: true, PlanModifiers: replace, MarkdownDescription: "`ott`, `ottca` or `updb`.",
-				Validators: []validator.String{stringvalidator.OneOf(edgeapi.MethodOtt, edgeapi.MethodOttca, edgeapi.MethodUpdb)},
+				Validators: []validator.String{stringvalidator.OneOf(edgewire.MethodOTT, edgewire.MethodOTTCA, edgewire.MethodUPDB)},
 			},
 			"ca_id": schema.StringAttribute{
 				Optional: true, PlanModifiers: replace, MarkdownDescription: "The verified third-party CA (`ziti_ca.id`); required for and only for `ottca`.",
@@ -129,9 +130,9 @@ func (r *enrollmentResource) ValidateConfig(ctx context.Context, req resource.Va
 	method := m.Method.ValueString()
 	set := func(v types.String) bool { return !v.IsNull() }
 	switch {
-	case method == edgeapi.MethodOttca && !set(m.CAID):
+	case method == edgewire.MethodOTTCA && !set(m.CAID):
 		resp.Diagnostics.AddAttributeError(path.Root("ca_id"), "ca_id is required for ottca", "An ottca enrollment names the third-party CA whose certificate the device presents: set ca_id = ziti_ca.<name>.id.")
-	case method != edgeapi.MethodOttca && set(m.CAID):
+	case method != edgewire.MethodOTTCA && set(m.CAID):
 		resp.Diagnostics.AddAttributeError(path.Root("ca_id"), "ca_id only applies to ottca", fmt.Sprintf("method = %q takes no ca_id: remove it or use method = \"ottca\".", method))
 	}
 	if !m.RenewBefore.IsNull() && !m.RenewBefore.IsUnknown() && !m.Duration.IsUnknown() {
@@ -147,9 +148,9 @@ func (r *enrollmentResource) ValidateConfig(ctx context.Context, req resource.Va
 		}
 	}
 	switch {
-	case method == edgeapi.MethodUpdb && !set(m.Username):
+	case method == edgewire.MethodUPDB && !set(m.Username):
 		resp.Diagnostics.AddAttributeError(path.Root("username"), "username is required for updb", "An updb enrollment sets the password of a username: set username.")
-	case method != edgeapi.MethodUpdb && set(m.Username):
+	case method != edgewire.MethodUPDB && set(m.Username):
 		resp.Diagnostics.AddAttributeError(path.Root("username"), "username only applies to updb", fmt.Sprintf("method = %q takes no username: remove it or use method = \"updb\".", method))
 	}
 }
@@ -357,9 +358,9 @@ func enrollmentDiffers(in *edgeapi.EnrollmentCreate, d *edgeapi.EnrollmentDetail
 	switch {
 	case !in.ExpiresAt.Truncate(time.Second).Equal(d.ExpiresAt.Truncate(time.Second)):
 		return "expires_at"
-	case in.Method == edgeapi.MethodOttca && deref(in.CAID) != deref(d.CAID):
+	case in.Method == edgewire.MethodOTTCA && deref(in.CAID) != deref(d.CAID):
 		return "ca_id"
-	case in.Method == edgeapi.MethodUpdb && deref(in.Username) != d.Username:
+	case in.Method == edgewire.MethodUPDB && deref(in.Username) != d.Username:
 		return "username"
 	}
 	return ""
@@ -415,9 +416,9 @@ func (r *enrollmentResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	used := false
 	switch state.Method.ValueString() {
-	case edgeapi.MethodOtt, edgeapi.MethodOttca:
+	case edgewire.MethodOTT, edgewire.MethodOTTCA:
 		used = ident.Authenticators.Cert != nil
-	case edgeapi.MethodUpdb:
+	case edgewire.MethodUPDB:
 		used = ident.Authenticators.Updb != nil
 	}
 	if !used {

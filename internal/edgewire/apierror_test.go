@@ -1,0 +1,36 @@
+package edgewire
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDecodeError(t *testing.T) {
+	tests := []struct {
+		name, contentType, body string
+		want                    string
+		code                    string
+	}{
+		{"envelope", "application/json",
+			`{"error":{"code":"COULD_NOT_VALIDATE","message":"invalid","cause":{"field":"name","reason":"must be provided","value":"s3cret"},"requestId":"r1"}}`,
+			`POST /edge/management/v1/identities: HTTP 400 COULD_NOT_VALIDATE: invalid (field "name": must be provided) (request id r1)`, "COULD_NOT_VALIDATE"},
+		{"cause message", "application/json",
+			`{"error":{"code":"INVALID_ENROLLMENT_TOKEN","message":"bad token","causeMessage":"expired"}}`,
+			`POST /edge/management/v1/identities: HTTP 400 INVALID_ENROLLMENT_TOKEN: bad token [expired]`, "INVALID_ENROLLMENT_TOKEN"},
+		{"proxy text", "text/plain; charset=utf-8", "upstream connect error",
+			`POST /edge/management/v1/identities: HTTP 400: Bad Request: upstream connect error`, ""},
+		{"proxy html", "text/html", "<html>s3cret</html>",
+			`POST /edge/management/v1/identities: HTTP 400: Bad Request`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := DecodeError(400, "POST", "/edge/management/v1/identities", tt.contentType, []byte(tt.body))
+			if e.Error() != tt.want || e.Code != tt.code || e.StatusCode != 400 {
+				t.Fatalf("got %q (code %q), want %q (code %q)", e.Error(), e.Code, tt.want, tt.code)
+			}
+			if strings.Contains(e.Error(), "s3cret") {
+				t.Fatal("the error echoes what the server echoed")
+			}
+		})
+	}
+}
