@@ -10,7 +10,6 @@ import (
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
-	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
@@ -71,7 +70,7 @@ type routerCSRs struct{ client, server string }
 // enrollEROTT enrolls an edge router (domain.EnrollEdgeRouter) with the
 // CSRs of a JSON body, or of the request body when csrs is nil.
 func enrollEROTT(c *Ctx, token string, csrs *routerCSRs) error {
-	e, err := c.API.FindEnrollment(token, edgewire.MethodEROTT)
+	e, err := c.API.FindEnrollment(token, "erott")
 	if err != nil {
 		return err
 	}

@@ -9,14 +9,13 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
 func enroll(c *Ctx) error {
 	method := rawQueryParam(c.R, "method")
 	if method == "" {
-		method = edgewire.MethodOTT // OpenZiti treats a missing method as ott
+		method = "ott" // OpenZiti treats a missing method as ott
 	}
 	h, ok := enrollMethods[method]
 	if !ok {
@@ -100,7 +99,7 @@ func ParseCSRBody(body []byte, contentType string) (*x509.CertificateRequest, er
 }
 
 func enrollOTT(c *Ctx, token string, csrFromJSON []byte) error {
-	e, err := c.API.FindEnrollment(token, edgewire.MethodOTT)
+	e, err := c.API.FindEnrollment(token, "ott")
 	if err != nil {
 		return err
 	}
@@ -119,7 +118,7 @@ func enrollOTT(c *Ctx, token string, csrFromJSON []byte) error {
 }
 
 func enrollUPDB(c *Ctx, token string) error {
-	e, err := c.API.FindEnrollment(token, edgewire.MethodUPDB)
+	e, err := c.API.FindEnrollment(token, "updb")
 	if err != nil {
 		return err
 	}

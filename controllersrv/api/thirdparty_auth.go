@@ -7,7 +7,6 @@ import (
 	"net/http"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
-	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
@@ -90,7 +89,7 @@ func enrollAutoCA(c *Ctx) error {
 // enrollOTTCA completes an ottca enrollment (domain.EnrollOTTCA): the
 // token plus a client certificate on the connection.
 func enrollOTTCA(c *Ctx, token string) error {
-	e, err := c.API.FindEnrollment(token, edgewire.MethodOTTCA)
+	e, err := c.API.FindEnrollment(token, "ottca")
 	if err != nil {
 		return err
 	}

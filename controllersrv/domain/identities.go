@@ -2,10 +2,10 @@ package domain
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
-	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
 // Identity types accepted by the API.
@@ -60,15 +60,17 @@ func (in *IdentityInput) apply(v *store.Identity, keys Keys, patch bool) error {
 	if has("type") {
 		t := "Default"
 		if in.Type != nil && *in.Type != "" {
-			t = ""
-			for _, it := range identityTypes {
-				if strings.EqualFold(it, *in.Type) {
-					t = it
-				}
-			}
-			if t == "" {
+			// Exact names: the spec's enum is case-sensitive, and OpenZiti
+			// validates it so.
+			if !slices.Contains(identityTypes, *in.Type) {
 				return FieldInvalid("type", *in.Type, "must be one of %s", strings.Join(identityTypes, ", "))
 			}
+			t = *in.Type
+		}
+		// OpenZiti accepts the types it no longer has and stores them as
+		// Default (getIdentityTypeId in its identity routes, v1.7.2).
+		if t == "User" || t == "Device" || t == "Service" {
+			t = "Default"
 		}
 		v.TypeID = t
 	}
@@ -146,19 +148,19 @@ func (in *IdentityInput) enrollments(c *Controller, v *store.Identity) (func(*st
 		return err
 	}
 	if e.OTT != nil && *e.OTT {
-		if err := add(edgewire.MethodOTT, nil, nil); err != nil {
+		if err := add("ott", nil, nil); err != nil {
 			return nil, err
 		}
 	}
 	if e.OTTCA != nil && *e.OTTCA != "" {
 		ca := *e.OTTCA
-		if err := add(edgewire.MethodOTTCA, &ca, nil); err != nil {
+		if err := add("ottca", &ca, nil); err != nil {
 			return nil, err
 		}
 	}
 	if e.UPDB != nil && *e.UPDB != "" {
 		u := *e.UPDB
-		if err := add(edgewire.MethodUPDB, nil, &u); err != nil {
+		if err := add("updb", nil, &u); err != nil {
 			return nil, err
 		}
 	}

@@ -104,6 +104,7 @@ func TestBadInputs(t *testing.T) {
 		{"create with empty name", admin, "POST", M + "/identities", map[string]any{"name": "", "type": "User", "isAdmin": false}, "", 400, "COULD_NOT_VALIDATE"},
 		{"create with numeric name", admin, "POST", M + "/identities", map[string]any{"name": 5, "type": "User", "isAdmin": false}, "", 400, "COULD_NOT_VALIDATE"},
 		{"create with unknown type", admin, "POST", M + "/identities", map[string]any{"name": "x", "type": "Robot", "isAdmin": false}, "", 400, "COULD_NOT_VALIDATE"},
+		{"create with a type in another case", admin, "POST", M + "/identities", map[string]any{"name": "x", "type": "device", "isAdmin": false}, "", 400, "COULD_NOT_VALIDATE"},
 		{"create with duplicate name", admin, "POST", M + "/identities", map[string]any{"name": "dev", "type": "User", "isAdmin": false}, "", 409, "NAME_ALREADY_IN_USE"},
 		{"create with duplicate externalId", admin, "POST", M + "/identities", map[string]any{"name": "x", "type": "User", "isAdmin": false, "externalId": "ext-taken"}, "", 409, "CONFLICT"},
 		{"create with unknown auth policy", admin, "POST", M + "/identities", map[string]any{"name": "x", "type": "User", "isAdmin": false, "authPolicyId": "nope"}, "", 400, "REFERENCED_ENTITY_NOT_FOUND"},

@@ -45,8 +45,9 @@ func TestIdentityEnrollAndCertAuth(t *testing.T) {
 	if token == "" || jsonPath(d, "enrollment", "ott", "jwt") == nil {
 		t.Fatalf("no ott enrollment right after create: %v", d["enrollment"])
 	}
-	if jsonPath(d, "type", "name") != "Device" {
-		t.Fatalf("type: %v", d["type"])
+	// Device is accepted and stored as Default, as OpenZiti v1.7.2 does.
+	if jsonPath(d, "type", "name") != "Default" || d["typeId"] != "Default" {
+		t.Fatalf("type: %v, typeId %v; want Default (Device is stored as Default)", d["type"], d["typeId"])
 	}
 	key, csrPEM := newCSR(t)
 	anon := newClient(t, s)

@@ -55,9 +55,9 @@ func TestWireContract(t *testing.T) {
 	if jsonPath(d, "tags", "team") != "a" || d["name"] != "tolerant" {
 		t.Fatalf("patch: %v", d)
 	}
-	c.mustStatus(c.do("PUT", M+"/identities/"+id, map[string]any{"name": "tolerant2", "type": "Device", "isAdmin": false, "externalId": "e1"}), 200)
+	c.mustStatus(c.do("PUT", M+"/identities/"+id, map[string]any{"name": "tolerant2", "type": "Router", "isAdmin": false, "externalId": "e1"}), 200)
 	d = c.mustStatus(c.do("GET", M+"/identities/"+id, nil), 200).data(t)
-	if d["name"] != "tolerant2" || len(d["tags"].(map[string]any)) != 0 || len(d["roleAttributes"].([]any)) != 0 || d["externalId"] != "e1" || jsonPath(d, "type", "name") != "Device" {
+	if d["name"] != "tolerant2" || len(d["tags"].(map[string]any)) != 0 || len(d["roleAttributes"].([]any)) != 0 || d["externalId"] != "e1" || jsonPath(d, "type", "name") != "Router" {
 		t.Fatalf("put did not replace: %v", d)
 	}
 	c.mustStatus(c.do("PATCH", M+"/identities/"+id, map[string]any{"externalId": ""}), 200)

@@ -1,100 +1,64 @@
 package provider
 
 import (
-	"bytes"
-	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
-	"fmt"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/zitiform/terraform-provider-ziti/controllersrv/server"
+	"github.com/zitiform/terraform-provider-ziti/internal/testctl"
 )
-
-// lockedBuf is a log sink shared by the controller's goroutines.
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestAccNoSecretsAnywhereCLI extends TestAccNoSecretsInTraceLog (which
 // reads the TF_LOG=trace log of a terraform-plugin-testing run) to what a
 // user sees running the real binaries: a bootstrap-like apply (PKI CA whose
 // key reaches ziti_ca only as a write-only argument, identities with ott and
 // updb enrollments, an edge router) by the terraform CLI with TF_LOG=trace,
-// against a controller logging at debug level. No private key, JWT, token,
+// against the test controller (controllersrv logs at debug level). No private key, JWT, token,
 // password or live session id may appear in the trace log, the controller
 // log, the plan and apply output, or `terraform show -json` (which must not
 // hold the write-only key at all; JWTs and tokens are sensitive state there,
 // by design, and are only checked to be marked sensitive).
 func TestAccNoSecretsAnywhereCLI(t *testing.T) {
-	requireAcc(t)
-	ctrlLog := &lockedBuf{}
-	const user = "admin"
-	pw := fmt.Sprintf("cli-secret-pw-%d", time.Now().UnixNano())
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	s, err := server.Start(ctx, server.Options{Home: t.TempDir(), Bind: "127.0.0.1:0", AdminUsername: user, AdminPassword: pw,
-		Logger: slog.New(slog.NewTextHandler(ctrlLog, &slog.HandlerOptions{Level: slog.LevelDebug}))})
-	cancel()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	caFile := filepath.Join(t.TempDir(), "cas.pem")
-	if err := os.WriteFile(caFile, s.CAPEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	s := accController(t)
+	// The controller's log from here on is this test's part of it.
+	logStart := fileSize(s.LogFile)
 	traceLog := filepath.Join(t.TempDir(), "trace.log")
-	d := newTFDriver(t, passwordProviderHCL(s.URL(), user, caFile)+`
+	prefix := uniqueName(t, "nosec")
+	d := newTFDriver(t, passwordProviderHCL(s.URL, s.Username, s.CAFile)+strings.ReplaceAll(`
 resource "ziti_pki_ca" "devices" {
-  name = "devices-ca"
+  name = "NAME-devices-ca"
 }
 resource "ziti_ca" "devices" {
-  name                          = "devices"
+  name                          = "NAME-devices"
   cert_pem                      = ziti_pki_ca.devices.cert_pem
   ca_private_key_pem_wo         = ziti_pki_ca.devices.private_key_pem
   ca_private_key_pem_wo_version = 1
 }
 resource "ziti_identity" "d" {
-  name = "device-1"
+  name = "NAME-device-1"
 }
 resource "ziti_enrollment" "d" {
   identity_id = ziti_identity.d.id
   method      = "ott"
 }
 resource "ziti_identity" "u" {
-  name = "user-1"
+  name = "NAME-user-1"
 }
 resource "ziti_enrollment" "u" {
   identity_id = ziti_identity.u.id
   method      = "updb"
-  username    = "user-1"
+  username    = "NAME-user-1"
 }
 resource "ziti_edge_router" "r" {
-  name = "router-1"
+  name = "NAME-router-1"
 }
-`, "ZITI_PASSWORD="+pw, "TF_LOG=trace", "TF_LOG_PATH="+traceLog)
+`, "NAME", prefix), "ZITI_PASSWORD="+s.Password, "TF_LOG=trace", "TF_LOG_PATH="+traceLog)
 
 	planOut := d.must("plan", "-input=false", "-no-color")
 	applyOut := d.must("apply", "-auto-approve", "-input=false", "-no-color")
@@ -116,7 +80,7 @@ resource "ziti_edge_router" "r" {
 	if err := json.Unmarshal([]byte(showOut[strings.Index(showOut, "{"):]), &st); err != nil {
 		t.Fatalf("show -json: %v", err)
 	}
-	secrets := map[string]string{"admin password": pw}
+	secrets := map[string]string{"admin password": s.Password}
 	for _, r := range st.Values.RootModule.Resources {
 		for _, attr := range []string{"private_key_pem", "jwt", "token", "enrollment_jwt"} {
 			v, _ := r.Values[attr].(string)
@@ -153,11 +117,14 @@ resource "ziti_edge_router" "r" {
 	if err != nil || len(trace) < 10000 {
 		t.Fatalf("no trace log (%d bytes, %v)", len(trace), err)
 	}
-	// The controller log must hold the requests, or checking it proves nothing.
-	if !strings.Contains(ctrlLog.String(), "level=DEBUG") {
-		t.Fatalf("the controller logged nothing at debug level:\n%s", tail(ctrlLog.String(), 10))
+	ctrlLog := readFrom(t, s.LogFile, logStart)
+	// controllersrv logs every request at debug level: its log must hold
+	// them, or checking it proves nothing. The real controller logs at
+	// info level, fewer lines, checked all the same.
+	if s.Kind == testctl.Controllersrv && !strings.Contains(ctrlLog, "level=DEBUG") {
+		t.Fatalf("the controller logged nothing at debug level:\n%s", tail(ctrlLog, 10))
 	}
-	places := map[string]string{"TF_LOG=trace log": string(trace), "controller debug log": ctrlLog.String(),
+	places := map[string]string{"TF_LOG=trace log": string(trace), "controller log": ctrlLog,
 		"first plan output": planOut, "apply output": applyOut, "second plan output": plan2Out}
 	for place, text := range places {
 		for label, secret := range secrets {
@@ -167,9 +134,7 @@ resource "ziti_edge_router" "r" {
 		}
 	}
 	// Session ids: every UUID in any log that still works as a session is a leak.
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(s.CAPEM())
-	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 10 * time.Second}
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: s.CertPool()}}, Timeout: 10 * time.Second}
 	uuid := regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 	tried := map[string]bool{}
 	for place, text := range places {
@@ -191,7 +156,7 @@ resource "ziti_edge_router" "r" {
 		}
 	}
 	t.Logf("%d secrets checked in %d places (%d bytes of trace log, %d of controller log), %d UUIDs tried as sessions",
-		len(secrets), len(places), len(trace), len(ctrlLog.String()), len(tried))
+		len(secrets), len(places), len(trace), len(ctrlLog), len(tried))
 }
 
 // leaks reports whether text holds secret, a base64 line of it (PEM), or
@@ -216,4 +181,26 @@ func leaks(text, secret string) bool {
 func jsonEscaped(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b[1 : len(b)-1])
+}
+
+// fileSize is the size of the file at path (0 if it does not exist yet).
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
+}
+
+// readFrom is the content of the file at path from offset on.
+func readFrom(t *testing.T, path string, offset int64) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if offset > int64(len(b)) {
+		offset = 0
+	}
+	return string(b[offset:])
 }

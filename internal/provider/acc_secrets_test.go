@@ -2,7 +2,6 @@ package provider
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"net/http"
 	"os"
@@ -28,20 +27,20 @@ func TestAccNoSecretsInTraceLog(t *testing.T) {
 	// The password comes from ZITI_PASSWORD here: terraform-plugin-testing
 	// itself logs each step's configuration text at trace level, which is
 	// the test harness, not Terraform or the provider.
-	t.Setenv(envPassword, acc.pw)
+	t.Setenv(envPassword, s.Password)
 	cfg := fmt.Sprintf(`
 provider "ziti" {
   endpoint = %q
   username = %q
   ca_file  = %q
 }
-`, s.URL(), acc.user, acc.caFile)
+`, s.URL, s.Username, s.CAFile)
 	logFile := filepath.Join(t.TempDir(), "trace.log")
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
 	name := uniqueName(t, "sec")
 	userPW := "updb-pw-" + name
-	secrets := map[string]string{"admin password": acc.pw, "updb password": userPW}
+	secrets := map[string]string{"admin password": s.Password, "updb password": userPW}
 	grab := func(label string) func(string) error {
 		return func(v string) error {
 			if v == "" {
@@ -150,11 +149,9 @@ output "jwt_is_sensitive" {
 	for _, u := range regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`).FindAllString(log, -1) {
 		uuids[u] = true
 	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(acc.srv.CAPEM())
-	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: s.CertPool(), MinVersion: tls.VersionTLS12}}}
 	for u := range uuids {
-		req, _ := http.NewRequest(http.MethodGet, acc.srv.ManagementURL()+"/current-api-session", nil)
+		req, _ := http.NewRequest(http.MethodGet, s.ManagementURL()+"/current-api-session", nil)
 		req.Header.Set(edgeapi.SessionHeader, u)
 		resp, err := hc.Do(req)
 		if err != nil {

@@ -19,6 +19,11 @@ import (
 type createCandidate struct {
 	ID        string
 	CreatedAt time.Time
+	// CreatedAtOf names the object whose creation time CreatedAt is when
+	// the controller does not report the candidate's own ("its identity":
+	// OpenZiti reports no createdAt for enrollments, and an enrollment is
+	// never older than its identity). Empty: the candidate's own.
+	CreatedAtOf string
 	// Differs names the first attribute in which the object differs from
 	// what the create sent; empty when it has them all.
 	Differs string
@@ -98,7 +103,7 @@ func createRecovering(ctx context.Context, c *edgeapi.Client, diags *diag.Diagno
 		if lostErr == nil {
 			lostErr = err
 		}
-		found, ferr := find(ctx)
+		found, ferr := findPatiently(ctx, find)
 		if ferr != nil {
 			diags.AddError(op, fmt.Sprintf("%s\n\nLooking the %s up %s, to find out whether the controller created it, failed too: %s", err, t.kind, t.lookup, ferr))
 			return "", false
@@ -114,12 +119,16 @@ func createRecovering(ctx context.Context, c *edgeapi.Client, diags *diag.Diagno
 		since := c.FirstLoginAt()
 		lost := fmt.Sprintf("The connection to the controller closed before it answered the create of %s (%s: a controller restart, or a proxy cut it)", t.prose, rootCause(lostErr))
 		importHint := fmt.Sprintf("If it is the one this configuration describes, import it (terraform import <resource address> %s); otherwise %s.", f.ID, t.elsewise)
+		when := f.CreatedAt.UTC().Format(time.RFC3339Nano)
+		if f.CreatedAtOf != "" {
+			when = f.CreatedAtOf + " was created at " + when
+		}
 		switch {
 		case f.Differs == "" && !since.IsZero() && !f.CreatedAt.Before(since):
 			diags.AddWarning("Adopted "+t.title+" after a lost answer",
 				fmt.Sprintf("%s. The controller had applied it: %s %s %s, was created during this run (%s, controller time) and has every attribute that was sent, "+
 					"so it is now tracked in the state. Nothing needs to be done.",
-					lost, t.kind, f.ID, t.holds, f.CreatedAt.UTC().Format(time.RFC3339Nano)))
+					lost, t.kind, f.ID, t.holds, when))
 			return f.ID, true
 		case f.Differs != "":
 			diags.AddError(op, fmt.Sprintf("%s, and %s %s %s, whose %s differs from this configuration: it is not what this create sent. "+
@@ -128,14 +137,45 @@ func createRecovering(ctx context.Context, c *edgeapi.Client, diags *diag.Diagno
 		case since.IsZero():
 			diags.AddError(op, fmt.Sprintf("%s, and %s %s %s; the controller did not say when this run's API session began, so whether this create made it cannot be told. %s",
 				lost, t.heldBy, t.kind, f.ID, importHint))
+		case f.CreatedAtOf != "":
+			diags.AddError(op, fmt.Sprintf("%s, and %s %s %s; the controller does not say when it was created, and %s, before this run began (%s, controller time): whether this create made it cannot be told. %s",
+				lost, t.heldBy, t.kind, f.ID, when, since.UTC().Format(time.RFC3339Nano), importHint))
 		default:
 			diags.AddError(op, fmt.Sprintf("%s, and %s %s %s, created at %s, before this run began (%s, controller time): this create did not make it. %s",
-				lost, t.heldBy, t.kind, f.ID, f.CreatedAt.UTC().Format(time.RFC3339Nano), since.UTC().Format(time.RFC3339Nano), importHint))
+				lost, t.heldBy, t.kind, f.ID, when, since.UTC().Format(time.RFC3339Nano), importHint))
 		}
 		return "", false
 	}
 	apiDiag(diags, op, err)
 	return "", false
+}
+
+// lookupPatience bounds how long the lookup after a lost answer waits for
+// an unreachable controller: the answer was lost because the controller
+// went away, and only the lookup can tell whether the create was applied.
+// The real OpenZiti controller serves again seconds after a restart, longer
+// than the client's own retries wait.
+const lookupPatience = 2 * time.Minute
+
+// findPatiently runs find until it gets an answer from the controller (a
+// result or an API error), the context ends or lookupPatience has passed.
+func findPatiently(ctx context.Context, find func(context.Context) ([]createCandidate, error)) ([]createCandidate, error) {
+	deadline := time.Now().Add(lookupPatience)
+	wait := time.Second
+	for {
+		found, err := find(ctx)
+		var ae *edgeapi.APIError
+		if err == nil || errors.As(err, &ae) || time.Now().Add(wait).After(deadline) {
+			return found, err
+		}
+		tflog.Warn(ctx, "the controller is unreachable after a lost answer: looking up again", map[string]any{"error": err.Error(), "wait": wait.String()})
+		select {
+		case <-ctx.Done():
+			return found, err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 10*time.Second)
+	}
 }
 
 // rootCause is the innermost error of err's chain ("EOF", "connection

@@ -2,44 +2,36 @@ package provider
 
 import (
 	"context"
-	"crypto/x509"
 	"fmt"
 	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
-	"github.com/zitiform/terraform-provider-ziti/controllersrv/server"
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll/proxytest"
+	"github.com/zitiform/terraform-provider-ziti/internal/testctl"
 )
 
-// TestAccControllerCheck runs the data source against controllersrv, once
-// directly and once through an nginx that terminates TLS with its own
-// certificate (what an ALB does), on loopback.
+// TestAccControllerCheck runs the data source against the test
+// controller, once directly and once through an nginx that terminates TLS
+// with its own certificate (what an ALB does), on loopback.
 func TestAccControllerCheck(t *testing.T) {
-	requireAcc(t)
+	s := accController(t)
+	admin := accClient(t)
 	front := proxytest.FreeAddr(t)
-	s, err := server.Start(context.Background(), server.Options{Home: t.TempDir(), Bind: "127.0.0.1:0", Address: front, AdminPassword: "check-admin-pw"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	direct := s.Addrs()[0].String()
+	direct := s.Addr
 	proxytest.StartNginx(t, front, direct, false)
 
 	// A pending enrollment gives the check a JWT to verify, as a client would.
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(s.CAPEM())
-	user, pw := s.AdminCredentials()
-	admin, err := edgeapi.New(edgeapi.Config{Endpoint: "https://" + direct, Username: user, Password: pw, RootCAs: pool})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.CreateIdentity(context.Background(), &edgeapi.IdentityCreate{Name: "check-pending", Type: "Device", Enrollment: &edgeapi.IdentityEnrollmentCreate{Ott: true}}); err != nil {
+	if _, err := admin.CreateIdentity(context.Background(), &edgeapi.IdentityCreate{Name: uniqueName(t, "check-pending"), Type: "Device", Enrollment: &edgeapi.IdentityEnrollmentCreate{Ott: true}}); err != nil {
 		t.Fatal(err)
 	}
 
+	anonSigner := "jwks"
+	if s.Kind == testctl.Ziti {
+		anonSigner = "network_jwt"
+	}
 	provider := fmt.Sprintf(`
 provider "ziti" {
   endpoint = "https://%s"
@@ -47,7 +39,7 @@ provider "ziti" {
   password = %q
   ca_pem   = %q
 }
-`, direct, user, pw, string(s.CAPEM()))
+`, direct, s.Username, s.Password, string(s.CAPEM))
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
@@ -64,6 +56,20 @@ provider "ziti" {
 					resource.TestCheckResourceAttr("data.ziti_controller_check.direct", "ip_addresses.0", "127.0.0.1"),
 					resource.TestCheckResourceAttrSet("data.ziti_controller_check.direct", "controller_version"),
 					resource.TestMatchResourceAttr("data.ziti_controller_check.direct", "presented_chain_pem", regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`)),
+				),
+			},
+			{
+				// Without credentials there is no pending enrollment JWT to
+				// compare: the controller's public signer evidence decides
+				// (OpenZiti: its network JWT; controllersrv: its JWKS).
+				Config: fmt.Sprintf(`
+provider "ziti" {}
+data "ziti_controller_check" "anon" { endpoint = "https://%s" }`, direct),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("data.ziti_controller_check.anon", "passthrough_ok", "true"),
+					resource.TestCheckResourceAttr("data.ziti_controller_check.anon", "leaf_is_jwt_signer", "true"),
+					resource.TestCheckResourceAttr("data.ziti_controller_check.anon", "signer_check", anonSigner),
+					resource.TestCheckResourceAttr("data.ziti_controller_check.anon", "problems.#", "0"),
 				),
 			},
 			{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -174,6 +175,9 @@ func requireClearFailure(t *testing.T, out string) {
 	}
 }
 
+// sourceLine is a configuration line quoted in a diagnostic ("12: resource ...").
+var sourceLine = regexp.MustCompile(`^[0-9]+: `)
+
 // errorSummaries are the distinct "Error:" diagnostics of out, each with
 // its detail on one line, and how often each occurred.
 func errorSummaries(out string) map[string]int {
@@ -192,7 +196,7 @@ func errorSummaries(out string) map[string]int {
 				}
 				continue
 			}
-			if strings.HasPrefix(l, "with ziti_identity") || strings.HasPrefix(l, "on main.tf") {
+			if strings.HasPrefix(l, "with ziti_identity") || strings.HasPrefix(l, "on main.tf") || sourceLine.MatchString(l) {
 				continue
 			}
 			keep = append(keep, l)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bufio"
+	"context"
 	"crypto/x509"
 	"fmt"
 	"math/rand/v2"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+	"github.com/zitiform/terraform-provider-ziti/internal/testctl"
 )
 
 // childController is controllersrv run as a child process (`controllersrv
@@ -134,25 +136,47 @@ func (c *childController) api() *edgeapi.Client {
 }
 
 // TestAccFaultControllerKilledDuringApply is the hard-fault version of
-// TestAccFaultControllerRestartDuringApply: controllersrv runs as a child
-// process, and while terraform applies 200 identities it gets SIGKILL once
-// a random number K in [20, 150] of them exist, and is started again at
-// once on the same home and address. In-flight requests die with their
-// connections; a POST may have been committed without its answer reaching
-// the provider. The apply must succeed or fail with clear errors, and the
-// state must then match the controller exactly (no untracked identity, no
-// id in state the controller lacks); a second apply converges, plans
-// nothing afterwards, and destroy leaves nothing. Several rounds, each at a
-// new random point, on the same controller home.
+// TestAccFaultControllerRestartDuringApply: the controller runs as a child
+// process (controllersrv one of its own; the real controller always does),
+// and while terraform applies 200 identities it gets SIGKILL once a random
+// number K in [20, 150] of them exist, and is started again at once on the
+// same home and address. In-flight requests die with their connections; a
+// POST may have been committed without its answer reaching the provider.
+// The apply must succeed or fail with clear errors, and the state must then
+// match the controller exactly (no untracked identity, no id in state the
+// controller lacks); a second apply converges, plans nothing afterwards,
+// and destroy leaves nothing. Several rounds, each at a new random point,
+// on the same controller home.
 func TestAccFaultControllerKilledDuringApply(t *testing.T) {
 	requireAcc(t)
-	const user, pw, n, rounds = "admin", "kill-pw-0123456789", 200, 5
-	ctrl := newChildController(t, user, pw)
-	ctrl.start()
-	api := ctrl.api()
+	const n, rounds = 200, 5
+	var (
+		url, user, pw, caFile string
+		api                   *edgeapi.Client
+		crash                 func() // SIGKILL, then start again on the same home and address
+	)
+	if testctl.Selected() == testctl.Controllersrv {
+		// The shared controllersrv runs inside this process: a child
+		// process of its own is what can be killed.
+		user, pw = "admin", "kill-pw-0123456789"
+		ctrl := newChildController(t, user, pw)
+		ctrl.start()
+		url, caFile, api = ctrl.URL(), ctrl.caFile(), ctrl.api()
+		crash = func() { ctrl.kill(); ctrl.start() }
+	} else {
+		ctl := accController(t)
+		url, user, pw, caFile, api = ctl.URL, ctl.Username, ctl.Password, ctl.CAFile, accClient(t)
+		crash = func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			if err := ctl.Kill(ctx); err != nil {
+				t.Errorf("kill -9 and restart of %s: %v", ctl, err)
+			}
+		}
+	}
 	// TF_LOG_PROVIDER=WARN shows the provider's "sending the create again"
 	// lines, so the test can count the creates whose answer was lost.
-	rig := newFaultRig(t, api, ctrl.URL(), user, pw, ctrl.caFile(), n, "TF_LOG_PROVIDER=WARN")
+	rig := newFaultRig(t, api, url, user, pw, caFile, n, "TF_LOG_PROVIDER=WARN")
 	// A round whose kill came too late (the apply had already finished:
 	// the poll is slower than the apply on a busy machine) proves nothing
 	// and is run again, a few times at most.
@@ -177,8 +201,7 @@ func TestAccFaultControllerKilledDuringApply(t *testing.T) {
 				return
 			}
 			at := time.Now()
-			ctrl.kill()
-			ctrl.start()
+			crash()
 			killed <- kill{seen: seen, at: at, down: time.Since(at), ok: true}
 		}()
 		t0 := time.Now()

@@ -34,7 +34,7 @@ import (
 // After importing as told, the next apply converges, the plan after it is
 // empty, and destroy cleans up.
 func TestAccFaultCreateAnswerLostRouterCA(t *testing.T) {
-	requireAcc(t)
+	ctl := accController(t)
 	requireServerFeature(t, "cas")
 	requireServerFeature(t, "edge-routers")
 	api := accClient(t)
@@ -56,7 +56,7 @@ func TestAccFaultCreateAnswerLostRouterCA(t *testing.T) {
 	for i := range cas {
 		cas[i] = newThirdPartyCA(t, caName(i))
 	}
-	d := newTFDriver(t, passwordProviderHCL(frontURL, acc.user, caFile)+fmt.Sprintf(`
+	d := newTFDriver(t, passwordProviderHCL(frontURL, ctl.Username, caFile)+fmt.Sprintf(`
 resource "ziti_edge_router" "r" {
   count           = %d
   name            = "%s-r-${count.index}"
@@ -83,7 +83,7 @@ resource "ziti_ca" "c" {
   ca_private_key_pem_wo         = file("${path.module}/ca-${count.index}.key")
   ca_private_key_pem_wo_version = 1
 }
-`, nRouters, prefix, nCAs, prefix), "ZITI_PASSWORD="+acc.pw)
+`, nRouters, prefix, nCAs, prefix), "ZITI_PASSWORD="+ctl.Password)
 	for i, ca := range cas {
 		for name, body := range map[string]string{fmt.Sprintf("ca-%d.pem", i): ca.certPEM, fmt.Sprintf("ca-%d.key", i): ca.keyPEM} {
 			if err := os.WriteFile(filepath.Join(d.dir, name), []byte(body), 0o600); err != nil {

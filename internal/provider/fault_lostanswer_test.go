@@ -146,6 +146,9 @@ func (p *answerDropper) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out := r.Clone(r.Context())
 		out.URL.Scheme, out.URL.Host, out.Host, out.RequestURI = p.backend.Scheme, p.backend.Host, p.backend.Host, ""
 		out.Body = io.NopCloser(bytes.NewReader(body))
+		// The answer is read here: ask for it uncompressed (the real
+		// controller gzips when the client accepts it).
+		out.Header.Del("Accept-Encoding")
 		resp, err := p.rt.RoundTrip(out)
 		if err != nil {
 			p.t.Errorf("forwarding %s: %v", key, err)
@@ -176,9 +179,7 @@ func (p *answerDropper) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func frontDropper(t *testing.T) (*answerDropper, string, string) {
 	t.Helper()
 	srv := accController(t)
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(srv.CAPEM())
-	drop := newAnswerDropper(t, srv.URL(), pool)
+	drop := newAnswerDropper(t, srv.URL, srv.CertPool())
 	front := httptest.NewTLSServer(drop)
 	t.Cleanup(front.Close)
 	caFile := filepath.Join(t.TempDir(), "proxy-ca.pem")
@@ -201,11 +202,11 @@ func frontDropper(t *testing.T) (*answerDropper, string, string) {
 //
 // After importing as told, the next apply converges and destroy cleans up.
 func TestAccFaultCreateAnswerLost(t *testing.T) {
-	requireAcc(t)
+	ctl := accController(t)
 	api := accClient(t)
 	drop, frontURL, caFile := frontDropper(t)
 	const n = 20
-	rig := newFaultRig(t, api, frontURL, acc.user, acc.pw, caFile, n)
+	rig := newFaultRig(t, api, frontURL, ctl.Username, ctl.Password, caFile, n)
 	name := func(i int) string { return fmt.Sprintf("%s-%d", rig.prefix, i) }
 	for _, i := range []int{3, 11, 16} {
 		drop.drop(name(i), dropRule{mode: "after"})

@@ -2,17 +2,9 @@ package provider
 
 import (
 	"context"
-	"crypto/x509"
-	"net"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/zitiform/terraform-provider-ziti/controllersrv/server"
-	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 )
 
 // TestAccFaultControllerRestartDuringApply restarts the controller (same
@@ -24,61 +16,30 @@ import (
 // leaves nothing behind. TestAccFaultControllerKilledDuringApply is the
 // same with kill -9 instead of a graceful stop.
 func TestAccFaultControllerRestartDuringApply(t *testing.T) {
-	requireAcc(t)
-	home := t.TempDir()
-	const user, pw = "admin", "fault-pw-0123456789"
-	start := func(bind string) *server.Server {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		s, err := server.Start(ctx, server.Options{Home: home, Bind: bind, AdminUsername: user, AdminPassword: pw})
-		if err != nil {
-			t.Fatalf("starting the controller on %s: %v", bind, err)
-		}
-		return s
-	}
-	var mu sync.Mutex
-	srv := start("127.0.0.1:0")
-	t.Cleanup(func() { mu.Lock(); defer mu.Unlock(); srv.Close() })
-	bind := srv.Addrs()[0].(*net.TCPAddr).String()
-	caFile := filepath.Join(home, "cas-copy.pem")
-	if err := os.WriteFile(caFile, srv.CAPEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(srv.CAPEM())
-	api, err := edgeapi.New(edgeapi.Config{Endpoint: srv.URL(), Username: user, Password: pw, RootCAs: pool})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctl := accController(t)
+	api := accClient(t)
 	const n = 200
-	rig := newFaultRig(t, api, srv.URL(), user, pw, caFile, n)
+	rig := newFaultRig(t, api, ctl.URL, ctl.Username, ctl.Password, ctl.CAFile, n)
 
-	// Restart once a fifth of the identities exist: Close (in-flight
-	// requests finish, new connections are refused), 1.5 s down, then the
-	// same home on the same address.
+	// Restart once a fifth of the identities exist: a graceful stop
+	// (in-flight requests finish, new connections are refused), 1.5 s down,
+	// then the same home on the same address.
 	restarted := make(chan time.Duration, 1)
 	go func() {
 		rig.waitForCount(n/5, 5*time.Minute, nil)
 		t0 := time.Now()
-		mu.Lock()
-		srv.Close()
-		time.Sleep(1500 * time.Millisecond)
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		s2, err := server.Start(ctx, server.Options{Home: home, Bind: bind, AdminUsername: user, AdminPassword: pw})
-		cancel()
-		if err != nil {
-			t.Errorf("restarting the controller on %s: %v", bind, err)
-		} else {
-			srv = s2
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		if err := ctl.RestartAfter(ctx, 1500*time.Millisecond); err != nil {
+			t.Errorf("restarting %s: %v", ctl, err)
 		}
-		mu.Unlock()
 		restarted <- time.Since(t0)
 	}()
 	out, applyErr := rig.apply()
 	var down time.Duration
 	select {
 	case down = <-restarted:
-	case <-time.After(2 * time.Minute):
+	case <-time.After(4 * time.Minute):
 		t.Fatal("the controller was never restarted: the apply finished before a fifth of the identities existed")
 	}
 	if applyErr != nil {

@@ -84,7 +84,11 @@ func (r *enrollmentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Optional: true, PlanModifiers: replace, MarkdownDescription: "The verified third-party CA (`ziti_ca.id`); required for and only for `ottca`.",
 			},
 			"username": schema.StringAttribute{
-				Optional: true, PlanModifiers: replace, MarkdownDescription: "The username; required for and only for `updb`.",
+				Optional: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(usernameChanged,
+					"A new username needs a new enrollment.", "A new username needs a new enrollment.")},
+				MarkdownDescription: "The username; required for and only for `updb`. OpenZiti (v1.7.2) does not report the username of a pending " +
+					"enrollment: the state keeps the configured one, and after an import the configured username is taken as it is.",
 			},
 			"expires_at": schema.StringAttribute{
 				Optional: true, Computed: true,
@@ -266,11 +270,14 @@ func (m *enrollmentModel) fromAPI(d *edgeapi.EnrollmentDetail) {
 	}
 	m.Method = types.StringValue(d.Method)
 	m.CAID = optString(d.CAID)
-	if d.Username != "" {
+	switch {
+	case d.Username != "":
 		m.Username = types.StringValue(d.Username)
-	} else {
+	case d.Method != edgewire.MethodUPDB:
 		m.Username = types.StringNull()
 	}
+	// An updb enrollment without a username is one whose controller does
+	// not report it (OpenZiti sends ""): the model keeps what it had.
 	// Keep the user's spelling of the same instant (time zone, precision).
 	if !sameInstant(m.ExpiresAt.ValueString(), d.ExpiresAt.UTC().Format(time.RFC3339)) {
 		m.ExpiresAt = timeString(d.ExpiresAt)
@@ -336,7 +343,10 @@ func enrollmentTarget(method, identityID string) createTarget {
 // in.Method (at most one) and says how each differs from in. It uses
 // GET /identities/{id}/enrollments rather than a filter on /enrollments:
 // the spec does not name the filter field for the identity (controllersrv
-// calls it identityId), and this path needs none.
+// calls it identityId), and this path needs none. OpenZiti reports no
+// creation time for enrollments (createdAt 0001-01-01); the identity's
+// stands in for it then: an enrollment of an identity made during this run
+// was made during this run too.
 func findPendingEnrollment(ctx context.Context, c *edgeapi.Client, in *edgeapi.EnrollmentCreate) ([]createCandidate, error) {
 	list, err := c.ListIdentityEnrollments(ctx, in.IdentityID)
 	if err != nil {
@@ -344,26 +354,47 @@ func findPendingEnrollment(ctx context.Context, c *edgeapi.Client, in *edgeapi.E
 	}
 	var out []createCandidate
 	for i := range list {
-		if d := &list[i]; d.Method == in.Method {
-			out = append(out, createCandidate{ID: d.ID, CreatedAt: d.CreatedAt, Differs: enrollmentDiffers(in, d)})
+		d := &list[i]
+		if d.Method != in.Method {
+			continue
 		}
+		f := createCandidate{ID: d.ID, CreatedAt: d.CreatedAt, Differs: enrollmentDiffers(in, d)}
+		if f.CreatedAt.IsZero() {
+			ident, err := c.GetIdentity(ctx, in.IdentityID)
+			if err != nil {
+				return nil, err
+			}
+			f.CreatedAt, f.CreatedAtOf = ident.CreatedAt, "its identity"
+		}
+		out = append(out, f)
 	}
 	return out, nil
 }
 
 // enrollmentDiffers names the first attribute of the create body that the
 // enrollment d does not have, or "" when it has them all. The controller
-// keeps expiries to the second, so instants are compared at that precision.
+// keeps expiries to the second, so instants are compared at that precision;
+// an updb username the controller does not report matches any.
 func enrollmentDiffers(in *edgeapi.EnrollmentCreate, d *edgeapi.EnrollmentDetail) string {
 	switch {
 	case !in.ExpiresAt.Truncate(time.Second).Equal(d.ExpiresAt.Truncate(time.Second)):
 		return "expires_at"
 	case in.Method == edgewire.MethodOTTCA && deref(in.CAID) != deref(d.CAID):
 		return "ca_id"
-	case in.Method == edgewire.MethodUPDB && deref(in.Username) != d.Username:
+	case in.Method == edgewire.MethodUPDB && d.Username != "" && deref(in.Username) != d.Username:
 		return "username"
 	}
 	return ""
+}
+
+// usernameChanged replaces the enrollment when its username changes, but
+// not when the state has none for an updb enrollment: that is an import
+// from a controller that does not report usernames, and the configured one
+// is taken as it is.
+func usernameChanged(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	var method types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("method"), &method)...)
+	resp.RequiresReplace = !req.StateValue.IsNull() || method.ValueString() != edgewire.MethodUPDB
 }
 
 func (r *enrollmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

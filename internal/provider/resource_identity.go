@@ -51,6 +51,19 @@ type identityModel struct {
 
 var identityTypes = []string{edgeapi.IdentityTypeDefault, edgeapi.IdentityTypeUser, edgeapi.IdentityTypeDevice, edgeapi.IdentityTypeService}
 
+// storedAsDefault reports whether OpenZiti stores identity type t as
+// Default: it still accepts User, Device and Service (its API lists them)
+// but keeps no such type (checked with v1.7.2).
+func storedAsDefault(t string) bool {
+	return t == edgeapi.IdentityTypeUser || t == edgeapi.IdentityTypeDevice || t == edgeapi.IdentityTypeService
+}
+
+// sameIdentityType compares a configured type with the controller's,
+// which is Default for the types it stores as Default.
+func sameIdentityType(configured, got string) bool {
+	return configured == got || (got == edgeapi.IdentityTypeDefault && storedAsDefault(configured))
+}
+
 func identitySchema() schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "An identity on the controller (`/identities`). Hand it an enrollment token with `ziti_enrollment`.",
@@ -65,7 +78,7 @@ func identitySchema() schema.Schema {
 			},
 			"type": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(edgeapi.IdentityTypeDefault),
-				MarkdownDescription: "`Default`, `User`, `Device` or `Service`.",
+				MarkdownDescription: "`Default`, `User`, `Device` or `Service`. OpenZiti (v1.7.2, and controllersrv likewise) accepts `User`, `Device` and `Service` but stores them as `Default`: the state keeps the value set here, while an import or the `ziti_identity` data source shows `Default`.",
 				Validators:          []validator.String{stringvalidator.OneOf(identityTypes...)},
 			},
 			"is_admin": schema.BoolAttribute{
@@ -138,7 +151,7 @@ func (m *identityModel) toAPI(ctx context.Context, diags *diag.Diagnostics) *edg
 // hosting precedence) match anything.
 func identityDiffers(in *edgeapi.IdentityCreate, d *edgeapi.IdentityDetail) string {
 	switch {
-	case in.Type != "" && in.Type != d.TypeName():
+	case in.Type != "" && !sameIdentityType(in.Type, d.TypeName()):
 		return "type"
 	case in.IsAdmin != d.IsAdmin:
 		return "is_admin"
@@ -170,11 +183,14 @@ func hostingPrecedence(d *edgeapi.IdentityDetail) string {
 }
 
 // fromAPI copies the controller's view into the model. Optional values that
-// were null and come back as the API's "unset" stay null.
+// were null and come back as the API's "unset" stay null; a type the
+// controller stores as Default keeps the value the model had.
 func (m *identityModel) fromAPI(d *edgeapi.IdentityDetail) {
 	m.ID = types.StringValue(d.ID)
 	m.Name = types.StringValue(d.Name)
-	m.Type = types.StringValue(d.TypeName())
+	if !sameIdentityType(m.Type.ValueString(), d.TypeName()) {
+		m.Type = types.StringValue(d.TypeName())
+	}
 	m.IsAdmin = types.BoolValue(d.IsAdmin)
 	m.RoleAttributes = setFromStrings(d.RoleAttributes)
 	m.ExternalID = optString(d.ExternalID)

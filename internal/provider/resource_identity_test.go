@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
@@ -64,6 +65,10 @@ resource "ziti_identity" "x" {
 						if d.Name != name || d.ExternalID == nil || *d.ExternalID != "ext-"+name || d.AppData["site"] != "lab" {
 							return fmt.Errorf("controller has %+v", d)
 						}
+						// Device is stored as Default; the state keeps Device.
+						if d.TypeName() != edgeapi.IdentityTypeDefault {
+							return fmt.Errorf("the controller stores type %q, want Default", d.TypeName())
+						}
 						return nil
 					},
 				),
@@ -82,7 +87,17 @@ resource "ziti_identity" "x" {
 				),
 			},
 			{
+				// An import reads the type the controller stores: Default
+				// for the configured User (the next apply sends User again
+				// and keeps it in state).
 				ResourceName: "ziti_identity.x", ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"type"},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["type"] != edgeapi.IdentityTypeDefault {
+						return fmt.Errorf("imported type %q, want Default", states[0].Attributes["type"])
+					}
+					return nil
+				},
 			},
 			{
 				// Drift: a change made outside Terraform shows as an update.
@@ -152,7 +167,9 @@ data "ziti_ca_bundle" "b" {}
 `, prefix),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttrPair("data.ziti_identity.by_name", "id", "ziti_identity.a", "id"),
-				resource.TestCheckResourceAttr("data.ziti_identity.by_name", "type", "Device"),
+				// The controller stores Device as Default; the data source
+				// shows what it stores.
+				resource.TestCheckResourceAttr("data.ziti_identity.by_name", "type", "Default"),
 				resource.TestCheckResourceAttr("data.ziti_identity.by_name", "role_attributes.0", "ds"),
 				resource.TestCheckResourceAttrPair("data.ziti_identity.by_id", "name", "ziti_identity.b", "name"),
 				resource.TestCheckResourceAttr("data.ziti_identities.both", "identities.#", "2"),
@@ -160,7 +177,7 @@ data "ziti_ca_bundle" "b" {}
 				resource.TestCheckResourceAttrPair("data.ziti_identities.both", "ids.1", "ziti_identity.b", "id"),
 				resource.TestCheckResourceAttrSet("data.ziti_controller_version.v", "version"),
 				resource.TestCheckResourceAttrWith("data.ziti_ca_bundle.b", "ca_pem", func(v string) error {
-					want := string(acc.srv.CAPEM())
+					want := string(accController(t).CAPEM)
 					if v == "" || !sameCerts(v, want) {
 						return fmt.Errorf("EST bundle differs from the controller's CA bundle")
 					}
@@ -212,7 +229,7 @@ provider "ziti" {
 resource "ziti_identity" "x" {
   name = %q
 }
-`, string(s.CAPEM()), s.URL(), acc.user, acc.pw, name),
+`, string(s.CAPEM), s.URL, s.Username, s.Password, name),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("ziti_identity.x", plancheck.ResourceActionCreate)},
 			},

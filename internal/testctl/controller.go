@@ -52,7 +52,7 @@ type Controller struct {
 	// Dir is the harness directory, Home the controller's own state in it.
 	Dir, Home string
 	// LogFile is the controller's log (the process output for ziti, the
-	// slog text log for controllersrv).
+	// slog text log at debug level for controllersrv). Restarts append.
 	LogFile string
 
 	tmpDir    bool
@@ -150,17 +150,21 @@ func (c *Controller) Server() *server.Server {
 
 // Restart stops the controller (gracefully: in-flight requests finish) and
 // starts it again on the same home and address.
-func (c *Controller) Restart(ctx context.Context) error {
+func (c *Controller) Restart(ctx context.Context) error { return c.RestartAfter(ctx, 0) }
+
+// RestartAfter is Restart with the controller down for the given time
+// (clients see refused connections meanwhile).
+func (c *Controller) RestartAfter(ctx context.Context, down time.Duration) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	switch c.Kind {
-	case Controllersrv:
-		c.stopControllersrv()
+	if c.Kind == Controllersrv {
+		_ = c.stopControllersrv()
+		time.Sleep(down)
 		return c.runControllersrv(ctx, c.Addr)
-	default:
-		c.proc.stop(10 * time.Second)
-		return c.runZiti(ctx)
 	}
+	c.proc.stop(10 * time.Second)
+	time.Sleep(down)
+	return c.runZiti(ctx)
 }
 
 // Kill stops the real controller with SIGKILL (as a crash or an OOM kill
@@ -226,16 +230,17 @@ func (c *Controller) waitReady(ctx context.Context, exited <-chan struct{}) erro
 		}
 		select {
 		case <-exited:
-			return fmt.Errorf("the controller exited before it was ready (last probe: %v)", last)
+			return fmt.Errorf("the controller exited before it was ready (last probe: %w)", last)
 		case <-ctx.Done():
-			return fmt.Errorf("the controller at %s was not ready within %v: %v", c.URL, c.timeout, last)
+			return fmt.Errorf("the controller at %s was not ready within %v: %w", c.URL, c.timeout, last)
 		case <-time.After(150 * time.Millisecond):
 		}
 	}
 }
 
 func (c *Controller) probe(ctx context.Context) error {
-	if c.Kind == Ziti && c.config == "" {
+	if c.Kind == Ziti && c.config == "" && len(c.CAPEM) == 0 {
+		// The first start: the quickstart root CA, once it has made it.
 		pem, err := os.ReadFile(filepath.Join(c.Home, "pki", "root-ca", "certs", "root-ca.cert"))
 		if err != nil {
 			return err

@@ -29,7 +29,7 @@ func (c *Controller) runControllersrv(ctx context.Context, bind string) error {
 		return err
 	}
 	c.starts++
-	logger := slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	logger := slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv, err := server.Start(ctx, server.Options{
 		Home: filepath.Join(c.Dir, "home"), Bind: bind, Address: c.advertise,
 		AdminUsername: c.Username, AdminPassword: c.Password, Logger: logger,

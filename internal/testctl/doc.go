@@ -30,8 +30,10 @@
 // controller's TLS certificate (CAPEM, and the same in CAFile), the admin
 // Username and Password, and AdminClient, an internal/edgeapi client logged
 // in as that admin. Restart stops the controller gracefully and starts it
-// again on the same home and address; Kill does the same with SIGKILL (the
-// real controller only: controllersrv runs inside the test process). Server
+// again on the same home and address (RestartAfter with some downtime);
+// Kill does the same with SIGKILL (the real controller only: controllersrv
+// runs inside the test process). LogFile is the controller's log
+// (controllersrv's at debug level). Server
 // is the in-process *server.Server for controllersrv, nil for ziti.
 //
 // StartRouter (real controller only) creates an edge router through the

@@ -109,7 +109,7 @@ func runZitiCmd(bin string, args, env []string, dir, logFile, what string) error
 		return fmt.Errorf("%s did not finish within 2 minutes; log %s:\n%s", what, logFile, tailFile(logFile, 20))
 	}
 	if p.err != nil {
-		return fmt.Errorf("%s: %v; log %s:\n%s", what, p.err, logFile, tailFile(logFile, 20))
+		return fmt.Errorf("%s: %w; log %s:\n%s", what, p.err, logFile, tailFile(logFile, 20))
 	}
 	_ = os.Remove(fmt.Sprintf("/tmp/gops-agent.%d.sock", p.cmd.Process.Pid))
 	return nil

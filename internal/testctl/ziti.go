@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
 // startZiti picks a free loopback port and runs the real controller there,
@@ -23,9 +25,12 @@ func (c *Controller) startZiti(ctx context.Context) error {
 		if c.Addr, err = freeAddr(); err != nil {
 			return err
 		}
-		c.URL = "https://" + c.Addr
+		c.URL, c.CAPEM = "https://"+c.Addr, nil
 		if err = c.runZiti(ctx); err == nil && c.advertise != "" {
 			err = c.advertiseZiti(ctx)
+		}
+		if err == nil {
+			err = c.useESTBundle(ctx)
 		}
 		if err == nil {
 			return os.WriteFile(c.CAFile, c.CAPEM, 0o600)
@@ -76,5 +81,21 @@ func (c *Controller) serveZiti(ctx context.Context, bin string, args, env []stri
 		p.stop(0)
 		return err
 	}
+	return nil
+}
+
+// useESTBundle makes CAPEM the controller's own CA bundle, as it serves it
+// at /.well-known/est/cacerts to clients (the quickstart root and its
+// intermediates), instead of the root CA file it was verified with first.
+func (c *Controller) useESTBundle(ctx context.Context) error {
+	api, err := c.AdminClient()
+	if err != nil {
+		return err
+	}
+	certs, err := api.ESTCACerts(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the controller's CA bundle: %w", err)
+	}
+	c.CAPEM = pki.EncodeCertsPEM(certs...)
 	return nil
 }
