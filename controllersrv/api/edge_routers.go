@@ -10,6 +10,7 @@ import (
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
@@ -70,7 +71,7 @@ type routerCSRs struct{ client, server string }
 // enrollEROTT enrolls an edge router (domain.EnrollEdgeRouter) with the
 // CSRs of a JSON body, or of the request body when csrs is nil.
 func enrollEROTT(c *Ctx, token string, csrs *routerCSRs) error {
-	e, err := c.API.FindEnrollment(token, "erott")
+	e, err := c.API.FindEnrollment(token, edgewire.MethodEROTT)
 	if err != nil {
 		return err
 	}

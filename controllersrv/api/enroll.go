@@ -9,13 +9,14 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
 func enroll(c *Ctx) error {
 	method := rawQueryParam(c.R, "method")
 	if method == "" {
-		method = "ott" // OpenZiti treats a missing method as ott
+		method = edgewire.MethodOTT // OpenZiti treats a missing method as ott
 	}
 	h, ok := enrollMethods[method]
 	if !ok {
@@ -99,7 +100,7 @@ func ParseCSRBody(body []byte, contentType string) (*x509.CertificateRequest, er
 }
 
 func enrollOTT(c *Ctx, token string, csrFromJSON []byte) error {
-	e, err := c.API.FindEnrollment(token, "ott")
+	e, err := c.API.FindEnrollment(token, edgewire.MethodOTT)
 	if err != nil {
 		return err
 	}
@@ -118,7 +119,7 @@ func enrollOTT(c *Ctx, token string, csrFromJSON []byte) error {
 }
 
 func enrollUPDB(c *Ctx, token string) error {
-	e, err := c.API.FindEnrollment(token, "updb")
+	e, err := c.API.FindEnrollment(token, edgewire.MethodUPDB)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
 var identityFilterable = []string{"id", "name", "type", "typeId", "isAdmin", "isDefaultAdmin", "externalId", "roleAttributes", "authPolicyId", "disabled", "createdAt", "updatedAt"}
@@ -141,12 +142,12 @@ func (a *API) identityDetail(tx *store.Tx, v *store.Identity) (*identityView, er
 	}
 	for _, e := range es {
 		m := map[string]any{"id": e.ID, "jwt": e.JWT, "token": e.Token, "expiresAt": e.ExpiresAt.UTC()}
-		if e.Method == "ottca" && e.CAID != nil {
+		if e.Method == edgewire.MethodOTTCA && e.CAID != nil {
 			m["caId"] = *e.CAID
 			caName, _ := domain.LookupCA(tx, *e.CAID)
 			m["ca"] = ref("cas", *e.CAID, caName)
 		}
-		if e.Method == "updb" && e.Username != nil {
+		if e.Method == edgewire.MethodUPDB && e.Username != nil {
 			m["username"] = *e.Username
 		}
 		d.Enrollment[e.Method] = m

@@ -74,11 +74,11 @@ func Routes() []Route {
 
 // enrollMethods handles POST /enroll?method=<name>, the token in the query.
 var enrollMethods = map[string]HandlerFunc{
-	"ott":   func(c *Ctx) error { return enrollOTT(c, rawQueryParam(c.R, "token"), nil) },
-	"updb":  func(c *Ctx) error { return enrollUPDB(c, rawQueryParam(c.R, "token")) },
-	"ottca": func(c *Ctx) error { return enrollOTTCA(c, rawQueryParam(c.R, "token")) },
-	"ca":    enrollAutoCA,
-	"erott": func(c *Ctx) error { return enrollEROTT(c, rawQueryParam(c.R, "token"), nil) },
+	edgewire.MethodOTT:   func(c *Ctx) error { return enrollOTT(c, rawQueryParam(c.R, "token"), nil) },
+	edgewire.MethodUPDB:  func(c *Ctx) error { return enrollUPDB(c, rawQueryParam(c.R, "token")) },
+	edgewire.MethodOTTCA: func(c *Ctx) error { return enrollOTTCA(c, rawQueryParam(c.R, "token")) },
+	"ca":                 enrollAutoCA,
+	edgewire.MethodEROTT: func(c *Ctx) error { return enrollEROTT(c, rawQueryParam(c.R, "token"), nil) },
 }
 
 // authMethods verify credentials for POST /authenticate?method=<name>.

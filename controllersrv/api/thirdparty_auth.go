@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
@@ -89,7 +90,7 @@ func enrollAutoCA(c *Ctx) error {
 // enrollOTTCA completes an ottca enrollment (domain.EnrollOTTCA): the
 // token plus a client certificate on the connection.
 func enrollOTTCA(c *Ctx, token string) error {
-	e, err := c.API.FindEnrollment(token, "ottca")
+	e, err := c.API.FindEnrollment(token, edgewire.MethodOTTCA)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
@@ -59,9 +60,9 @@ func (c *Controller) NewRouterEnrollment(routerID string) (*store.Enrollment, er
 	if d <= 0 {
 		d = c.EnrollmentDuration
 	}
-	e := &store.Enrollment{ID: auth.RandomID(), Method: "erott", RouterID: routerID, Token: auth.UUID(),
+	e := &store.Enrollment{ID: auth.RandomID(), Method: edgewire.MethodEROTT, RouterID: routerID, Token: auth.UUID(),
 		ExpiresAt: now.Add(d).Truncate(time.Second), CreatedAt: now, UpdatedAt: now}
-	jwt, err := c.Signer.Enrollment(c.IssuerURL, routerID, e.Token, "erott", e.ExpiresAt)
+	jwt, err := c.Signer.Enrollment(c.IssuerURL, routerID, e.Token, edgewire.MethodEROTT, e.ExpiresAt)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +124,7 @@ func (c *Controller) EnrollEdgeRouter(token string, e *store.Enrollment, clientC
 		if err != nil || cur.RouterID == "" {
 			return invalidToken()
 		}
-		if err := c.checkUsable(cur, "erott"); err != nil {
+		if err := c.checkUsable(cur, edgewire.MethodEROTT); err != nil {
 			return err
 		}
 		r, err := tx.GetEdgeRouter(cur.RouterID)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
@@ -55,14 +56,14 @@ func CheckEnrollmentRefs(tx *store.Tx, e *store.Enrollment) error {
 		return err
 	}
 	for _, au := range as {
-		if (e.Method == "updb" && au.Method == "updb") || (e.Method != "updb" && au.Method == "cert") {
+		if (e.Method == edgewire.MethodUPDB && au.Method == "updb") || (e.Method != edgewire.MethodUPDB && au.Method == "cert") {
 			return &Error{Status: http.StatusConflict, Code: CodeConflict,
 				Message: "the identity already has a " + au.Method + " authenticator: delete it before enrolling again",
 				Cause:   &FieldError{Field: "method", Reason: "authenticator exists", Value: e.Method}}
 		}
 	}
 	switch e.Method {
-	case "updb":
+	case edgewire.MethodUPDB:
 		if e.Username == nil || *e.Username == "" {
 			return FieldInvalid("username", nil, "is required for updb enrollments")
 		}
@@ -72,12 +73,12 @@ func CheckEnrollmentRefs(tx *store.Tx, e *store.Enrollment) error {
 		}
 		others, _ := tx.ListEnrollments()
 		for _, other := range others {
-			if other.Method == "updb" && other.Username != nil && *other.Username == *e.Username && other.ID != e.ID {
+			if other.Method == edgewire.MethodUPDB && other.Username != nil && *other.Username == *e.Username && other.ID != e.ID {
 				return &Error{Status: http.StatusConflict, Code: CodeConflict, Message: "the username " + quote(*e.Username) + " is already reserved by a pending enrollment",
 					Cause: &FieldError{Field: "username", Reason: "duplicate value", Value: *e.Username}}
 			}
 		}
-	case "ottca":
+	case edgewire.MethodOTTCA:
 		if e.CAID == nil || *e.CAID == "" {
 			return FieldInvalid("caId", nil, "is required for ottca enrollments")
 		}
@@ -104,7 +105,7 @@ func (c *Controller) CreateEnrollment(in *EnrollmentInput) (*store.Enrollment, e
 		return nil, FieldInvalid("method", nil, "is required: ott, ottca or updb")
 	}
 	switch *in.Method {
-	case "ott", "ottca", "updb":
+	case edgewire.MethodOTT, edgewire.MethodOTTCA, edgewire.MethodUPDB:
 	default:
 		return nil, FieldInvalid("method", *in.Method, "must be ott, ottca or updb")
 	}
@@ -120,10 +121,10 @@ func (c *Controller) CreateEnrollment(in *EnrollmentInput) (*store.Enrollment, e
 		}
 	}
 	var caID, username *string
-	if *in.Method == "ottca" {
+	if *in.Method == edgewire.MethodOTTCA {
 		caID = in.CAID
 	}
-	if *in.Method == "updb" {
+	if *in.Method == edgewire.MethodUPDB {
 		username = in.Username
 	}
 	e, err := c.NewEnrollment(*in.IdentityID, *in.Method, exp, caID, username)
@@ -266,10 +267,10 @@ func (c *Controller) EnrollOTT(token string, e *store.Enrollment, csr *x509.Cert
 		ID: auth.RandomID(), Method: "cert", Fingerprint: pki.FingerprintSHA1(issued.Cert),
 		CertPEM: string(pki.EncodeCertsPEM(issued.Cert)), IsIssuedByNetwork: true, CreatedAt: now, UpdatedAt: now,
 	}
-	if err := c.ConsumeEnrollment(token, "ott", au); err != nil {
+	if err := c.ConsumeEnrollment(token, edgewire.MethodOTT, au); err != nil {
 		return nil, err
 	}
-	c.logger().Info("identity enrolled", "identity", au.IdentityID, "method", "ott", "fingerprint", au.Fingerprint)
+	c.logger().Info("identity enrolled", "identity", au.IdentityID, "method", edgewire.MethodOTT, "fingerprint", au.Fingerprint)
 	return issued, nil
 }
 
@@ -293,9 +294,9 @@ func (c *Controller) EnrollUPDB(token string, e *store.Enrollment, username, pas
 	}
 	now := c.now()
 	au := &store.Authenticator{ID: auth.RandomID(), Method: "updb", Username: want, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
-	if err := c.ConsumeEnrollment(token, "updb", au); err != nil {
+	if err := c.ConsumeEnrollment(token, edgewire.MethodUPDB, au); err != nil {
 		return err
 	}
-	c.logger().Info("identity enrolled", "identity", au.IdentityID, "method", "updb")
+	c.logger().Info("identity enrolled", "identity", au.IdentityID, "method", edgewire.MethodUPDB)
 	return nil
 }

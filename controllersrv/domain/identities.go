@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
 // Identity types accepted by the API.
@@ -148,19 +149,19 @@ func (in *IdentityInput) enrollments(c *Controller, v *store.Identity) (func(*st
 		return err
 	}
 	if e.OTT != nil && *e.OTT {
-		if err := add("ott", nil, nil); err != nil {
+		if err := add(edgewire.MethodOTT, nil, nil); err != nil {
 			return nil, err
 		}
 	}
 	if e.OTTCA != nil && *e.OTTCA != "" {
 		ca := *e.OTTCA
-		if err := add("ottca", &ca, nil); err != nil {
+		if err := add(edgewire.MethodOTTCA, &ca, nil); err != nil {
 			return nil, err
 		}
 	}
 	if e.UPDB != nil && *e.UPDB != "" {
 		u := *e.UPDB
-		if err := add("updb", nil, &u); err != nil {
+		if err := add(edgewire.MethodUPDB, nil, &u); err != nil {
 			return nil, err
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/claims"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
@@ -219,9 +220,9 @@ func (c *Controller) EnrollOTTCA(token string, e *store.Enrollment, chain []*x50
 	now := c.now()
 	au := &store.Authenticator{ID: auth.RandomID(), Method: "cert", Fingerprint: pki.FingerprintSHA1(chain[0]),
 		CertPEM: string(pki.EncodeCertsPEM(chain[0])), IsIssuedByNetwork: false, CreatedAt: now, UpdatedAt: now}
-	if err := c.ConsumeEnrollment(token, "ottca", au); err != nil {
+	if err := c.ConsumeEnrollment(token, edgewire.MethodOTTCA, au); err != nil {
 		return err
 	}
-	c.logger().Info("identity enrolled", "identity", au.IdentityID, "method", "ottca", "ca", ca.ID, "fingerprint", au.Fingerprint)
+	c.logger().Info("identity enrolled", "identity", au.IdentityID, "method", edgewire.MethodOTTCA, "ca", ca.ID, "fingerprint", au.Fingerprint)
 	return nil
 }

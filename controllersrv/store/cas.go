@@ -1,5 +1,7 @@
 package store
 
+import "github.com/zitiform/terraform-provider-ziti/internal/edgewire"
+
 // ExternalIDClaim says how to pull an identity's externalId out of a client
 // certificate issued by a third-party CA. Nil fields take the defaults
 // COMMON_NAME, ALL, "", NONE, "", 0.
@@ -43,7 +45,7 @@ var CAs = &Kind[CA]{
 			return err
 		}
 		for _, e := range es {
-			if e.Method == "ottca" && e.CAID != nil && *e.CAID == v.ID {
+			if e.Method == edgewire.MethodOTTCA && e.CAID != nil && *e.CAID == v.ID {
 				if err := t.DeleteEnrollment(e.ID); err != nil {
 					return err
 				}
