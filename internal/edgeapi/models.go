@@ -97,8 +97,8 @@ type IdentityEnrollmentCreate struct {
 	Updb  string `json:"updb,omitempty"`
 }
 
-// IdentityCreate is the body of POST /identities. Update uses the same
-// fields without Enrollment (IdentityUpdate).
+// IdentityCreate is the body of POST /identities; with Enrollment nil, of
+// PUT /identities/{id} too (IdentityUpdate).
 type IdentityCreate struct {
 	Name                     string                    `json:"name"`
 	Type                     string                    `json:"type"`
@@ -113,19 +113,9 @@ type IdentityCreate struct {
 	Tags                     Tags                      `json:"tags"`
 }
 
-// IdentityUpdate is the body of PUT /identities/{id}: a full replace.
-type IdentityUpdate struct {
-	Name                     string    `json:"name"`
-	Type                     string    `json:"type"`
-	IsAdmin                  bool      `json:"isAdmin"`
-	RoleAttributes           *[]string `json:"roleAttributes"`
-	AuthPolicyID             *string   `json:"authPolicyId,omitempty"`
-	ExternalID               *string   `json:"externalId"`
-	DefaultHostingCost       *int64    `json:"defaultHostingCost,omitempty"`
-	DefaultHostingPrecedence string    `json:"defaultHostingPrecedence,omitempty"`
-	AppData                  Tags      `json:"appData"`
-	Tags                     Tags      `json:"tags"`
-}
+// IdentityUpdate is the body of PUT /identities/{id}, a full replace: the
+// create body with Enrollment left nil (only a create takes one).
+type IdentityUpdate = IdentityCreate
 
 // IdentityEnrollmentDetail is one pending enrollment of an identity. JWT and
 // Token are secrets.

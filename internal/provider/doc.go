@@ -11,8 +11,9 @@
 //     and data source embeds (networkResource, networkDataSource: Configure,
 //     the plan-time "no controller" error, import by id) and the helpers
 //     for reads, deletes, tags, sets and optional values.
-//   - network_kind.go, data_source_lookup.go: networkKind, the scaffolding
-//     that serves a named entity kind's resource and its data source.
+//   - network_kind.go, data_source_lookup.go, network_schema.go:
+//     networkKind, the scaffolding that serves a named entity kind's
+//     resource and its data source, and the attributes kinds share.
 //   - create_recovery.go: creates that survive a lost answer.
 //   - resource_<type>.go, data_source_<type>.go: one file per resource and
 //     data source, a test file beside each.
@@ -49,6 +50,8 @@
 //	// NewServiceResource returns the ziti_service resource.
 //	func NewServiceResource() resource.Resource { return newKindResource(serviceKind) }
 //
+// The schema takes the attributes every kind has from network_schema.go
+// (idAttribute, nameAttribute, roleAttributesAttribute, tagsAttribute).
 // toAPI is the one place model -> API (the create and replace body of a
 // plan); fromAPI the one place API -> model (it keeps null what the user
 // left null when the API answers empty, as tagsToMap does); differs names

@@ -101,14 +101,8 @@ func caSchema() schema.Schema {
 		MarkdownDescription: "A third-party CA (`/cas`) whose client certificates may enroll (`ottca`, auto CA enrollment) and authenticate. " +
 			"Give `ca_private_key_pem_wo` to verify it in the same apply.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "CA id.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"name": schema.StringAttribute{
-				Required: true, MarkdownDescription: "Unique name.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"id":   idAttribute("CA id."),
+			"name": nameAttribute(),
 			"cert_pem": schema.StringAttribute{
 				Required: true, CustomType: pemCertsType{},
 				MarkdownDescription: "The CA certificate (PEM, CA:true). Compared by content: a change of whitespace or line endings never replaces the CA " +
@@ -166,9 +160,7 @@ func caSchema() schema.Schema {
 					},
 				},
 			},
-			"tags": schema.MapAttribute{
-				ElementType: types.StringType, Optional: true, MarkdownDescription: "Tags (string values).",
-			},
+			"tags": tagsAttribute(),
 			"ca_private_key_pem_wo": schema.StringAttribute{
 				Optional: true, Sensitive: true, WriteOnly: true,
 				MarkdownDescription: "Write-only (Terraform >= 1.11): the CA's private key (PEM). When given and the CA is not verified, " +

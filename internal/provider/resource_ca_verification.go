@@ -44,10 +44,7 @@ func (r *caVerificationResource) Schema(_ context.Context, _ resource.SchemaRequ
 		MarkdownDescription: "Verifies a third-party CA with a certificate made elsewhere (CN = the CA's `verification_token`, signed by the CA), " +
 			"for when the CA key must not reach Terraform. Use `ziti_ca.ca_private_key_pem_wo` otherwise. Destroying it does not un-verify the CA.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Same as `ca_id`.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute("Same as `ca_id`."),
 			"ca_id": schema.StringAttribute{
 				Required: true, PlanModifiers: replace, MarkdownDescription: "The CA to verify (`ziti_ca.id`).",
 			},

@@ -4,15 +4,11 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -64,19 +60,9 @@ func edgeRouterSchema() schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "An edge router (`/edge-routers`) with its enrollment JWT.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Edge router id.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"name": schema.StringAttribute{
-				Required: true, MarkdownDescription: "Unique name.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"role_attributes": schema.SetAttribute{
-				ElementType: types.StringType, Optional: true, Computed: true,
-				Default:             setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
-				MarkdownDescription: "Role attributes that policies select the router by.",
-			},
+			"id":              idAttribute("Edge router id."),
+			"name":            nameAttribute(),
+			"role_attributes": roleAttributesAttribute("Role attributes that policies select the router by."),
 			"is_tunneler_enabled": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "Whether the router also runs a tunneler (and gets an identity).",
@@ -94,12 +80,8 @@ func edgeRouterSchema() schema.Schema {
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "Whether the router is disabled.",
 			},
-			"app_data": schema.MapAttribute{
-				ElementType: types.StringType, Optional: true, MarkdownDescription: "Application data (string values).",
-			},
-			"tags": schema.MapAttribute{
-				ElementType: types.StringType, Optional: true, MarkdownDescription: "Tags (string values).",
-			},
+			"app_data": appDataAttribute(),
+			"tags":     tagsAttribute(),
 			"re_enroll": schema.MapAttribute{
 				ElementType: types.StringType, Optional: true,
 				MarkdownDescription: "Arbitrary values; any change re-enrolls the router in place: its certificates are revoked and a new `enrollment_jwt` is issued.",

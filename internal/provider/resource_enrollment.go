@@ -69,10 +69,7 @@ func (r *enrollmentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		MarkdownDescription: "An enrollment token for an identity (`/enrollments`): `ott` (one-time token, the device makes its own key), " +
 			"`ottca` (the device proves a certificate of a verified third-party CA) or `updb` (username/password).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Enrollment id.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute("Enrollment id."),
 			"identity_id": schema.StringAttribute{
 				Required: true, PlanModifiers: replace, MarkdownDescription: "The identity that enrolls with this token.",
 			},

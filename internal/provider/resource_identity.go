@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -68,14 +67,8 @@ func identitySchema() schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "An identity on the controller (`/identities`). Hand it an enrollment token with `ziti_enrollment`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Identity id.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"name": schema.StringAttribute{
-				Required: true, MarkdownDescription: "Unique name.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"id":   idAttribute("Identity id."),
+			"name": nameAttribute(),
 			"type": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(edgeapi.IdentityTypeDefault),
 				MarkdownDescription: "`Default`, `User`, `Device` or `Service`. OpenZiti (v1.7.2, and controllersrv likewise) accepts `User`, `Device` and `Service` but stores them as `Default`: the state keeps the value set here, while an import or the `ziti_identity` data source shows `Default`.",
@@ -85,11 +78,7 @@ func identitySchema() schema.Schema {
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "Whether the identity may use the management API with full rights.",
 			},
-			"role_attributes": schema.SetAttribute{
-				ElementType: types.StringType, Optional: true, Computed: true,
-				Default:             setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
-				MarkdownDescription: "Role attributes that policies select the identity by (e.g. `#devices`).",
-			},
+			"role_attributes": roleAttributesAttribute("Role attributes that policies select the identity by (e.g. `#devices`)."),
 			"external_id": schema.StringAttribute{
 				Optional: true, MarkdownDescription: "External id matched by a third-party CA's `external_id_claim`.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -109,12 +98,8 @@ func identitySchema() schema.Schema {
 				MarkdownDescription: "Default hosting cost, 0 to 65535.",
 				Validators:          []validator.Int64{int64validator.Between(0, 65535)},
 			},
-			"app_data": schema.MapAttribute{
-				ElementType: types.StringType, Optional: true, MarkdownDescription: "Application data (string values).",
-			},
-			"tags": schema.MapAttribute{
-				ElementType: types.StringType, Optional: true, MarkdownDescription: "Tags (string values).",
-			},
+			"app_data": appDataAttribute(),
+			"tags":     tagsAttribute(),
 			"is_enrolled": schema.BoolAttribute{
 				Computed: true, MarkdownDescription: "Whether the identity has a certificate or password authenticator (it has enrolled).",
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},

@@ -1,0 +1,56 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// The resource attributes that network kinds share, one definition each,
+// so that every kind names and plans them alike.
+
+// idAttribute is the object's id on the controller: computed, and kept from
+// state across plans (an id never changes).
+func idAttribute(desc string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Computed: true, MarkdownDescription: desc,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+// nameAttribute is the object's unique name, which data sources look it up
+// by and a create whose answer was lost is settled by.
+func nameAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Required: true, MarkdownDescription: "Unique name.",
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+}
+
+// roleAttributesAttribute is the set of role attributes that policies
+// select the object by (`#attribute`); empty when not configured.
+func roleAttributesAttribute(desc string) schema.SetAttribute {
+	return schema.SetAttribute{
+		ElementType: types.StringType, Optional: true, Computed: true,
+		Default:             setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
+		MarkdownDescription: desc,
+	}
+}
+
+// stringMapAttribute is an optional map of strings: tags, app_data. The
+// API allows other JSON values; tagsToMap shows them in their JSON form.
+func stringMapAttribute(desc string) schema.MapAttribute {
+	return schema.MapAttribute{ElementType: types.StringType, Optional: true, MarkdownDescription: desc}
+}
+
+// tagsAttribute is the object's tags.
+func tagsAttribute() schema.MapAttribute { return stringMapAttribute("Tags (string values).") }
+
+// appDataAttribute is the object's application data.
+func appDataAttribute() schema.MapAttribute {
+	return stringMapAttribute("Application data (string values).")
+}
