@@ -1,6 +1,7 @@
 package edgewire
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -24,8 +25,8 @@ func TestDecodeError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := DecodeError(400, "POST", "/edge/management/v1/identities", tt.contentType, []byte(tt.body))
-			if e.Error() != tt.want || e.Code != tt.code || e.StatusCode != 400 {
+			e := DecodeError(http.StatusBadRequest, http.MethodPost, "/edge/management/v1/identities", tt.contentType, []byte(tt.body))
+			if e.Error() != tt.want || e.Code != tt.code || e.StatusCode != http.StatusBadRequest {
 				t.Fatalf("got %q (code %q), want %q (code %q)", e.Error(), e.Code, tt.want, tt.code)
 			}
 			if strings.Contains(e.Error(), "s3cret") {
