@@ -49,6 +49,21 @@ func requireControllersrv(t *testing.T, why string) {
 	}
 }
 
+// requireRealController keeps a test to the runs on the real OpenZiti
+// controller: it skips, loudly and with the reason, when this run's
+// controller is controllersrv. Only for what needs OpenZiti's own parts
+// beside the controller (its edge routers and tunnelers: the data plane),
+// which controllersrv does not have; make testacc runs every CLI on both.
+func requireRealController(t *testing.T, why string) {
+	t.Helper()
+	requireAcc(t)
+	if k := testctl.Selected(); k != testctl.Ziti {
+		msg := fmt.Sprintf("%s runs on the real controller only (this run: %s): %s", t.Name(), k, why)
+		fmt.Fprintf(os.Stderr, "\n!!! %s !!!\n\n", msg)
+		t.Skip(msg)
+	}
+}
+
 // accProviderConfig is a provider block for the shared controller, using
 // every kind of argument (endpoint URL, password, CA file).
 func accProviderConfig(t *testing.T) string {

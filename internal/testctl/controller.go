@@ -66,6 +66,7 @@ type Controller struct {
 	logf    *os.File       // controllersrv's log, open while it runs
 	proc    *process       // ziti
 	routers []*Router
+	tunnels []*Tunnel
 	starts  int
 	closed  bool
 }
@@ -180,7 +181,7 @@ func (c *Controller) Kill(ctx context.Context) error {
 	return c.runZiti(ctx)
 }
 
-// Close stops the routers and the controller and removes a temporary Dir.
+// Close stops the tunnels, the routers and the controller and removes a temporary Dir.
 func (c *Controller) Close() error { return c.close(false) }
 
 // CloseKeep is Close that keeps Dir (logs, home) for a failure's diagnosis.
@@ -193,6 +194,9 @@ func (c *Controller) close(keep bool) error {
 		return nil
 	}
 	c.closed = true
+	for _, tu := range c.tunnels {
+		tu.Stop()
+	}
 	for _, r := range c.routers {
 		r.stop()
 	}

@@ -37,9 +37,13 @@
 // is the in-process *server.Server for controllersrv, nil for ziti.
 //
 // StartRouter (real controller only) creates an edge router through the
-// management API, enrolls it with `ziti router enroll` and runs it with
-// `ziti router run` on loopback ports, and returns once the controller
-// reports it online.
+// management API (or takes one made elsewhere, such as by a Terraform apply,
+// with its enrollment JWT: RouterOptions.ID and JWT), enrolls it with `ziti
+// router enroll` and runs it with `ziti router run` on loopback ports, and
+// returns once the controller reports it online. StartTunnel runs `ziti
+// tunnel host` or `ziti tunnel proxy` for an enrolled identity file; the
+// proxy listens only where the services' proxy.v1 configs bind (loopback in
+// tests), and both poll the controller for service changes every second.
 //
 // Proofs that must hold on both controllers in every run, whatever
 // ZITI_TEST_CONTROLLER says, use Both (one subtest per kind) and a Pool

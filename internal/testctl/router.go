@@ -19,11 +19,16 @@ import (
 type RouterOptions struct {
 	// Name of the edge router; "" = "router-<n>".
 	Name string
-	// RoleAttributes of the router; nil = ["public"].
+	// RoleAttributes of the router; nil = ["public"]. Not used with ID.
 	RoleAttributes []string
+	// ID, when set, is an edge router made elsewhere (by a Terraform
+	// apply, say): StartRouter enrolls and runs it instead of creating
+	// one, with JWT as its enrollment token ("" = the one the controller
+	// holds for it). Its name comes from the controller unless Name is set.
+	ID, JWT string
 	// TunnelerMode is the router's tunneler: "none" (default), "host",
-	// "proxy" or "tproxy". Any mode but none also marks the router
-	// tunneler-enabled on the controller.
+	// "proxy" or "tproxy". Any mode but none also marks a router that
+	// StartRouter creates tunneler-enabled on the controller.
 	TunnelerMode string
 	// Enroll, when set, enrolls the router instead of `ziti router
 	// enroll`: it is given the file holding the enrollment JWT and returns
@@ -49,8 +54,8 @@ type Router struct {
 	proc                     *process
 }
 
-// StartRouter creates an edge router through the management API, writes
-// its config with `ziti create config router edge` (every listener and
+// StartRouter creates an edge router through the management API (or takes
+// the one opts.ID names), writes its config with `ziti create config router edge` (every listener and
 // advertised address on 127.0.0.1), enrolls it with `ziti router enroll`,
 // runs `ziti router run`, and returns once the controller reports it
 // online. The router is stopped by Close (or Router.Stop). Real controller
@@ -63,42 +68,25 @@ func (c *Controller) StartRouter(ctx context.Context, opts RouterOptions) (*Rout
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	n := len(c.routers) + 1
-	c.mu.Unlock()
-	if opts.Name == "" {
-		opts.Name = fmt.Sprintf("router-%d", n)
+	api, err := c.AdminClient()
+	if err != nil {
+		return nil, err
 	}
-	if opts.RoleAttributes == nil {
-		opts.RoleAttributes = []string{"public"}
+	id, jwt, err := c.routerToEnroll(ctx, api, &opts)
+	if err != nil {
+		return nil, err
 	}
 	if opts.TunnelerMode == "" {
 		opts.TunnelerMode = "none"
 	}
-	r := &Router{Name: opts.Name, Dir: filepath.Join(c.Dir, "routers", opts.Name)}
+	r := &Router{Name: opts.Name, ID: id, Dir: filepath.Join(c.Dir, "routers", opts.Name)}
 	r.ConfigFile = filepath.Join(r.Dir, opts.Name+".yaml")
 	r.LogFile = filepath.Join(r.Dir, "router.log")
 	if err := os.MkdirAll(filepath.Join(r.Dir, "user-home"), 0o700); err != nil {
 		return nil, err
 	}
-	api, err := c.AdminClient()
-	if err != nil {
-		return nil, err
-	}
-	roles := opts.RoleAttributes
-	r.ID, err = api.CreateEdgeRouter(ctx, &edgeapi.EdgeRouterCreate{Name: opts.Name, RoleAttributes: &roles, IsTunnelerEnabled: opts.TunnelerMode != "none"})
-	if err != nil {
-		return nil, fmt.Errorf("creating edge router %s: %w", opts.Name, err)
-	}
-	d, err := api.GetEdgeRouter(ctx, r.ID)
-	if err != nil {
-		return nil, err
-	}
-	if d.EnrollmentJWT == nil || *d.EnrollmentJWT == "" {
-		return nil, fmt.Errorf("edge router %s has no enrollment JWT", opts.Name)
-	}
 	jwtFile := filepath.Join(r.Dir, opts.Name+".jwt")
-	if err := os.WriteFile(jwtFile, []byte(*d.EnrollmentJWT), 0o600); err != nil {
+	if err := os.WriteFile(jwtFile, []byte(jwt), 0o600); err != nil {
 		return nil, err
 	}
 	if r.EdgeAddr, err = freeAddr(); err != nil {
@@ -153,6 +141,44 @@ func (c *Controller) StartRouter(ctx context.Context, opts RouterOptions) (*Rout
 	return r, nil
 }
 
+// routerToEnroll creates the edge router opts describe, or looks up the
+// one opts.ID names, and returns its id and enrollment JWT; opts.Name is
+// set to its name.
+func (c *Controller) routerToEnroll(ctx context.Context, api *edgeapi.Client, opts *RouterOptions) (id, jwt string, err error) {
+	id = opts.ID
+	if id == "" {
+		c.mu.Lock()
+		n := len(c.routers) + 1
+		c.mu.Unlock()
+		if opts.Name == "" {
+			opts.Name = fmt.Sprintf("router-%d", n)
+		}
+		roles := opts.RoleAttributes
+		if roles == nil {
+			roles = []string{"public"}
+		}
+		id, err = api.CreateEdgeRouter(ctx, &edgeapi.EdgeRouterCreate{Name: opts.Name, RoleAttributes: &roles, IsTunnelerEnabled: opts.TunnelerMode != "" && opts.TunnelerMode != "none"})
+		if err != nil {
+			return "", "", fmt.Errorf("creating edge router %s: %w", opts.Name, err)
+		}
+	}
+	d, err := api.GetEdgeRouter(ctx, id)
+	if err != nil {
+		return "", "", fmt.Errorf("edge router %s: %w", id, err)
+	}
+	if opts.Name == "" {
+		opts.Name = d.Name
+	}
+	jwt = opts.JWT
+	if jwt == "" && d.EnrollmentJWT != nil {
+		jwt = *d.EnrollmentJWT
+	}
+	if jwt == "" {
+		return "", "", fmt.Errorf("edge router %s has no enrollment JWT", opts.Name)
+	}
+	return id, jwt, nil
+}
+
 // setRouterIdentity points the identity section of a router config at id.
 func setRouterIdentity(path string, id *RouterIdentity) error {
 	return editYAML(path, func(doc *yaml.Node) error {
@@ -190,3 +216,6 @@ func (r *Router) waitOnline(ctx context.Context, api *edgeapi.Client, timeout ti
 func (r *Router) Stop() { r.stop() }
 
 func (r *Router) stop() { r.proc.stop(5 * time.Second) }
+
+// LogTail is the last n lines of the router's log.
+func (r *Router) LogTail(n int) string { return tailFile(r.LogFile, n) }
