@@ -90,4 +90,11 @@ var (
 	Enrollments = Collection[EnrollmentDetail]{Name: "enrollments"}
 	CAs         = Collection[CADetail]{Name: "cas"}
 	EdgeRouters = Collection[EdgeRouterDetail]{Name: "edge-routers"}
+
+	Services                  = Collection[ServiceDetail]{Name: "services"}
+	ConfigTypes               = Collection[ConfigTypeDetail]{Name: "config-types"}
+	Configs                   = Collection[ConfigDetail]{Name: "configs"}
+	ServicePolicies           = Collection[ServicePolicyDetail]{Name: "service-policies"}
+	EdgeRouterPolicies        = Collection[EdgeRouterPolicyDetail]{Name: "edge-router-policies"}
+	ServiceEdgeRouterPolicies = Collection[ServiceEdgeRouterPolicyDetail]{Name: "service-edge-router-policies"}
 )

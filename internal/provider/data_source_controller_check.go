@@ -18,9 +18,7 @@ import (
 var _ datasource.DataSourceWithConfigure = (*controllerCheckDataSource)(nil)
 
 // NewControllerCheckDataSource returns the ziti_controller_check data source.
-func NewControllerCheckDataSource() datasource.DataSource {
-	return &controllerCheckDataSource{networkDataSource: newNetworkDataSource("controller_check")}
-}
+func NewControllerCheckDataSource() datasource.DataSource { return &controllerCheckDataSource{} }
 
 // controllerCheckDataSource looks at the controller endpoint the way an
 // enrolling client does and reports the failure that breaks every enrollment (a TLS-terminating
@@ -46,6 +44,10 @@ type controllerCheckModel struct {
 	ControllerVersion types.String `tfsdk:"controller_version"`
 	PassthroughOK     types.Bool   `tfsdk:"passthrough_ok"`
 	Problems          types.List   `tfsdk:"problems"`
+}
+
+func (d *controllerCheckDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_controller_check"
 }
 
 func (d *controllerCheckDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

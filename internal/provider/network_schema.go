@@ -33,11 +33,15 @@ func nameAttribute() schema.StringAttribute {
 
 // roleAttributesAttribute is the set of role attributes that policies
 // select the object by (`#attribute`); empty when not configured.
-func roleAttributesAttribute(desc string) schema.SetAttribute {
+func roleAttributesAttribute(desc string) schema.SetAttribute { return stringSetAttribute(desc) }
+
+// stringSetAttribute is an optional set of strings that is empty when not
+// configured, as the controller reads an unset list back.
+func stringSetAttribute(desc string, v ...validator.Set) schema.SetAttribute {
 	return schema.SetAttribute{
 		ElementType: types.StringType, Optional: true, Computed: true,
 		Default:             setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
-		MarkdownDescription: desc,
+		MarkdownDescription: desc, Validators: v,
 	}
 }
 

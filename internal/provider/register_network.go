@@ -13,6 +13,9 @@ func networkResources() []func() resource.Resource {
 		NewCAResource,
 		NewCAVerificationResource,
 		NewEdgeRouterResource,
+		NewServiceResource,
+		NewConfigTypeResource,
+		NewConfigResource,
 	}
 }
 
@@ -22,6 +25,9 @@ func networkDataSources() []func() datasource.DataSource {
 		NewIdentitiesDataSource,
 		NewCADataSource,
 		NewEdgeRouterDataSource,
+		NewServiceDataSource,
+		NewConfigTypeDataSource,
+		NewConfigDataSource,
 		NewControllerVersionDataSource,
 		NewCABundleDataSource,
 		NewControllerCheckDataSource,

@@ -21,9 +21,7 @@ var (
 )
 
 // NewCAVerificationResource returns the ziti_ca_verification resource.
-func NewCAVerificationResource() resource.Resource {
-	return &caVerificationResource{networkResource: newNetworkResource("ca_verification")}
-}
+func NewCAVerificationResource() resource.Resource { return &caVerificationResource{} }
 
 // caVerificationResource submits a verification certificate made elsewhere
 // (CN = the CA's verification_token, signed by the CA) to
@@ -34,6 +32,10 @@ type caVerificationModel struct {
 	ID      types.String  `tfsdk:"id"`
 	CAID    types.String  `tfsdk:"ca_id"`
 	CertPEM pemCertsValue `tfsdk:"certificate_pem"`
+}
+
+func (r *caVerificationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_ca_verification"
 }
 
 func (r *caVerificationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

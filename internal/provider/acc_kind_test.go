@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+)
+
+// kindCase is the acceptance test of one named network kind's resource,
+// run by testAccKind: bad input refused at plan time, create, a re-plan
+// without changes, an update in place (optionally a further equivalent
+// config that must plan nothing), import, and a deletion outside Terraform
+// that the next plan recreates.
+type kindCase[D any] struct {
+	collection edgeapi.Collection[D]
+	// address is the resource under test, e.g. "ziti_service.x".
+	address string
+	// create and update are configurations (without the provider block)
+	// holding address; same, when set, is update written differently
+	// (key order, whitespace) and must plan nothing.
+	create, update, same string
+	// checks run after create, updateChecks after update; they may use
+	// the controller's view through the client.
+	checks, updateChecks []resource.TestCheckFunc
+	// bad are configurations refused at plan time with their error.
+	bad []badConfig
+	// importIgnore are attributes an import cannot read back.
+	importIgnore []string
+}
+
+// badConfig is a configuration and the plan-time error it must give.
+type badConfig struct {
+	config string
+	err    *regexp.Regexp
+}
+
+func testAccKind[D any](t *testing.T, kc kindCase[D]) {
+	t.Helper()
+	requireServerFeature(t, kc.collection.Name)
+	cfg := accProviderConfig(t)
+	c := accClient(t)
+	var id string
+	var steps []resource.TestStep
+	for _, b := range kc.bad {
+		steps = append(steps, resource.TestStep{Config: cfg + b.config, PlanOnly: true, ExpectError: b.err})
+	}
+	emptyAfter := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	steps = append(steps,
+		resource.TestStep{
+			Config:           cfg + kc.create,
+			Check:            resource.ComposeAggregateTestCheckFunc(append(kc.checks, resource.TestCheckResourceAttrWith(kc.address, "id", captureAttr(&id)))...),
+			ConfigPlanChecks: emptyAfter,
+		},
+		resource.TestStep{
+			Config: cfg + kc.update,
+			Check:  resource.ComposeAggregateTestCheckFunc(append(kc.updateChecks, resource.TestCheckResourceAttrWith(kc.address, "id", sameAs(&id)))...),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(kc.address, plancheck.ResourceActionUpdate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		})
+	if kc.same != "" {
+		steps = append(steps, resource.TestStep{Config: cfg + kc.same, PlanOnly: true})
+	}
+	steps = append(steps,
+		resource.TestStep{
+			ResourceName: kc.address, ImportState: true, ImportStateVerify: true,
+			ImportStateVerifyIgnore: kc.importIgnore,
+		},
+		resource.TestStep{
+			// Deleted outside Terraform: read drops it, the plan creates it.
+			PreConfig: func() {
+				if err := kc.collection.Delete(context.Background(), c, id); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: cfg + kc.update,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(kc.address, plancheck.ResourceActionCreate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: resource.TestCheckResourceAttrWith(kc.address, "id", captureAttr(&id)),
+		})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy: func(*terraformState) error {
+			if _, err := kc.collection.Get(context.Background(), c, id); !edgeapi.IsNotFound(err) {
+				return fmt.Errorf("%s %s still exists after destroy (err %w)", kc.collection.Name, id, err)
+			}
+			return nil
+		},
+		Steps: steps,
+	})
+}
+
+// sameAs checks that an attribute still has the value captured earlier
+// (an update kept the object's id).
+func sameAs(want *string) func(string) error {
+	return func(v string) error {
+		if v != *want {
+			return fmt.Errorf("got %q, want %q (the object was replaced, not updated in place)", v, *want)
+		}
+		return nil
+	}
+}
+
+// onController checks the controller's view of the object whose id is in
+// state at address.
+func onController[D any](t *testing.T, col edgeapi.Collection[D], address string, check func(d *D) error) resource.TestCheckFunc {
+	return func(s *terraformState) error {
+		rs, ok := s.RootModule().Resources[address]
+		if !ok {
+			return fmt.Errorf("%s not in state", address)
+		}
+		d, err := col.Get(context.Background(), accClient(t), rs.Primary.ID)
+		if err != nil {
+			return err
+		}
+		return check(d)
+	}
+}
+
+// regexpMatch reports whether s matches the regular expression re.
+func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }

@@ -1,0 +1,8 @@
+package provider
+
+import "github.com/hashicorp/terraform-plugin-framework/datasource"
+
+// NewConfigDataSource returns the ziti_config data source.
+func NewConfigDataSource() datasource.DataSource {
+	return newKindDataSource(configKind, "Reads one config by id or exact name.")
+}
