@@ -14,11 +14,8 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*caVerificationResource)(nil)
-	_ resource.ResourceWithImportState = (*caVerificationResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*caVerificationResource)(nil)
-)
+// Configure, ModifyPlan and ImportState come from networkResource.
+var _ resource.ResourceWithImportState = (*caVerificationResource)(nil)
 
 // NewCAVerificationResource returns the ziti_ca_verification resource.
 func NewCAVerificationResource() resource.Resource { return &caVerificationResource{} }

@@ -21,9 +21,8 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/provider/validators"
 )
 
+// Configure and ImportState come from networkResource.
 var (
-	_ resource.ResourceWithConfigure      = (*enrollmentResource)(nil)
-	_ resource.ResourceWithImportState    = (*enrollmentResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*enrollmentResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*enrollmentResource)(nil)
 )
