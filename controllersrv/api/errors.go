@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
@@ -85,6 +86,12 @@ func toAPIError(err error) (*Error, bool) {
 		return &Error{Status: http.StatusConflict, Code: code,
 			Message: fmt.Sprintf("%s: choose another value", ce.Error()),
 			Cause:   &FieldError{Field: ce.Field, Reason: "duplicate value", Value: ce.Value}}, true
+	}
+	var re *store.ReferencedError
+	if errors.As(err, &re) {
+		return &Error{Status: http.StatusConflict, Code: domain.CodeReferenced,
+			Message: fmt.Sprintf("the entity cannot be deleted: the %s field of %s %s names it; change those first", re.Field, re.By, strings.Join(re.IDs, ", ")),
+			Cause:   &FieldError{Field: re.Field, Reason: "referenced by " + re.By, Value: re.IDs}}, true
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		return Errorf(http.StatusNotFound, CodeNotFound, "the entity was not found"), true

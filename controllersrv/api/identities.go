@@ -33,7 +33,7 @@ var identities = &entity[store.Identity, domain.IdentityInput]{
 		case "authPolicyId":
 			return v.AuthPolicyID, true
 		case "disabled":
-			return v.Disabled, true
+			return v.IsDisabled(time.Now()), true
 		}
 		return nil, false
 	},
@@ -100,9 +100,11 @@ func (a *API) identityDetail(tx *store.Tx, v *store.Identity) (*identityView, er
 		DefaultHostingCost:         v.DefaultHostingCost,
 		DefaultHostingPrecedence:   v.DefaultHostingPrecedence,
 		AuthPolicyID:               v.AuthPolicyID,
-		AuthPolicy:                 ref("auth-policies", v.AuthPolicyID, "Default"),
+		AuthPolicy:                 ref("auth-policies", v.AuthPolicyID, policyName(tx, v.AuthPolicyID)),
 		ExternalID:                 v.ExternalID,
-		Disabled:                   v.Disabled,
+		Disabled:                   v.IsDisabled(a.now()),
+		DisabledAt:                 v.DisabledAt,
+		DisabledUntil:              v.DisabledUntil,
 		Permissions:                v.Permissions,
 		AppData:                    v.AppData,
 	}
@@ -153,4 +155,41 @@ func (a *API) identityDetail(tx *store.Tx, v *store.Identity) (*identityView, er
 		d.Enrollment[e.Method] = m
 	}
 	return d, nil
+}
+
+// policyName is the name of the auth policy id, for references.
+func policyName(tx *store.Tx, id string) string {
+	if p, err := store.AuthPolicies.Get(tx, id); err == nil {
+		return p.Name
+	}
+	return ""
+}
+
+// disableIdentity serves POST /identities/{id}/disable: the identity can
+// neither log in nor use its sessions for durationMinutes (0 or less:
+// until enabled).
+func disableIdentity(c *Ctx) error {
+	var in struct {
+		DurationMinutes *int64 `json:"durationMinutes"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return err
+	}
+	if in.DurationMinutes == nil {
+		return FieldInvalid("durationMinutes", nil, "is required: the minutes the identity stays disabled, 0 for until it is enabled")
+	}
+	d := time.Duration(max(*in.DurationMinutes, 0)) * time.Minute
+	if err := c.API.DisableIdentity(c.R.PathValue("id"), d); err != nil {
+		return err
+	}
+	return c.Empty()
+}
+
+// enableIdentity serves POST /identities/{id}/enable: it ends a disable or
+// an auth policy lockout.
+func enableIdentity(c *Ctx) error {
+	if err := c.API.EnableIdentity(c.R.PathValue("id")); err != nil {
+		return err
+	}
+	return c.Empty()
 }

@@ -183,7 +183,7 @@ func (a *API) authenticateRequest(c *Ctx, adminOnly bool) error {
 		a.Sessions.Delete(token)
 		return Errorf(http.StatusUnauthorized, CodeUnauthorized, "the identity of this API session no longer exists: authenticate again")
 	}
-	if id.Disabled {
+	if id.IsDisabled(a.now()) {
 		return Errorf(http.StatusUnauthorized, CodeUnauthorized, "the identity is disabled")
 	}
 	if adminOnly && !id.IsAdmin {

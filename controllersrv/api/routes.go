@@ -62,13 +62,19 @@ func Routes() []Route {
 
 		{post, "/edge-routers/{id}/re-enroll", Management, Admin, reEnrollEdgeRouter},
 
-		{get, "/auth-policies", Management, Admin, listAuthPolicies},
-		{get, "/auth-policies/{id}", Management, Admin, getAuthPolicy},
+		{post, "/identities/{id}/disable", Management, Admin, disableIdentity},
+		{post, "/identities/{id}/enable", Management, Admin, enableIdentity},
+
+		{get, "/posture-check-types", Management, Admin, listPostureCheckTypes},
+		{get, "/posture-check-types/{id}", Management, Admin, getPostureCheckType},
 	},
 		// Named entity kinds: list, create, get, PUT, PATCH and delete.
 		crud("/identities", identities),
 		crud("/cas", cas),
 		crud("/edge-routers", edgeRouters),
+		crud("/auth-policies", authPolicies),
+		crud("/external-jwt-signers", externalJWTSigners),
+		crud("/posture-checks", postureChecks),
 	)
 }
 
@@ -88,4 +94,6 @@ var authMethods = map[string]func(c *Ctx) (identityID, authenticatorID string, e
 	// Certificates of the controller's own PKI keep the core path; others
 	// are tried against the verified third-party CAs.
 	"cert": func(c *Ctx) (string, string, error) { return certAuthWithThirdParty(c, certAuth) },
+	// A JWT of a registered external JWT signer, as a bearer token.
+	"ext-jwt": extJWTAuth,
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
@@ -15,6 +14,8 @@ func invalidAuth() error {
 	return Errorf(http.StatusUnauthorized, CodeInvalidAuth, "the authentication request failed: the credentials are wrong, or the identity has no such authenticator")
 }
 
+// passwordAuth is method=password: the auth policy's lockout and rules
+// are domain.PasswordLogin's.
 func passwordAuth(c *Ctx) (string, string, error) {
 	var in struct {
 		Username string `json:"username"`
@@ -26,31 +27,8 @@ func passwordAuth(c *Ctx) (string, string, error) {
 	if in.Username == "" {
 		return "", "", FieldInvalid("username", nil, "is required for method=password")
 	}
-	var au *store.Authenticator
-	err := c.API.DB.View(func(tx *store.Tx) error {
-		var err error
-		au, err = tx.AuthenticatorByUsername(in.Username)
-		return err
-	})
-	if err != nil {
-		// Spend the same KDF time as a real check so that response time
-		// does not reveal which usernames exist.
-		_, _ = auth.CheckPassword(dummyHash(), in.Password)
-		return "", "", invalidAuth()
-	}
-	ok, err := auth.CheckPassword(au.PasswordHash, in.Password)
-	if err != nil || !ok {
-		return "", "", invalidAuth()
-	}
-	return au.IdentityID, au.ID, nil
+	return c.API.PasswordLogin(in.Username, in.Password)
 }
-
-// dummyHash is made on first use, not at init: every importer would pay
-// for an argon2 hash otherwise.
-var dummyHash = sync.OnceValue(func() string {
-	h, _ := auth.HashPassword("not-a-real-password")
-	return h
-})
 
 func certAuth(c *Ctx) (string, string, error) {
 	if c.R.TLS == nil || len(c.R.TLS.PeerCertificates) == 0 {
@@ -86,24 +64,21 @@ func authenticate(c *Ctx) error {
 	fn, ok := authMethods[method]
 	if !ok {
 		return &Error{Status: http.StatusBadRequest, Code: CodeCouldNotValidate,
-			Message: "unsupported authentication method " + quote(method) + ": use method=password or method=cert",
+			Message: "unsupported authentication method " + quote(method) + ": use method=password, method=cert or method=ext-jwt",
 			Cause:   &FieldError{Field: "method", Reason: "unsupported", Value: method}}
 	}
 	identityID, authID, err := fn(c)
 	if err != nil {
 		return err
 	}
-	var idn *store.Identity
-	err = c.API.DB.View(func(tx *store.Tx) error {
-		var err error
-		idn, err = tx.GetIdentity(identityID)
-		return err
+	// Every method ends here: the identity must be enabled and its auth
+	// policy must allow the method (and, for ext-jwt, the signer).
+	idn, err := store.Read(c.API.DB, func(tx *store.Tx) (*store.Identity, error) {
+		v, _, err := c.API.Admit(tx, identityID, method, authID)
+		return v, err
 	})
 	if err != nil {
-		return invalidAuth()
-	}
-	if idn.Disabled {
-		return Errorf(http.StatusUnauthorized, CodeInvalidAuth, "the identity is disabled")
+		return err
 	}
 	sess := c.API.Sessions.Create(identityID, authID, method, clientIP(c.R))
 	c.Session = sess

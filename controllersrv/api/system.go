@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
 	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
@@ -61,43 +60,4 @@ func estCACerts(c *Ctx) error {
 	c.W.WriteHeader(http.StatusOK)
 	_, _ = c.W.Write(body)
 	return nil
-}
-
-// defaultAuthPolicy is the built-in policy: every primary method allowed,
-// no secondary factor. Identities use it unless told otherwise.
-func (a *API) defaultAuthPolicy() map[string]any {
-	epoch := time.Unix(0, 0).UTC()
-	b := base("auth-policies", domain.DefaultAuthPolicyID, epoch, epoch, nil)
-	return map[string]any{
-		"id": b.ID, "createdAt": b.CreatedAt, "updatedAt": b.UpdatedAt, "_links": b.Links, "tags": b.Tags,
-		"name": "Default",
-		"primary": map[string]any{
-			// Expired certificates are refused (see auth.PoolSource).
-			"cert":   map[string]any{"allowed": true, "allowExpiredCerts": false},
-			"extJwt": map[string]any{"allowed": true, "allowedSigners": []string{}},
-			"updb": map[string]any{"allowed": true, "lockoutDurationMinutes": 0, "maxAttempts": 0, "minPasswordLength": 5,
-				"requireMixedCase": false, "requireNumberChar": false, "requireSpecialChar": false},
-		},
-		"secondary": map[string]any{"requireExtJwtSigner": nil, "requireTotp": false},
-	}
-}
-
-func listAuthPolicies(c *Ctx) error {
-	q, err := parseListQuery(c, []string{"id", "name"})
-	if err != nil {
-		return err
-	}
-	p := c.API.defaultAuthPolicy()
-	items, pg := page(q, []map[string]any{p}, func(m map[string]any) filterFields {
-		return func(n string) (any, bool) { v, ok := m[n]; return v, ok }
-	})
-	return c.List(items, pg, []string{"id", "name"})
-}
-
-func getAuthPolicy(c *Ctx) error {
-	id := c.R.PathValue("id")
-	if id != domain.DefaultAuthPolicyID {
-		return NotFound("auth policy", id)
-	}
-	return c.OK(c.API.defaultAuthPolicy())
 }

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/jwtsign"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
@@ -39,6 +40,12 @@ type Controller struct {
 	ClientCertValidity time.Duration
 	// Now is the clock; tests may replace it. Nil means time.Now.
 	Now func() time.Time
+	// Attempts counts failed password logins per authenticator (auth
+	// policy lockout). Share one between the copies of a Controller.
+	Attempts *auth.Attempts
+	// JWKS caches the keys of external JWT signers' JWKS endpoints. Share
+	// one between the copies of a Controller.
+	JWKS *JWKSCache
 }
 
 // now is the controller's clock in UTC.

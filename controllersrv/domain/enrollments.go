@@ -285,8 +285,8 @@ func (c *Controller) EnrollUPDB(token string, e *store.Enrollment, username, pas
 	if username != "" && username != want {
 		return FieldInvalid("username", username, "does not match the username of this enrollment")
 	}
-	if l := len(password); l < 5 || l > 100 {
-		return FieldInvalid("password", nil, "must be 5 to 100 characters")
+	if err := c.checkNewPassword(e.IdentityID, password); err != nil {
+		return err
 	}
 	hash, err := auth.HashPassword(password)
 	if err != nil {

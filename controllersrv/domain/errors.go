@@ -26,6 +26,8 @@ const (
 	CodeCouldNotProcessCSR   = "COULD_NOT_PROCESS_CSR"
 	CodeUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
 	CodeReferenceNotFound    = "REFERENCED_ENTITY_NOT_FOUND"
+	CodeReferenced           = "CAN_NOT_DELETE_REFERENCED_ENTITY"
+	CodeInvalidCertPEM       = "INVALID_CERT_PEM"
 	CodeUnhandled            = "UNHANDLED"
 
 	// Third-party CAs.

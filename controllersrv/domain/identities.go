@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
 	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
@@ -11,10 +12,6 @@ import (
 
 // Identity types accepted by the API.
 var identityTypes = []string{"User", "Device", "Service", "Router", "Default"}
-
-// DefaultAuthPolicyID is the built-in auth policy every identity uses unless
-// told otherwise.
-const DefaultAuthPolicyID = "default"
 
 // IdentityInput is the body of create, PUT and PATCH /identities. Pointers
 // tell absent from null/zero.
@@ -48,7 +45,15 @@ var Identities = &Kind[store.Identity, IdentityInput]{
 	Store:   store.Identities,
 	Apply:   (*IdentityInput).apply,
 	Prepare: (*IdentityInput).enrollments,
-	CanDelete: func(v *store.Identity) error {
+	Check: func(tx *store.Tx, v *store.Identity) error {
+		if _, err := store.AuthPolicies.Get(tx, v.AuthPolicyID); err != nil {
+			return &Error{Status: http.StatusBadRequest, Code: CodeReferenceNotFound,
+				Message: "auth policy " + quote(v.AuthPolicyID) + " was not found: use \"default\" (the built-in policy) or the id of an auth policy",
+				Cause:   &FieldError{Field: "authPolicyId", Reason: "not found", Value: v.AuthPolicyID}}
+		}
+		return nil
+	},
+	CanDelete: func(_ *store.Tx, v *store.Identity) error {
 		if v.IsDefaultAdmin {
 			return Errorf(http.StatusConflict, CodeConflict, "the default admin identity cannot be deleted")
 		}
@@ -88,11 +93,6 @@ func (in *IdentityInput) apply(v *store.Identity, keys Keys, patch bool) error {
 		p := DefaultAuthPolicyID
 		if in.AuthPolicyID != nil && *in.AuthPolicyID != "" {
 			p = *in.AuthPolicyID
-		}
-		if p != DefaultAuthPolicyID {
-			return &Error{Status: http.StatusBadRequest, Code: CodeReferenceNotFound,
-				Message: "auth policy " + quote(p) + " was not found: use \"default\" (the built-in policy)",
-				Cause:   &FieldError{Field: "authPolicyId", Reason: "not found", Value: p}}
 		}
 		v.AuthPolicyID = p
 	}
@@ -176,4 +176,35 @@ func (in *IdentityInput) enrollments(c *Controller, v *store.Identity) (func(*st
 		}
 		return nil
 	}, nil
+}
+
+// DisableIdentity disables the identity id for d (0 or less: until
+// EnableIdentity): it can neither log in nor use its API sessions.
+func (c *Controller) DisableIdentity(id string, d time.Duration) error {
+	return c.setDisabled(id, func(v *store.Identity) {
+		now := c.now()
+		v.DisabledAt, v.DisabledUntil = &now, nil
+		if d > 0 {
+			until := now.Add(d)
+			v.DisabledUntil = &until
+		}
+	})
+}
+
+// EnableIdentity clears the disabled state of the identity id (an admin's
+// disable or a lockout).
+func (c *Controller) EnableIdentity(id string) error {
+	return c.setDisabled(id, func(v *store.Identity) { v.DisabledAt, v.DisabledUntil = nil, nil })
+}
+
+func (c *Controller) setDisabled(id string, change func(*store.Identity)) error {
+	return c.DB.Update(func(tx *store.Tx) error {
+		v, err := tx.GetIdentity(id)
+		if err != nil {
+			return NotFound("identity", id)
+		}
+		change(v)
+		v.UpdatedAt = c.now()
+		return tx.PutIdentity(v)
+	})
 }

@@ -127,8 +127,13 @@ type Kind[E, I any] struct {
 	// Vet, if set, checks a new record in the create transaction before it
 	// is stored.
 	Vet func(tx *store.Tx, v *E) error
-	// CanDelete, if set, may refuse to delete a record.
-	CanDelete func(v *E) error
+	// Check, if set, checks a record against the others in the create and
+	// update transactions before it is stored (the ids a policy's roles
+	// name exist, a config's data fits its type's schema, ...).
+	Check func(tx *store.Tx, v *E) error
+	// CanDelete, if set, may refuse to delete a record (in the delete
+	// transaction).
+	CanDelete func(tx *store.Tx, v *E) error
 }
 
 // input returns the shared fields of a body (every I embeds NamedInput).
@@ -170,6 +175,11 @@ func (k *Kind[E, I]) Create(c *Controller, in *I, keys Keys) (*E, error) {
 				return err
 			}
 		}
+		if k.Check != nil {
+			if err := k.Check(tx, v); err != nil {
+				return err
+			}
+		}
 		if err := k.Store.Put(tx, v); err != nil {
 			return err
 		}
@@ -199,6 +209,11 @@ func (k *Kind[E, I]) Update(c *Controller, id string, in *I, keys Keys, patch bo
 		if err := k.apply(in, v, keys, patch); err != nil {
 			return err
 		}
+		if k.Check != nil {
+			if err := k.Check(tx, v); err != nil {
+				return err
+			}
+		}
 		store.NamedOf(v).UpdatedAt = c.now()
 		return k.Store.Put(tx, v)
 	})
@@ -212,7 +227,7 @@ func (k *Kind[E, I]) Delete(c *Controller, id string) error {
 			return NotFound(k.Name, id)
 		}
 		if k.CanDelete != nil {
-			if err := k.CanDelete(v); err != nil {
+			if err := k.CanDelete(tx, v); err != nil {
 				return err
 			}
 		}

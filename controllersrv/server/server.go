@@ -37,6 +37,12 @@ type Options struct {
 	AdminUsername string       // default "admin"
 	AdminPassword string       // "" = generated
 	Logger        *slog.Logger // nil = discard
+	// Now is the controller's clock (nil = time.Now): tests move it to
+	// expire sessions, tokens and lockouts.
+	Now func() time.Time
+	// JWKSClient fetches external JWT signers' JWKS endpoints (nil = one
+	// that trusts the system roots).
+	JWKSClient *http.Client
 }
 
 // DefaultBind is the listen address when Options.Bind is empty.
@@ -109,7 +115,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		ln.Close()
 		return nil, err
 	}
-	s, err := newServer(cfg, opts.Logger, map[string]net.Listener{ln.Addr().String(): ln})
+	s, err := newServer(cfg, opts.Logger, map[string]net.Listener{ln.Addr().String(): ln}, opts.Now, opts.JWKSClient)
 	if err != nil {
 		ln.Close()
 		return nil, err
@@ -159,7 +165,7 @@ func StartFromConfig(ctx context.Context, opts ConfigOptions) (*Server, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s, err := newServer(cfg, opts.Logger, nil)
+	s, err := newServer(cfg, opts.Logger, nil, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -272,7 +278,7 @@ func loadSigning(cfg *config.Config) (*pki.Issuer, error) {
 
 // newServer loads material and builds handlers; listeners maps interface
 // addresses to already-open listeners (others are opened here).
-func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net.Listener) (*Server, error) {
+func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net.Listener, now func() time.Time, jwksClient *http.Client) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -372,6 +378,10 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 			IssuerURL:          s.url,
 			EnrollmentDuration: cfg.EnrollmentDuration(), RouterEnrollmentDuration: cfg.RouterEnrollmentDuration(),
 			ClientCertValidity: ClientCertValidity,
+			Now:                now,
+			// One counter and one key cache for every listener's copy.
+			Attempts: auth.NewAttempts(),
+			JWKS:     &domain.JWKSCache{Client: jwksClient},
 		},
 		Sessions:    s.sessions,
 		CertSources: []auth.CertSource{&auth.PoolSource{Label: "controller signing CA", Roots: roots}},

@@ -12,28 +12,37 @@ const (
 	BucketCAs            = "cas"
 	BucketEdgeRouters    = "edgeRouters"
 	BucketCertExtensions = "certExtensions" // authenticator id -> pending extension
+	BucketAuthPolicies   = "authPolicies"
+	BucketExtJWTSigners  = "externalJwtSigners"
+	BucketPostureChecks  = "postureChecks"
 	BucketMeta           = "meta"
 )
 
 // Index buckets map a value to the id of the record holding it.
 const (
-	idxIdentityName       = "idx.identities.name"
-	idxIdentityExtID      = "idx.identities.externalId"
-	idxEnrollmentToken    = "idx.enrollments.token"
-	idxEnrollIdentity     = "idx.enrollments.identity" // identityId + "/" + enrollmentId -> enrollmentId
-	idxAuthFingerprint    = "idx.authenticators.fingerprint"
-	idxAuthUsername       = "idx.authenticators.username"
-	idxAuthIdentity       = "idx.authenticators.identity" // identityId + "/" + authId -> authId
-	idxCAName             = "idx.cas.name"
-	idxCAFingerprint      = "idx.cas.fingerprint"
-	idxEdgeRouterName     = "idx.edgeRouters.name"
-	idxEdgeRouterEnroll   = "idx.edgeRouters.enrollment" // router id -> enrollment id
-	idxEdgeRouterFingerpr = "idx.edgeRouters.fingerprint"
+	idxIdentityName            = "idx.identities.name"
+	idxIdentityExtID           = "idx.identities.externalId"
+	idxEnrollmentToken         = "idx.enrollments.token"
+	idxEnrollIdentity          = "idx.enrollments.identity" // identityId + "/" + enrollmentId -> enrollmentId
+	idxAuthFingerprint         = "idx.authenticators.fingerprint"
+	idxAuthUsername            = "idx.authenticators.username"
+	idxAuthIdentity            = "idx.authenticators.identity" // identityId + "/" + authId -> authId
+	idxCAName                  = "idx.cas.name"
+	idxCAFingerprint           = "idx.cas.fingerprint"
+	idxEdgeRouterName          = "idx.edgeRouters.name"
+	idxEdgeRouterEnroll        = "idx.edgeRouters.enrollment" // router id -> enrollment id
+	idxEdgeRouterFingerpr      = "idx.edgeRouters.fingerprint"
+	idxAuthPolicyName          = "idx.authPolicies.name"
+	idxExtJWTSignerName        = "idx.externalJwtSigners.name"
+	idxExtJWTSignerIssuer      = "idx.externalJwtSigners.issuer"
+	idxExtJWTSignerKid         = "idx.externalJwtSigners.kid"
+	idxExtJWTSignerFingerprint = "idx.externalJwtSigners.fingerprint"
+	idxPostureCheckName        = "idx.postureChecks.name"
 )
 
 // kinds lists every entity kind; Open creates their record and index
 // buckets. A new kind adds its Kind value here.
-var kinds = []schema{Identities, Enrollments, Authenticators, CAs, EdgeRouters}
+var kinds = []schema{Identities, Enrollments, Authenticators, CAs, EdgeRouters, AuthPolicies, ExternalJWTSigners, PostureChecks}
 
 // buckets is every bucket Open creates: those of the kinds, plus buckets
 // that belong to no kind.

@@ -1,6 +1,9 @@
 package store
 
-import "errors"
+import (
+	"errors"
+	"time"
+)
 
 // Identity is a stored identity. Field names follow the Edge API so that the
 // filter language can address them by their API names.
@@ -18,7 +21,15 @@ type Identity struct {
 	ServiceHostingPrecedences map[string]string `json:"serviceHostingPrecedences"`
 	Permissions               []string          `json:"permissions"`
 	AppData                   map[string]any    `json:"appData"`
-	Disabled                  bool              `json:"disabled"`
+	// DisabledAt is when an admin or a lockout disabled the identity;
+	// DisabledUntil when that ends (nil: until an admin enables it).
+	DisabledAt    *time.Time `json:"disabledAt"`
+	DisabledUntil *time.Time `json:"disabledUntil"`
+}
+
+// IsDisabled reports whether the identity is disabled at now.
+func (v *Identity) IsDisabled(now time.Time) bool {
+	return v.DisabledAt != nil && (v.DisabledUntil == nil || v.DisabledUntil.After(now))
 }
 
 // Identities stores identities; deleting one deletes its enrollments and

@@ -64,6 +64,9 @@ func Open(path string) (*DB, error) {
 				return err
 			}
 		}
+		if err := seedAuthPolicies(&Tx{tx: tx}); err != nil {
+			return err
+		}
 		if own == ownMarked {
 			return nil
 		}
