@@ -11,7 +11,7 @@ import (
 // NewCADataSource returns the ziti_ca data source: one third-party CA by id or exact name.
 func NewCADataSource() datasource.DataSource {
 	return &lookupDataSource[edgeapi.CADetail, caDataModel]{
-		typeName: "ca", what: "CA", collection: edgeapi.CAs, schema: caDataSchema, fill: (*caDataModel).fromAPI,
+		networkDataSource: newNetworkDataSource("ca"), what: "CA", collection: edgeapi.CAs, schema: caDataSchema, fill: (*caDataModel).fromAPI,
 	}
 }
 

@@ -14,7 +14,9 @@ import (
 var _ datasource.DataSourceWithConfigure = (*caBundleDataSource)(nil)
 
 // NewCABundleDataSource returns the ziti_ca_bundle data source.
-func NewCABundleDataSource() datasource.DataSource { return &caBundleDataSource{} }
+func NewCABundleDataSource() datasource.DataSource {
+	return &caBundleDataSource{networkDataSource: newNetworkDataSource("ca_bundle")}
+}
 
 // caBundleDataSource reads the controller's EST CA store
 // (/.well-known/est/cacerts, a base64 PKCS#7 certs-only bundle) as PEM: the
@@ -25,10 +27,6 @@ type caBundleModel struct {
 	CAPEM        types.String `tfsdk:"ca_pem"`
 	Fingerprints types.List   `tfsdk:"fingerprints_sha256"`
 	Subjects     types.List   `tfsdk:"subjects"`
-}
-
-func (d *caBundleDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_ca_bundle"
 }
 
 func (d *caBundleDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

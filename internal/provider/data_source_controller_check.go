@@ -18,7 +18,9 @@ import (
 var _ datasource.DataSourceWithConfigure = (*controllerCheckDataSource)(nil)
 
 // NewControllerCheckDataSource returns the ziti_controller_check data source.
-func NewControllerCheckDataSource() datasource.DataSource { return &controllerCheckDataSource{} }
+func NewControllerCheckDataSource() datasource.DataSource {
+	return &controllerCheckDataSource{networkDataSource: newNetworkDataSource("controller_check")}
+}
 
 // controllerCheckDataSource looks at the controller endpoint the way an
 // enrolling client does and reports the failure that breaks every enrollment (a TLS-terminating
@@ -44,10 +46,6 @@ type controllerCheckModel struct {
 	ControllerVersion types.String `tfsdk:"controller_version"`
 	PassthroughOK     types.Bool   `tfsdk:"passthrough_ok"`
 	Problems          types.List   `tfsdk:"problems"`
-}
-
-func (d *controllerCheckDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_controller_check"
 }
 
 func (d *controllerCheckDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

@@ -11,7 +11,9 @@ import (
 var _ datasource.DataSourceWithConfigure = (*controllerVersionDataSource)(nil)
 
 // NewControllerVersionDataSource returns the ziti_controller_version data source.
-func NewControllerVersionDataSource() datasource.DataSource { return &controllerVersionDataSource{} }
+func NewControllerVersionDataSource() datasource.DataSource {
+	return &controllerVersionDataSource{networkDataSource: newNetworkDataSource("controller_version")}
+}
 
 // controllerVersionDataSource reads /version.
 type controllerVersionDataSource struct{ networkDataSource }
@@ -22,10 +24,6 @@ type controllerVersionModel struct {
 	BuildDate      types.String `tfsdk:"build_date"`
 	RuntimeVersion types.String `tfsdk:"runtime_version"`
 	Capabilities   types.List   `tfsdk:"capabilities"`
-}
-
-func (d *controllerVersionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_controller_version"
 }
 
 func (d *controllerVersionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

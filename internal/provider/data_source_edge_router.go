@@ -11,7 +11,7 @@ import (
 // NewEdgeRouterDataSource returns the ziti_edge_router data source: one edge router by id or exact name.
 func NewEdgeRouterDataSource() datasource.DataSource {
 	return &lookupDataSource[edgeapi.EdgeRouterDetail, edgeRouterDataModel]{
-		typeName: "edge_router", what: "edge router", collection: edgeapi.EdgeRouters, schema: edgeRouterDataSchema, fill: (*edgeRouterDataModel).fromAPI,
+		networkDataSource: newNetworkDataSource("edge_router"), what: "edge router", collection: edgeapi.EdgeRouters, schema: edgeRouterDataSchema, fill: (*edgeRouterDataModel).fromAPI,
 	}
 }
 

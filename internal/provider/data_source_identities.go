@@ -15,7 +15,9 @@ import (
 var _ datasource.DataSourceWithConfigure = (*identitiesDataSource)(nil)
 
 // NewIdentitiesDataSource returns the ziti_identities data source.
-func NewIdentitiesDataSource() datasource.DataSource { return &identitiesDataSource{} }
+func NewIdentitiesDataSource() datasource.DataSource {
+	return &identitiesDataSource{networkDataSource: newNetworkDataSource("identities")}
+}
 
 // identitiesDataSource lists identities matching an Edge API filter.
 type identitiesDataSource struct{ networkDataSource }
@@ -24,10 +26,6 @@ type identitiesDataModel struct {
 	Filter     types.String `tfsdk:"filter"`
 	Identities types.List   `tfsdk:"identities"`
 	IDs        types.List   `tfsdk:"ids"`
-}
-
-func (d *identitiesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_identities"
 }
 
 func (d *identitiesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

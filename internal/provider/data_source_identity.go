@@ -11,7 +11,7 @@ import (
 // NewIdentityDataSource returns the ziti_identity data source: one identity by id or exact name.
 func NewIdentityDataSource() datasource.DataSource {
 	return &lookupDataSource[edgeapi.IdentityDetail, identityDataModel]{
-		typeName: "identity", what: "identity", collection: edgeapi.Identities, schema: identityDataSchema, fill: (*identityDataModel).fromAPI,
+		networkDataSource: newNetworkDataSource("identity"), what: "identity", collection: edgeapi.Identities, schema: identityDataSchema, fill: (*identityDataModel).fromAPI,
 	}
 }
 

@@ -21,8 +21,6 @@ import (
 // alone stays null with its type.
 type lookupDataSource[D, M any] struct {
 	networkDataSource
-	// typeName is the data source type without the provider prefix.
-	typeName string
 	// what names the kind in diagnostics ("edge router").
 	what       string
 	collection edgeapi.Collection[D]
@@ -34,10 +32,6 @@ var (
 	_ datasource.DataSourceWithConfigure        = (*lookupDataSource[struct{}, struct{}])(nil)
 	_ datasource.DataSourceWithConfigValidators = (*lookupDataSource[struct{}, struct{}])(nil)
 )
-
-func (d *lookupDataSource[D, M]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + d.typeName
-}
 
 func (d *lookupDataSource[D, M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = d.schema()

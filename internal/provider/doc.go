@@ -8,8 +8,9 @@
 //     controller client it configures; register_pki.go and
 //     register_network.go list every resource and data source.
 //   - network_common.go, network_resource.go: what every network resource
-//     and data source embeds (networkResource, networkDataSource: Configure,
-//     the plan-time "no controller" error, import by id) and the helpers
+//     and data source embeds (networkResource, networkDataSource: the type
+//     name, Configure, the plan-time "no controller" error, import by id;
+//     newNetworkResource and newNetworkDataSource make them) and the helpers
 //     for reads, deletes, tags, sets and optional values.
 //   - network_kind.go, data_source_lookup.go, network_schema.go:
 //     networkKind, the scaffolding that serves a named entity kind's
@@ -83,6 +84,7 @@
 // A kind with more to do sets networkKind.afterUpdate (the edge router
 // re-enrolls there), or embeds *kindResource and overrides a method (the
 // edge router's ModifyPlan, the CA's Create and Update). A resource that
-// does not fit (an enrollment has no name) writes its methods on
-// networkResource with readRemote, setRefreshed and deleteRemote.
+// does not fit (an enrollment has no name) embeds
+// newNetworkResource("enrollment") and writes its CRUD methods with
+// readRemote, setRefreshed and deleteRemote.
 package provider

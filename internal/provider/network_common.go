@@ -20,7 +20,10 @@ import (
 // by every resource and data source that talks to a controller: it holds
 // the provider data and offers the client.
 type networkBase struct {
-	data *providerData
+	// typeName is the type name without the provider prefix
+	// ("edge_router": ziti_edge_router).
+	typeName string
+	data     *providerData
 }
 
 func (n *networkBase) configure(providerData any, diags *diag.Diagnostics) {

@@ -59,11 +59,7 @@ var (
 
 // newKindResource returns the resource of kind.
 func newKindResource[M, D, B any](kind *networkKind[M, D, B]) *kindResource[M, D, B] {
-	return &kindResource[M, D, B]{kind: kind}
-}
-
-func (r *kindResource[M, D, B]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + r.kind.typeName
+	return &kindResource[M, D, B]{networkResource: newNetworkResource(kind.typeName), kind: kind}
 }
 
 func (r *kindResource[M, D, B]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -189,7 +185,7 @@ func (r *kindResource[M, D, B]) Delete(ctx context.Context, req resource.DeleteR
 // attributes, all computed (see dataSchemaOf).
 func newKindDataSource[M, D, B any](kind *networkKind[M, D, B], description string) datasource.DataSource {
 	return &lookupDataSource[D, M]{
-		typeName: kind.typeName, what: kind.what, collection: kind.collection,
+		networkDataSource: newNetworkDataSource(kind.typeName), what: kind.what, collection: kind.collection,
 		schema: func() dsschema.Schema { return dataSchemaOf(kind.schema(), description, kind.what) },
 		fill:   kind.fromAPI,
 	}

@@ -11,15 +11,37 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
-// networkResource is embedded by every network resource. It gives them the
-// provider's client (Configure), reports a missing controller at plan time
+// networkResource is embedded by every network resource. It gives them
+// their type name (Metadata), the provider's client (Configure), reports a missing controller at plan time
 // (ModifyPlan) and imports by id (ImportState); a resource with more to do
 // at plan time defines its own ModifyPlan and calls this one first.
 type networkResource struct{ networkBase }
 
 // networkDataSource is embedded by every network data source: it gives them
-// the provider's client (Configure).
+// their type name (Metadata) and the provider's client (Configure).
 type networkDataSource struct{ networkBase }
+
+// newNetworkResource is the networkResource of the resource type
+// ziti_<typeName>.
+func newNetworkResource(typeName string) networkResource {
+	return networkResource{networkBase{typeName: typeName}}
+}
+
+// newNetworkDataSource is the networkDataSource of the data source type
+// ziti_<typeName>.
+func newNetworkDataSource(typeName string) networkDataSource {
+	return networkDataSource{networkBase{typeName: typeName}}
+}
+
+// Metadata names the resource type.
+func (n *networkResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + n.typeName
+}
+
+// Metadata names the data source type.
+func (n *networkDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + n.typeName
+}
 
 // Configure takes the provider's client.
 func (n *networkResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -18,7 +18,9 @@ import (
 var _ resource.ResourceWithImportState = (*caVerificationResource)(nil)
 
 // NewCAVerificationResource returns the ziti_ca_verification resource.
-func NewCAVerificationResource() resource.Resource { return &caVerificationResource{} }
+func NewCAVerificationResource() resource.Resource {
+	return &caVerificationResource{networkResource: newNetworkResource("ca_verification")}
+}
 
 // caVerificationResource submits a verification certificate made elsewhere
 // (CN = the CA's verification_token, signed by the CA) to
@@ -29,10 +31,6 @@ type caVerificationModel struct {
 	ID      types.String  `tfsdk:"id"`
 	CAID    types.String  `tfsdk:"ca_id"`
 	CertPEM pemCertsValue `tfsdk:"certificate_pem"`
-}
-
-func (r *caVerificationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_ca_verification"
 }
 
 func (r *caVerificationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

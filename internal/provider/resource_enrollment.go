@@ -32,7 +32,9 @@ var (
 const defaultEnrollmentDuration = 24 * time.Hour
 
 // NewEnrollmentResource returns the ziti_enrollment resource.
-func NewEnrollmentResource() resource.Resource { return &enrollmentResource{} }
+func NewEnrollmentResource() resource.Resource {
+	return &enrollmentResource{networkResource: newNetworkResource("enrollment")}
+}
 
 // enrollmentResource manages /enrollments: a one-time token for an
 // identity. Its lifecycle is the subtle part:
@@ -56,10 +58,6 @@ type enrollmentModel struct {
 	JWT         types.String `tfsdk:"jwt"`
 	Token       types.String `tfsdk:"token"`
 	Consumed    types.Bool   `tfsdk:"consumed"`
-}
-
-func (r *enrollmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_enrollment"
 }
 
 func (r *enrollmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
