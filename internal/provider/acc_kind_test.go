@@ -128,3 +128,33 @@ func onController[D any](t *testing.T, col edgeapi.Collection[D], address string
 
 // regexpMatch reports whether s matches the regular expression re.
 func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }
+
+// testAccReplaces applies config(from), then config(to), which must
+// replace the resource at address (a new id) and leave attr = want.
+func testAccReplaces(t *testing.T, address, attr, want string, config func(v string) string, from, to string) {
+	t.Helper()
+	cfg := accProviderConfig(t)
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg + config(from), Check: resource.TestCheckResourceAttrWith(address, "id", captureAttr(&id))},
+			{
+				Config: cfg + config(to),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(address, attr, want),
+					resource.TestCheckResourceAttrWith(address, "id", func(v string) error {
+						if v == id {
+							return fmt.Errorf("%s changed in place (id %s kept)", address, v)
+						}
+						return nil
+					}),
+				),
+			},
+		},
+	})
+}

@@ -5,9 +5,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+	"github.com/zitiform/terraform-provider-ziti/internal/provider/validators"
 )
 
 // The resource attributes that network kinds share, one definition each,
@@ -57,4 +61,21 @@ func tagsAttribute() schema.MapAttribute { return stringMapAttribute("Tags (stri
 // appDataAttribute is the object's application data.
 func appDataAttribute() schema.MapAttribute {
 	return stringMapAttribute("Application data (string values).")
+}
+
+// rolesAttribute is a policy's role list selecting entities of the kind
+// what ("identities").
+func rolesAttribute(what string) schema.SetAttribute {
+	return stringSetAttribute("The "+what+" the policy applies to: `#attribute` selects those with the role attribute, "+
+		"`@id` one by its id, `#all` every one (alone). Empty selects none.", validators.Roles())
+}
+
+// semanticAttribute is a policy's semantic, AnyOf unless set (as the
+// controller's own CLI defaults it; the API requires one).
+func semanticAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true, Computed: true, Default: stringdefault.StaticString(edgeapi.SemanticAnyOf),
+		MarkdownDescription: "`AnyOf` (an entity with any of the `#attribute` roles is selected) or `AllOf` (it needs all of them).",
+		Validators:          []validator.String{stringvalidator.OneOf(edgeapi.SemanticAnyOf, edgeapi.SemanticAllOf)},
+	}
 }

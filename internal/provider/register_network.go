@@ -16,6 +16,9 @@ func networkResources() []func() resource.Resource {
 		NewServiceResource,
 		NewConfigTypeResource,
 		NewConfigResource,
+		NewServicePolicyResource,
+		NewEdgeRouterPolicyResource,
+		NewServiceEdgeRouterPolicyResource,
 	}
 }
 
@@ -28,6 +31,9 @@ func networkDataSources() []func() datasource.DataSource {
 		NewServiceDataSource,
 		NewConfigTypeDataSource,
 		NewConfigDataSource,
+		NewServicePolicyDataSource,
+		NewEdgeRouterPolicyDataSource,
+		NewServiceEdgeRouterPolicyDataSource,
 		NewControllerVersionDataSource,
 		NewCABundleDataSource,
 		NewControllerCheckDataSource,

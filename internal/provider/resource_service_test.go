@@ -79,33 +79,13 @@ resource "ziti_config" "host" {
 // encryption_required at create, so a change replaces the service.
 func TestAccServiceEncryptionReplaces(t *testing.T) {
 	requireServerFeature(t, "services")
-	cfg := accProviderConfig(t)
 	name := uniqueName(t, "svc")
-	var id string
-	config := func(enc string) string {
-		return cfg + fmt.Sprintf(`
+	testAccReplaces(t, "ziti_service.x", "encryption_required", "false", func(enc string) string {
+		return fmt.Sprintf(`
 resource "ziti_service" "x" {
   name                = %q
   encryption_required = %s
 }
 `, name, enc)
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{
-			{Config: config("true"), Check: resource.TestCheckResourceAttrWith("ziti_service.x", "id", captureAttr(&id))},
-			{
-				Config: config("false"),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("ziti_service.x", "encryption_required", "false"),
-					resource.TestCheckResourceAttrWith("ziti_service.x", "id", func(v string) error {
-						if v == id {
-							return fmt.Errorf("encryption_required changed in place (id %s kept)", v)
-						}
-						return nil
-					}),
-				),
-			},
-		},
-	})
+	}, "true", "false")
 }

@@ -1,0 +1,8 @@
+package provider
+
+import "github.com/hashicorp/terraform-plugin-framework/datasource"
+
+// NewServicePolicyDataSource returns the ziti_service_policy data source.
+func NewServicePolicyDataSource() datasource.DataSource {
+	return newKindDataSource(servicePolicyKind, "Reads one service policy by id or exact name.")
+}
