@@ -110,11 +110,11 @@ func TestNamedKindCreateUpdateDelete(t *testing.T) {
 	wantCode(t, err, CodeCouldNotValidate)
 
 	// PATCH changes what it sends; PUT resets what it leaves out.
-	if err := Identities.Update(c, v.ID, &IdentityInput{Type: ptr("device")}, Keys{"type": true}, true); err != nil {
+	if err := Identities.Update(c, v.ID, &IdentityInput{Type: ptr("Router")}, Keys{"type": true}, true); err != nil {
 		t.Fatal(err)
 	}
 	got := readIdentity(t, c, v.ID)
-	if got.TypeID != "Device" || got.Name != "alice" || len(got.RoleAttributes) != 1 || !got.UpdatedAt.After(v.UpdatedAt.Add(-time.Nanosecond)) {
+	if got.TypeID != "Router" || got.Name != "alice" || len(got.RoleAttributes) != 1 || !got.UpdatedAt.After(v.UpdatedAt.Add(-time.Nanosecond)) {
 		t.Fatalf("after PATCH %+v", got)
 	}
 	if err := Identities.Update(c, v.ID, &IdentityInput{NamedInput: NamedInput{Name: ptr("alice2")}}, Keys{"name": true}, false); err != nil {
