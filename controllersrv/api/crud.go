@@ -29,6 +29,9 @@ type entity[E, I any] struct {
 	detail func(c *Ctx, tx *store.Tx, v *E) (any, error)
 	// deleted, if set, runs after a delete.
 	deleted func(c *Ctx, id string)
+	// listContentType, if set, is the media type of the list (where the
+	// specification gives one with parameters).
+	listContentType string
 }
 
 // crud lists the list, create, get, PUT, PATCH and delete routes of an
@@ -66,7 +69,11 @@ func (h *entity[E, I]) fields(v *E) filter.Fields {
 }
 
 func (h *entity[E, I]) list() HandlerFunc {
-	return listEntities(h.filterable, h.rules.Store.Bucket, h.fields, h.detail)
+	l := listEntities(h.filterable, h.rules.Store.Bucket, h.fields, h.detail)
+	if h.listContentType != "" {
+		return withContentType(h.listContentType, l)
+	}
+	return l
 }
 
 func (h *entity[E, I]) create(c *Ctx) error {

@@ -72,7 +72,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		b = []byte(`{"error":{"code":"UNHANDLED","message":"could not encode the response"},"meta":{}}`)
 	}
-	w.Header().Set("Content-Type", "application/json")
+	// A handler may have chosen a JSON media type with parameters (see
+	// jsonUTF8); an error answer is plain JSON.
+	if ct := w.Header().Get("Content-Type"); ct == "" || status >= 400 {
+		w.Header().Set("Content-Type", "application/json")
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
@@ -102,4 +106,16 @@ func (c *Ctx) ListAll(items []any) error {
 func (c *Ctx) List(items any, p Pagination, filterable []string) error {
 	writeJSON(c.W, http.StatusOK, envelope{Data: items, Meta: Meta{Pagination: &p, FilterableFields: filterable}})
 	return nil
+}
+
+// jsonUTF8 is the media type the Edge API specification gives a few list
+// operations (posture checks, their types), as OpenZiti sends it.
+const jsonUTF8 = "application/json; charset=utf-8"
+
+// withContentType answers h with the Content-Type ct.
+func withContentType(ct string, h HandlerFunc) HandlerFunc {
+	return func(c *Ctx) error {
+		c.W.Header().Set("Content-Type", ct)
+		return h(c)
+	}
 }

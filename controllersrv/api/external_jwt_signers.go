@@ -40,6 +40,14 @@ var externalJWTSigners = &entity[store.ExternalJWTSigner, domain.ExternalJWTSign
 	},
 }
 
+// deref is a nullable string as a string, "" for null.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
 // optional is a nullable string field's filter value.
 func optional(s *string) any {
 	if s == nil {
@@ -55,10 +63,17 @@ type externalJWTSignerView struct {
 	// for a JWKS signer.
 	NotBefore time.Time `json:"notBefore"`
 	NotAfter  time.Time `json:"notAfter"`
+	// The specification makes these strings required and not nullable;
+	// unset is "" (OpenZiti sends null).
+	Kid             string `json:"kid"`
+	Fingerprint     string `json:"fingerprint"`
+	ExternalAuthURL string `json:"externalAuthUrl"`
+	ClientID        string `json:"clientId"`
 }
 
 func externalJWTSignerDetail(v *store.ExternalJWTSigner) *externalJWTSignerView {
-	d := &externalJWTSignerView{Base: base("external-jwt-signers", v.ID, v.CreatedAt, v.UpdatedAt, v.Tags), ExternalJWTSigner: *v}
+	d := &externalJWTSignerView{Base: base("external-jwt-signers", v.ID, v.CreatedAt, v.UpdatedAt, v.Tags), ExternalJWTSigner: *v,
+		Kid: deref(v.Kid), Fingerprint: deref(v.Fingerprint), ExternalAuthURL: deref(v.ExternalAuthURL), ClientID: deref(v.ClientID)}
 	if v.NotBefore != nil {
 		d.NotBefore, d.NotAfter = *v.NotBefore, *v.NotAfter
 	}

@@ -21,7 +21,8 @@ var postureChecks = &entity[store.PostureCheck, domain.PostureCheckInput]{
 		}
 		return nil, false
 	},
-	detail: func(_ *Ctx, _ *store.Tx, v *store.PostureCheck) (any, error) { return postureCheckDetail(v), nil },
+	detail:          func(_ *Ctx, _ *store.Tx, v *store.PostureCheck) (any, error) { return postureCheckDetail(v), nil },
+	listContentType: jsonUTF8,
 }
 
 // postureCheckView is the detail of every type: the shared fields and
@@ -95,7 +96,9 @@ func postureCheckTypeViews() []postureCheckTypeView {
 }
 
 // listPostureCheckTypes serves GET /posture-check-types.
-func listPostureCheckTypes(c *Ctx) error {
+var listPostureCheckTypes = withContentType(jsonUTF8, postureCheckTypes)
+
+func postureCheckTypes(c *Ctx) error {
 	q, err := parseListQuery(c, []string{"id", "name"})
 	if err != nil {
 		return err

@@ -293,7 +293,7 @@ type JWKSCache struct {
 	// verifies TLS against the system roots).
 	Client *http.Client
 	// MinRefresh is the least time between two fetches of an endpoint
-	// (0: 10 seconds).
+	// (0: one second).
 	MinRefresh time.Duration
 
 	mu        sync.Mutex
@@ -326,7 +326,7 @@ func (j *JWKSCache) Key(ctx context.Context, endpoint, kid string) (crypto.Publi
 	}
 	every := j.MinRefresh
 	if every == 0 {
-		every = 10 * time.Second
+		every = time.Second
 	}
 	if !e.fetched.IsZero() && time.Since(e.fetched) < every {
 		return nil, fmt.Errorf("kid %q is not in the JWKS of %s", kid, endpoint)

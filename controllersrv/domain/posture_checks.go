@@ -187,8 +187,11 @@ func (in *PostureCheckInput) applyOS(v *store.PostureCheck) error {
 
 func (in *PostureCheckInput) applyProcessMulti(v *store.PostureCheck, has func(string) bool) error {
 	if has("semantic") {
-		if in.Semantic == nil || (*in.Semantic != "AllOf" && *in.Semantic != "AnyOf") {
-			return FieldInvalid("semantic", in.Semantic, "must be AllOf or AnyOf")
+		if in.Semantic == nil {
+			return FieldInvalid("semantic", nil, "is required: AllOf or AnyOf")
+		}
+		if *in.Semantic != "AllOf" && *in.Semantic != "AnyOf" {
+			return FieldInvalid("semantic", *in.Semantic, "must be AllOf or AnyOf")
 		}
 		v.Semantic = *in.Semantic
 	}

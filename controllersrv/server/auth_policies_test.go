@@ -151,6 +151,20 @@ func TestAuthPolicyAllowedMethods(t *testing.T) {
 	admin.mustStatus(admin.do("PATCH", mgmt+"/auth-policies/"+id, map[string]any{"primary": map[string]any{"updb": map[string]any{"allowed": false}}}), 200)
 	r := newClient(t, s).do("POST", "/edge/client/v1/authenticate?method=password", map[string]string{"username": "user1", "password": "user-pw-1"})
 	newClient(t, s).wantError(r, 401, "INVALID_AUTH", "")
+
+	// cert: an identity of a third-party CA, found by its externalId.
+	ca := newExtRoot(t, "corp")
+	admin.verifyCA(admin.createCA(caBody("corp", ca.pem(), map[string]any{"externalIdClaim": map[string]any{
+		"location": "COMMON_NAME", "matcher": "ALL", "matcherCriteria": "", "parser": "NONE", "parserCriteria": "", "index": 0}})), ca)
+	admin.createIdentity(map[string]any{"name": "dev", "type": "Device", "isAdmin": false, "externalId": "dev-1", "authPolicyId": id})
+	_, tc := ca.issue(leafOpts{CN: "dev-1"})
+	if _, r := certLogin(t, s, tc); r.Status != 200 {
+		t.Fatalf("certificate login allowed by the policy: %d %s", r.Status, r.Body)
+	}
+	admin.mustStatus(admin.do("PATCH", mgmt+"/auth-policies/"+id, map[string]any{"primary": map[string]any{"cert": map[string]any{"allowed": false}}}), 200)
+	if _, r := certLogin(t, s, tc); r.Status != 401 {
+		t.Fatalf("certificate login refused by the policy: %d", r.Status)
+	}
 }
 
 func TestAuthPolicyLockout(t *testing.T) {
