@@ -205,6 +205,11 @@ func (tr *trafficRun) refused(_ *terraformState) error {
 		conn, err := net.DialTimeout("tcp", proxyAddr, 2*time.Second)
 		if errors.Is(err, syscall.ECONNREFUSED) {
 			tr.refusal = time.Since(t0)
+			// The listener closed because the service went away, not
+			// because the proxy died.
+			if proxy := tr.tunnels[len(tr.tunnels)-1]; proxy.Exited() {
+				return fmt.Errorf("ziti tunnel proxy exited; log:\n%s", proxy.LogTail(30))
+			}
 			tr.t.Logf("connection to the proxy refused %v after the second apply", tr.refusal.Round(time.Millisecond))
 			return nil
 		}
