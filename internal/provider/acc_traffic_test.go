@@ -99,7 +99,8 @@ func newTrafficRun(t *testing.T, ctl *testctl.Controller) *trafficRun {
 // dialing identity is in the Dial policy.
 func (tr *trafficRun) config(dial bool) string {
 	_ = dial
-	return accProviderConfig(tr.t) + strings.NewReplacer("TAG", tr.tag).Replace(`
+	_, echoPort, _ := net.SplitHostPort(tr.echoAddr)
+	return accProviderConfig(tr.t) + strings.NewReplacer("TAG", tr.tag, "PROXY_PORT", strconv.Itoa(tr.proxyPort), "ECHO_PORT", echoPort).Replace(`
 resource "ziti_edge_router" "edge" {
   name            = "TAG-edge"
   role_attributes = ["TAG-routers"]
@@ -127,6 +128,58 @@ resource "ziti_enrollment" "client" {
   identity_id = ziti_identity.client.id
   method      = "ott"
   duration    = "1h"
+}
+
+data "ziti_config_type" "intercept" {
+  name = "intercept.v1"
+}
+
+data "ziti_config_type" "proxy" {
+  name = "proxy.v1"
+}
+
+data "ziti_config_type" "host" {
+  name = "host.v1"
+}
+
+# What a client's tunneler intercepts (an intercepting tunneler: the
+# proxy below uses proxy.v1 instead).
+resource "ziti_config" "intercept" {
+  name           = "TAG-intercept"
+  config_type_id = data.ziti_config_type.intercept.id
+  data = jsonencode({
+    protocols  = ["tcp"]
+    addresses  = ["echo.TAG.ziti"]
+    portRanges = [{ low = PROXY_PORT, high = PROXY_PORT }]
+  })
+}
+
+# Where ziti tunnel proxy listens: loopback only.
+resource "ziti_config" "proxy" {
+  name           = "TAG-proxy"
+  config_type_id = data.ziti_config_type.proxy.id
+  data = jsonencode({
+    port      = PROXY_PORT
+    protocols = ["tcp"]
+    binding   = "127.0.0.1"
+  })
+}
+
+# Where the hosting tunneler sends the traffic: the echo server.
+resource "ziti_config" "host" {
+  name           = "TAG-host"
+  config_type_id = data.ziti_config_type.host.id
+  data = jsonencode({
+    protocol = "tcp"
+    address  = "127.0.0.1"
+    port     = ECHO_PORT
+  })
+}
+
+resource "ziti_service" "echo" {
+  name            = "TAG-echo"
+  configs         = [ziti_config.intercept.id, ziti_config.proxy.id, ziti_config.host.id]
+  role_attributes = ["TAG-services"]
 }
 `)
 }
