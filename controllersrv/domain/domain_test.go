@@ -125,6 +125,15 @@ func TestNamedKindCreateUpdateDelete(t *testing.T) {
 		t.Fatalf("after PUT %+v", got)
 	}
 	wantCode(t, Identities.Update(c, v.ID, &IdentityInput{}, Keys{}, false), CodeCouldNotValidate)
+	// Exact type names (the spec's enum); User, Device and Service are
+	// stored as Default, as OpenZiti stores them.
+	wantCode(t, Identities.Update(c, v.ID, &IdentityInput{Type: ptr("device")}, Keys{"type": true}, true), CodeCouldNotValidate)
+	if err := Identities.Update(c, v.ID, &IdentityInput{Type: ptr("Device")}, Keys{"type": true}, true); err != nil {
+		t.Fatal(err)
+	}
+	if got = readIdentity(t, c, v.ID); got.TypeID != "Default" {
+		t.Fatalf("type Device stored as %q, want Default", got.TypeID)
+	}
 	wantCode(t, Identities.Update(c, "nope", &IdentityInput{}, Keys{}, true), CodeNotFound)
 	bad := &IdentityInput{RoleAttributes: &[]string{" "}}
 	wantCode(t, Identities.Update(c, v.ID, bad, Keys{"roleAttributes": true}, true), CodeCouldNotValidate)

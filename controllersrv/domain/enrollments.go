@@ -39,6 +39,9 @@ func LookupCA(tx *store.Tx, id string) (name string, ok bool) {
 
 // CheckEnrollmentRefs validates an enrollment against the database: one
 // pending enrollment per method per identity, a free username, a known CA.
+// An identity that already has a certificate may get another ott or ottca
+// enrollment, as OpenZiti allows: enrolling adds a second certificate
+// authenticator beside the first.
 func CheckEnrollmentRefs(tx *store.Tx, e *store.Enrollment) error {
 	existing, err := tx.EnrollmentsOfIdentity(e.IdentityID)
 	if err != nil {
@@ -56,7 +59,7 @@ func CheckEnrollmentRefs(tx *store.Tx, e *store.Enrollment) error {
 		return err
 	}
 	for _, au := range as {
-		if (e.Method == edgewire.MethodUPDB && au.Method == "updb") || (e.Method != edgewire.MethodUPDB && au.Method == "cert") {
+		if e.Method == edgewire.MethodUPDB && au.Method == "updb" {
 			return &Error{Status: http.StatusConflict, Code: CodeConflict,
 				Message: "the identity already has a " + au.Method + " authenticator: delete it before enrolling again",
 				Cause:   &FieldError{Field: "method", Reason: "authenticator exists", Value: e.Method}}

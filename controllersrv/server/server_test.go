@@ -5,6 +5,9 @@ import (
 	"encoding/pem"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 )
 
 func TestQuickstartBasics(t *testing.T) {
@@ -49,17 +52,10 @@ func TestIdentityEnrollAndCertAuth(t *testing.T) {
 	if jsonPath(d, "type", "name") != "Default" || d["typeId"] != "Default" {
 		t.Fatalf("type: %v, typeId %v; want Default (Device is stored as Default)", d["type"], d["typeId"])
 	}
-	key, csrPEM := newCSR(t)
-	anon := newClient(t, s)
-	r := anon.mustStatus(anon.do("POST", "/edge/client/v1/enroll?method=ott&token="+token, csrPEM, "Content-Type", "application/x-pem-file"), 200)
-	certPEM, _ := r.data(t)["cert"].(string)
-	keyDER, _ := marshalECKey(key)
-	tc, err := tls.X509KeyPair([]byte(certPEM), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tc, csrPEM := enrollOTTCert(t, s, token)
 	// The token is gone.
-	r = anon.mustStatus(anon.do("POST", "/edge/client/v1/enroll?method=ott&token="+token, csrPEM, "Content-Type", "application/x-pem-file"), 400)
+	anon := newClient(t, s)
+	r := anon.mustStatus(anon.do("POST", "/edge/client/v1/enroll?method=ott&token="+token, csrPEM, "Content-Type", "application/x-pem-file"), 400)
 	if r.errorCode(t) != "INVALID_ENROLLMENT_TOKEN" {
 		t.Fatalf("reuse: %s", r.Body)
 	}
@@ -79,4 +75,58 @@ func TestIdentityEnrollAndCertAuth(t *testing.T) {
 	if jsonPath(d, "authenticators", "cert", "fingerprint") == nil || len(d["enrollment"].(map[string]any)) != 0 {
 		t.Fatalf("after enrollment: authenticators %v enrollment %v", d["authenticators"], d["enrollment"])
 	}
+}
+
+// An enrolled identity can get a second ott enrollment, as on OpenZiti:
+// enrolling adds a second certificate authenticator, and both
+// certificates log in until one's authenticator is deleted.
+func TestSecondCertEnrollment(t *testing.T) {
+	s := testServer(t)
+	c := newClient(t, s).admin()
+	id := c.createIdentity(map[string]any{"name": "twice", "type": "Default", "isAdmin": false})
+	enrollOTT := func() tls.Certificate {
+		t.Helper()
+		c.mustStatus(c.do("POST", "/edge/management/v1/enrollments", map[string]any{"method": "ott", "identityId": id, "expiresAt": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}), 201)
+		d := c.mustStatus(c.do("GET", "/edge/management/v1/identities/"+id, nil), 200).data(t)
+		token, _ := jsonPath(d, "enrollment", "ott", "token").(string)
+		tc, _ := enrollOTTCert(t, s, token)
+		return tc
+	}
+	login := func(tc tls.Certificate, want int) {
+		t.Helper()
+		cc := newClient(t, s, tc)
+		cc.mustStatus(cc.do("POST", "/edge/client/v1/authenticate?method=cert", map[string]any{}), want)
+	}
+	first := enrollOTT()
+	second := enrollOTT()
+	login(first, 200)
+	login(second, 200)
+	auths := c.mustStatus(c.do("GET", "/edge/management/v1/identities/"+id+"/authenticators", nil), 200).json(t)["data"].([]any)
+	if len(auths) != 2 {
+		t.Fatalf("%d authenticators after two enrollments, want 2", len(auths))
+	}
+	firstFP := pki.FingerprintSHA1(first.Leaf)
+	for _, a := range auths {
+		if m := a.(map[string]any); m["fingerprint"] == firstFP {
+			c.mustStatus(c.do("DELETE", "/edge/management/v1/authenticators/"+m["id"].(string), nil), 200)
+		}
+	}
+	login(first, 401)
+	login(second, 200)
+}
+
+// enrollOTTCert enrolls with an ott token and a fresh key, and returns the
+// client certificate with its key, and the CSR it sent.
+func enrollOTTCert(t *testing.T, s *Server, token string) (tls.Certificate, []byte) {
+	t.Helper()
+	key, csrPEM := newCSR(t)
+	anon := newClient(t, s)
+	r := anon.mustStatus(anon.do("POST", "/edge/client/v1/enroll?method=ott&token="+token, csrPEM, "Content-Type", "application/x-pem-file"), 200)
+	certPEM, _ := r.data(t)["cert"].(string)
+	keyDER, _ := marshalECKey(key)
+	tc, err := tls.X509KeyPair([]byte(certPEM), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tc, csrPEM
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,6 +102,24 @@ resource "ziti_enrollment" "user" {
 				// And it stays that way on the next run, too.
 				Config:   config,
 				PlanOnly: true,
+			},
+			{
+				// A rotation replaces the used token with a new one for
+				// the enrolled identity (which then may hold a second
+				// certificate): accepted by both controllers.
+				Config: strings.Replace(config, "  duration    = \"2h\"\n", "  duration    = \"2h\"\n  rotation    = { n = \"2\" }\n", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("ziti_enrollment.dev", plancheck.ResourceActionReplace)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("ziti_enrollment.dev", "consumed", "false"),
+					resource.TestCheckResourceAttrWith("ziti_enrollment.dev", "jwt", func(v string) error {
+						if v == "" || v == ottJWT {
+							return fmt.Errorf("the rotation did not issue a new token")
+						}
+						return nil
+					}),
+				),
 			},
 		},
 	})

@@ -33,8 +33,8 @@
 // again on the same home and address (RestartAfter with some downtime);
 // Kill does the same with SIGKILL (the real controller only: controllersrv
 // runs inside the test process). LogFile is the controller's log
-// (controllersrv's at debug level). Server
-// is the in-process *server.Server for controllersrv, nil for ziti.
+// (controllersrv's at debug level). Server is the in-process
+// *server.Server for controllersrv, nil for ziti.
 //
 // StartRouter (real controller only) creates an edge router through the
 // management API (or takes one made elsewhere, such as by a Terraform apply,
@@ -64,7 +64,9 @@
 // 127.0.0.1 (without them it binds every interface), on a free loopback
 // port, in its own process group (stopped as a group, so nothing outlives
 // the test), with its output in LogFile. It is ready when /version answers
-// over TLS verified with the quickstart root CA and the admin can log in.
+// over TLS verified with the quickstart root CA and the admin can log in;
+// CAPEM is then the bundle it serves at /.well-known/est/cacerts (the root
+// and its intermediates), as its clients learn it.
 // Its ZITI_* environment is the harness's own: variables a test sets for the
 // provider (ZITI_PASSWORD, ZITI_HOME...) never reach it.
 package testctl
