@@ -6,3 +6,8 @@ import "github.com/hashicorp/terraform-plugin-framework/datasource"
 func NewEdgeRouterPolicyDataSource() datasource.DataSource {
 	return newKindDataSource(edgeRouterPolicyKind, "Reads one edge router policy by id or exact name.")
 }
+
+// NewEdgeRouterPoliciesDataSource returns the ziti_edge_router_policies data source.
+func NewEdgeRouterPoliciesDataSource() datasource.DataSource {
+	return newKindListDataSource(edgeRouterPolicyKind, "edge_router_policies", `name contains "public"`)
+}

@@ -6,3 +6,8 @@ import "github.com/hashicorp/terraform-plugin-framework/datasource"
 func NewServiceDataSource() datasource.DataSource {
 	return newKindDataSource(serviceKind, "Reads one service by id or exact name.")
 }
+
+// NewServicesDataSource returns the ziti_services data source.
+func NewServicesDataSource() datasource.DataSource {
+	return newKindListDataSource(serviceKind, "services", `name contains "web"`)
+}

@@ -7,3 +7,9 @@ import "github.com/hashicorp/terraform-plugin-framework/datasource"
 func NewServiceEdgeRouterPolicyDataSource() datasource.DataSource {
 	return newKindDataSource(serviceEdgeRouterPolicyKind, "Reads one service edge router policy by id or exact name.")
 }
+
+// NewServiceEdgeRouterPoliciesDataSource returns the
+// ziti_service_edge_router_policies data source.
+func NewServiceEdgeRouterPoliciesDataSource() datasource.DataSource {
+	return newKindListDataSource(serviceEdgeRouterPolicyKind, "service_edge_router_policies", `name contains "public"`)
+}
