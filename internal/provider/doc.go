@@ -12,9 +12,17 @@
 //     name, Configure, the plan-time "no controller" error, import by id;
 //     newNetworkResource and newNetworkDataSource make them) and the helpers
 //     for reads, deletes, tags, sets and optional values.
-//   - network_kind.go, data_source_lookup.go, network_schema.go:
-//     networkKind, the scaffolding that serves a named entity kind's
-//     resource and its data source, and the attributes kinds share.
+//   - network_kind.go, data_source_lookup.go, data_source_list.go,
+//     network_schema.go: networkKind, the scaffolding that serves a named
+//     entity kind's resource, its data source and its list data source,
+//     and the attributes kinds share (role lists and policy semantics
+//     among them).
+//   - type_json.go: JSON object attributes (a config's data, a config
+//     type's schema), compared as JSON in state and in plans.
+//   - acc_kind_test.go: testAccKind, the acceptance test every kind runs
+//     (plan-time errors, create, update in place, import, deletion outside
+//     Terraform); requireServerFeature in acc_main_test.go is the one list
+//     of tests waiting for controllersrv to serve a collection.
 //   - create_recovery.go: creates that survive a lost answer.
 //   - resource_<type>.go, data_source_<type>.go: one file per resource and
 //     data source, a test file beside each.
@@ -69,7 +77,10 @@
 //	}
 //
 // register_network.go gets NewServiceResource in networkResources and
-// NewServiceDataSource in networkDataSources. resource_service_test.go and
+// NewServiceDataSource in networkDataSources. A list data source
+// (ziti_services, filtered, sorted by name) is one more stanza,
+// newKindListDataSource(serviceKind, "services", `name contains "web"`).
+// resource_service_test.go and
 // data_source_service_test.go hold the acceptance tests (both controllers);
 // examples/ and templates/ the documentation (make docs).
 //
