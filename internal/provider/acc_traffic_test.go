@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/zitiform/terraform-provider-ziti/internal/testctl"
@@ -30,8 +31,8 @@ import (
 // `controllersrv enroll`; `ziti tunnel host` (hosting identity) and `ziti
 // tunnel proxy` (dialing identity) then carry a TCP echo through the
 // overlay to an echo server on 127.0.0.1. A second apply of the same
-// configuration takes the dialing identity out of the Dial policy: the
-// proxy's next connection is refused. Real controller only: controllersrv
+// configuration (client_may_dial = false) takes the dialing identity out of
+// the Dial policy: the proxy's next connection is refused. Real controller only: controllersrv
 // has no data plane.
 func TestAccTraffic(t *testing.T) {
 	requireRealController(t, "traffic needs OpenZiti's edge router and tunnelers, which join only the real controller")
@@ -42,16 +43,19 @@ func TestAccTraffic(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
-				Config: tr.config(true),
-				Check:  tr.startAndEcho,
+				Config:          tr.config(),
+				ConfigVariables: config.Variables{"client_may_dial": config.BoolVariable(true)},
+				Check:           tr.startAndEcho,
 			},
 			{
-				Config: tr.config(false),
-				Check:  tr.refused,
+				Config:          tr.config(),
+				ConfigVariables: config.Variables{"client_may_dial": config.BoolVariable(false)},
+				PreConfig:       func() { tr.secondApply = time.Now() },
+				Check:           tr.refused,
 			},
 		},
 	})
-	t.Logf("whole test %v (first echo %v after the proxy started; refused %v after the second apply)",
+	t.Logf("whole test %v (first echo %v after the proxy started; refused %v after the second apply started)",
 		time.Since(t0).Round(time.Millisecond), tr.firstEcho.Round(time.Millisecond), tr.refusal.Round(time.Millisecond))
 }
 
@@ -69,8 +73,8 @@ type trafficRun struct {
 	router  *testctl.Router
 	tunnels []*testctl.Tunnel
 
+	secondApply        time.Time
 	firstEcho, refusal time.Duration
-	dialPolicyID       string
 }
 
 func newTrafficRun(t *testing.T, ctl *testctl.Controller) *trafficRun {
@@ -95,10 +99,9 @@ func newTrafficRun(t *testing.T, ctl *testctl.Controller) *trafficRun {
 	return tr
 }
 
-// config is the configuration of both applies; dial says whether the
-// dialing identity is in the Dial policy.
-func (tr *trafficRun) config(dial bool) string {
-	_ = dial
+// config is the configuration of both applies: the variable
+// client_may_dial says whether the dialing identity is in the Dial policy.
+func (tr *trafficRun) config() string {
 	_, echoPort, _ := net.SplitHostPort(tr.echoAddr)
 	return accProviderConfig(tr.t) + strings.NewReplacer("TAG", tr.tag, "PROXY_PORT", strconv.Itoa(tr.proxyPort), "ECHO_PORT", echoPort).Replace(`
 resource "ziti_edge_router" "edge" {
@@ -181,6 +184,36 @@ resource "ziti_service" "echo" {
   configs         = [ziti_config.intercept.id, ziti_config.proxy.id, ziti_config.host.id]
   role_attributes = ["TAG-services"]
 }
+
+variable "client_may_dial" {
+  type = bool
+}
+
+resource "ziti_service_policy" "bind" {
+  name           = "TAG-bind"
+  type           = "Bind"
+  identity_roles = ["@${ziti_identity.server.id}"]
+  service_roles  = ["@${ziti_service.echo.id}"]
+}
+
+resource "ziti_service_policy" "dial" {
+  name           = "TAG-dial"
+  type           = "Dial"
+  identity_roles = var.client_may_dial ? ["#TAG-clients"] : []
+  service_roles  = ["#TAG-services"]
+}
+
+resource "ziti_edge_router_policy" "edge" {
+  name              = "TAG-routers"
+  identity_roles    = ["#TAG-hosts", "#TAG-clients"]
+  edge_router_roles = ["#TAG-routers"]
+}
+
+resource "ziti_service_edge_router_policy" "echo" {
+  name              = "TAG-service-routers"
+  service_roles     = ["#TAG-services"]
+  edge_router_roles = ["@${ziti_edge_router.edge.id}"]
+}
 `)
 }
 
@@ -214,9 +247,6 @@ func (tr *trafficRun) startAndEcho(s *terraformState) error {
 		return err
 	}
 	tr.t.Logf("edge router %s enrolled from enrollment_jwt and online after %v", tr.router.Name, time.Since(t0).Round(time.Millisecond))
-	if err := tr.serviceLayerByAPI(ctx, s); err != nil {
-		return err
-	}
 	files := map[string]string{}
 	for _, who := range []string{"server", "client"} {
 		jwt, err := attr("ziti_enrollment."+who, "jwt")
@@ -249,21 +279,19 @@ func (tr *trafficRun) startAndEcho(s *terraformState) error {
 // connection: the dialing identity lost the service.
 func (tr *trafficRun) refused(_ *terraformState) error {
 	t0 := time.Now()
-	if err := tr.removeDialByAPI(context.Background()); err != nil {
-		return err
-	}
 	deadline := t0.Add(time.Minute)
 	proxyAddr := net.JoinHostPort("127.0.0.1", strconv.Itoa(tr.proxyPort))
 	for {
 		conn, err := net.DialTimeout("tcp", proxyAddr, 2*time.Second)
 		if errors.Is(err, syscall.ECONNREFUSED) {
-			tr.refusal = time.Since(t0)
+			tr.refusal = time.Since(tr.secondApply)
 			// The listener closed because the service went away, not
 			// because the proxy died.
 			if proxy := tr.tunnels[len(tr.tunnels)-1]; proxy.Exited() {
 				return fmt.Errorf("ziti tunnel proxy exited; log:\n%s", proxy.LogTail(30))
 			}
-			tr.t.Logf("connection to the proxy refused %v after the second apply", tr.refusal.Round(time.Millisecond))
+			tr.t.Logf("connection to the proxy refused %v after the second apply started (%v after it ended)",
+				tr.refusal.Round(time.Millisecond), time.Since(t0).Round(time.Millisecond))
 			return nil
 		}
 		if err == nil {
