@@ -86,10 +86,18 @@ func externalJWTSignerDetail(v *store.ExternalJWTSigner) *externalJWTSignerView 
 // extJWTAuth is method=ext-jwt: the JWT is the bearer token of the
 // Authorization header.
 func extJWTAuth(c *Ctx) (string, string, error) {
-	h := c.R.Header.Get("Authorization")
-	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || strings.TrimSpace(token) == "" {
+	token := bearer(c)
+	if token == "" {
 		return "", "", Errorf(http.StatusUnauthorized, CodeInvalidAuth, "method=ext-jwt needs the JWT in the Authorization header: \"Authorization: Bearer <jwt>\"")
 	}
-	return c.API.ExtJWTLogin(c.Context(), strings.TrimSpace(token))
+	return c.API.ExtJWTLogin(c.Context(), token)
+}
+
+// bearer is the request's bearer token ("" if it has none).
+func bearer(c *Ctx) string {
+	token, ok := strings.CutPrefix(c.R.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(token)
 }

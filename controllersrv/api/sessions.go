@@ -73,11 +73,16 @@ func authenticate(c *Ctx) error {
 	}
 	// Every method ends here: the identity must be enabled and its auth
 	// policy must allow the method (and, for ext-jwt, the signer).
-	idn, err := store.Read(c.API.DB, func(tx *store.Tx) (*store.Identity, error) {
-		v, _, err := c.API.Admit(tx, identityID, method, authID)
-		return v, err
+	var idn *store.Identity
+	var policy *store.AuthPolicy
+	err = c.API.DB.View(func(tx *store.Tx) error {
+		idn, policy, err = c.API.Admit(tx, identityID, method, authID)
+		return err
 	})
 	if err != nil {
+		return err
+	}
+	if err := c.API.Secondary(c.Context(), policy, identityID, bearer(c)); err != nil {
 		return err
 	}
 	sess := c.API.Sessions.Create(identityID, authID, method, clientIP(c.R))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
 	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
@@ -34,6 +35,33 @@ func (a *API) refuseCert(c *Ctx, leaf *x509.Certificate, reason error) error {
 		"subject", leaf.Subject.CommonName, "issuer", leaf.Issuer.CommonName, "fingerprint", pki.FingerprintSHA1(leaf),
 		"remote", clientIP(c.R), "requestId", c.RequestID)
 	return Errorf(http.StatusUnauthorized, CodeInvalidAuth, "the client certificate is not trusted for authentication or maps to no identity; the controller log has the reason (request %s)", c.RequestID)
+}
+
+// certAuthAllowingExpired is method=cert. A certificate that is refused
+// now but was trusted at the end of its validity is accepted if the
+// identity it maps to has an auth policy with allowExpiredCerts.
+func certAuthAllowingExpired(c *Ctx) (string, string, error) {
+	identityID, authID, err := certAuthWithThirdParty(c, certAuth)
+	if err == nil || c.R.TLS == nil || len(c.R.TLS.PeerCertificates) == 0 {
+		return identityID, authID, err
+	}
+	leaf := c.R.TLS.PeerCertificates[0]
+	if !c.API.now().After(leaf.NotAfter) {
+		return "", "", err
+	}
+	// The same checks on a clock stopped at the leaf's last valid second.
+	then := *c.API
+	then.Now = func() time.Time { return leaf.NotAfter }
+	at := *c
+	at.API = &then
+	identityID, authID, expiredErr := certAuthWithThirdParty(&at, certAuth)
+	if expiredErr != nil {
+		return "", "", err
+	}
+	if !c.API.ExpiredCertAllowed(identityID) {
+		return "", "", c.API.refuseCert(c, leaf, fmt.Errorf("the certificate expired at %s and the auth policy of identity %s does not allow expired certificates", leaf.NotAfter.UTC().Format(time.RFC3339), identityID))
+	}
+	return identityID, authID, nil
 }
 
 func certAuthWithThirdParty(c *Ctx, internal func(*Ctx) (string, string, error)) (string, string, error) {

@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -48,9 +50,22 @@ type AuthPolicyInput struct {
 		} `json:"updb"`
 	} `json:"primary"`
 	Secondary *struct {
-		RequireTotp         *bool   `json:"requireTotp"`
-		RequireExtJWTSigner *string `json:"requireExtJwtSigner"`
+		RequireTotp         *bool      `json:"requireTotp"`
+		RequireExtJWTSigner sentString `json:"requireExtJwtSigner"`
 	} `json:"secondary"`
+}
+
+// sentString is an optional string field that remembers whether the body
+// sent it, null included (a PATCH sends null to clear it).
+type sentString struct {
+	Sent  bool
+	Value *string
+}
+
+// UnmarshalJSON implements json.Unmarshaler; it is called for null too.
+func (s *sentString) UnmarshalJSON(b []byte) error {
+	s.Sent = true
+	return json.Unmarshal(b, &s.Value)
 }
 
 // AuthPolicies are the rules of auth policies: the signers a policy names
@@ -127,11 +142,11 @@ func (in *AuthPolicyInput) apply(v *store.AuthPolicy, _ Keys, patch bool) error 
 	}
 	if s := in.Secondary; f.group("secondary", s != nil) {
 		set(f, "secondary.requireTotp", s.RequireTotp, &v.Secondary.RequireTotp)
-		// Optional: absent or null means no required signer.
-		if s.RequireExtJWTSigner != nil || !patch {
+		// Optional: absent, null or "" means no required signer.
+		if r := s.RequireExtJWTSigner; r.Sent || !patch {
 			v.Secondary.RequireExtJWTSigner = nil
-			if s.RequireExtJWTSigner != nil && *s.RequireExtJWTSigner != "" {
-				id := *s.RequireExtJWTSigner
+			if r.Value != nil && *r.Value != "" {
+				id := *r.Value
 				v.Secondary.RequireExtJWTSigner = &id
 			}
 		}
@@ -285,6 +300,50 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Secondary applies the secondary factors of the policy p to a login of
+// identityID that passed its primary method; bearer is the request's
+// bearer token, if any. A required external JWT signer must have signed
+// bearer for the same identity. TOTP is not implemented by controllersrv,
+// so a policy that requires it refuses every login (rather than letting
+// the identity in without it).
+func (c *Controller) Secondary(ctx context.Context, p *store.AuthPolicy, identityID, bearer string) error {
+	refuse := func(reason string) error {
+		c.logger().Info("login refused", "identity", identityID, "reason", reason)
+		return loginRefused()
+	}
+	if p.Secondary.RequireTotp {
+		return refuse(fmt.Sprintf("auth policy %s requires TOTP, which this controller does not implement", p.ID))
+	}
+	want := p.Secondary.RequireExtJWTSigner
+	if want == nil {
+		return nil
+	}
+	if bearer == "" {
+		return refuse(fmt.Sprintf("auth policy %s requires a JWT of external JWT signer %s as the bearer token", p.ID, *want))
+	}
+	id, signer, err := c.verifyExtJWT(ctx, bearer)
+	if err != nil {
+		return err
+	}
+	if id != identityID || signer != *want {
+		return refuse(fmt.Sprintf("the bearer JWT is not one of external JWT signer %s for this identity", *want))
+	}
+	return nil
+}
+
+// ExpiredCertAllowed reports whether the auth policy of identityID lets
+// it log in with an expired certificate (allowExpiredCerts).
+func (c *Controller) ExpiredCertAllowed(identityID string) bool {
+	p, err := store.Read(c.DB, func(tx *store.Tx) (*store.AuthPolicy, error) {
+		v, err := tx.GetIdentity(identityID)
+		if err != nil {
+			return nil, err
+		}
+		return PolicyOf(tx, v)
+	})
+	return err == nil && p.Primary.Cert.AllowExpiredCerts
 }
 
 // PasswordLogin checks a username and password (method=password). The

@@ -8,7 +8,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -170,6 +169,23 @@ func signerCert(s string) (*x509.Certificate, error) {
 // signer's audience. The claim claimsProperty names the identity: its id,
 // or its externalId when useExternalId is set.
 func (c *Controller) ExtJWTLogin(ctx context.Context, token string) (identityID, signerID string, err error) {
+	identityID, signerID, err = c.verifyExtJWT(ctx, token)
+	if err != nil {
+		return "", "", err
+	}
+	err = c.DB.View(func(tx *store.Tx) error {
+		_, _, err := c.Admit(tx, identityID, MethodExtJWT, signerID)
+		return err
+	})
+	if err != nil {
+		return "", "", err
+	}
+	return identityID, signerID, nil
+}
+
+// verifyExtJWT checks a JWT as ExtJWTLogin says, without the identity's
+// auth policy, and returns the identity it names and its signer.
+func (c *Controller) verifyExtJWT(ctx context.Context, token string) (identityID, signerID string, err error) {
 	refuse := func(reason string, args ...any) (string, string, error) {
 		c.logger().Info("login refused", "method", MethodExtJWT, "signer", signerID, "reason", fmt.Sprintf(reason, args...))
 		return "", "", loginRefused()
@@ -217,23 +233,16 @@ func (c *Controller) ExtJWTLogin(ctx context.Context, token string) (identityID,
 		return refuse("the claim %q is missing, empty or not a string", sg.ClaimsProperty)
 	}
 	err = c.DB.View(func(tx *store.Tx) error {
-		id := name
+		v, err := tx.GetIdentity(name)
 		if sg.UseExternalID {
-			v, err := tx.IdentityByExternalID(name)
-			if err != nil {
-				return err
-			}
-			id = v.ID
+			v, err = tx.IdentityByExternalID(name)
 		}
-		_, _, err := c.Admit(tx, id, MethodExtJWT, sg.ID)
-		identityID = id
+		if err == nil {
+			identityID = v.ID
+		}
 		return err
 	})
 	if err != nil {
-		var refused *Error
-		if errors.As(err, &refused) {
-			return "", "", err // Admit logged why
-		}
 		return refuse("no identity has the %s %q", map[bool]string{true: "externalId", false: "id"}[sg.UseExternalID], name)
 	}
 	return identityID, sg.ID, nil

@@ -273,3 +273,33 @@ func TestAuthPolicyPasswordRules(t *testing.T) {
 		t.Fatalf("login with the enrolled password: %d", st)
 	}
 }
+
+// TestAuthPolicyExpiredCerts: an expired certificate logs in only if the
+// identity's auth policy has allowExpiredCerts.
+func TestAuthPolicyExpiredCerts(t *testing.T) {
+	clock := &testClock{t: time.Now()}
+	s := testServerWith(t, func(o *Options) { o.Now = clock.Now })
+	admin := newClient(t, s).admin()
+	ca := newExtRoot(t, "corp")
+	admin.verifyCA(admin.createCA(caBody("corp", ca.pem(), map[string]any{"externalIdClaim": map[string]any{
+		"location": "COMMON_NAME", "matcher": "ALL", "matcherCriteria": "", "parser": "NONE", "parserCriteria": "", "index": 0}})), ca)
+	id := admin.createdID("/auth-policies", policyBody("certs", nil))
+	admin.createIdentity(map[string]any{"name": "dev", "type": "Device", "isAdmin": false, "externalId": "dev-1", "authPolicyId": id})
+	_, tc := ca.issue(leafOpts{CN: "dev-1", Valid: time.Hour})
+	if _, r := certLogin(t, s, tc); r.Status != 200 {
+		t.Fatalf("a valid certificate: %d %s", r.Status, r.Body)
+	}
+	clock.Add(2 * time.Hour)
+	if _, r := certLogin(t, s, tc); r.Status != 401 {
+		t.Fatalf("an expired certificate without allowExpiredCerts: %d", r.Status)
+	}
+	admin.mustStatus(admin.do("PATCH", mgmt+"/auth-policies/"+id, map[string]any{"primary": map[string]any{"cert": map[string]any{"allowExpiredCerts": true}}}), 200)
+	if _, r := certLogin(t, s, tc); r.Status != 200 {
+		t.Fatalf("an expired certificate with allowExpiredCerts: %d %s", r.Status, r.Body)
+	}
+	// Expired is all it may be: a certificate of an unknown CA stays refused.
+	_, stranger := newExtRoot(t, "stranger").issue(leafOpts{CN: "dev-1", Valid: time.Hour})
+	if _, r := certLogin(t, s, stranger); r.Status != 401 {
+		t.Fatalf("a certificate of an unknown CA: %d", r.Status)
+	}
+}

@@ -200,3 +200,45 @@ func TestExternalJWTSignerJWKS(t *testing.T) {
 		t.Fatalf("5 tokens with an unknown kid made %d fetches", n)
 	}
 }
+
+// TestAuthPolicySecondary: a required external JWT signer needs its JWT
+// for the same identity beside the password; a required TOTP (which
+// controllersrv does not implement) refuses the login.
+func TestAuthPolicySecondary(t *testing.T) {
+	s := testServer(t)
+	admin := newClient(t, s).admin()
+	ca := newExtRoot(t, "second factor")
+	sid := admin.createdID("/external-jwt-signers", signerBody("idp", "https://idp.example", "ziti", map[string]any{"certPem": ca.pem(), "kid": "k1"}))
+	b := policyBody("2fa", nil)
+	b["secondary"] = map[string]any{"requireTotp": false, "requireExtJwtSigner": sid}
+	pid := admin.createdID("/auth-policies", b)
+	uid := updbUser(admin, "user1", pid, "user-pw-1")
+	other := updbUser(admin, "user2", "default", "user-pw-2")
+	jwtFor := func(sub string) string {
+		return idpJWT(t, ca.issuer.Key, "k1", jwt.MapClaims{"iss": "https://idp.example", "aud": "ziti", "sub": sub, "exp": time.Now().Add(time.Hour).Unix()})
+	}
+	login := func(bearer string) int {
+		h := []string{}
+		if bearer != "" {
+			h = []string{"Authorization", "Bearer " + bearer}
+		}
+		return newClient(t, s).do("POST", "/edge/client/v1/authenticate?method=password", map[string]string{"username": "user1", "password": "user-pw-1"}, h...).Status
+	}
+	if st := login(""); st != 401 {
+		t.Fatalf("password without the required JWT: %d", st)
+	}
+	if st := login(jwtFor(other)); st != 401 {
+		t.Fatalf("password with another identity's JWT: %d", st)
+	}
+	if st := login(jwtFor(uid)); st != 200 {
+		t.Fatalf("password and the identity's JWT: %d", st)
+	}
+	admin.mustStatus(admin.do("PATCH", mgmt+"/auth-policies/"+pid, map[string]any{"secondary": map[string]any{"requireExtJwtSigner": nil}}), 200)
+	if st := login(""); st != 200 {
+		t.Fatalf("PATCH with null did not clear the required signer: %d", st)
+	}
+	admin.mustStatus(admin.do("PATCH", mgmt+"/auth-policies/"+pid, map[string]any{"secondary": map[string]any{"requireTotp": true}}), 200)
+	if st := login(jwtFor(uid)); st != 401 {
+		t.Fatalf("a policy requiring TOTP let the identity in: %d", st)
+	}
+}
