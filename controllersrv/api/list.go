@@ -121,21 +121,27 @@ func listEntities[E any](filterable []string, bucket string, fields func(*E) fil
 				items, p = page(q, all, fields)
 			}
 			pg = p
-			out = make([]any, 0, len(items))
-			for _, it := range items {
-				d, err := detail(c, tx, it)
-				if err != nil {
-					return err
-				}
-				out = append(out, d)
-			}
-			return nil
+			out, err = renderEach(c, tx, items, detail)
+			return err
 		})
 		if err != nil {
 			return err
 		}
 		return c.List(out, pg, filterable)
 	}
+}
+
+// renderEach renders the records of a page with detail.
+func renderEach[E any](c *Ctx, tx *store.Tx, items []*E, detail func(*Ctx, *store.Tx, *E) (any, error)) ([]any, error) {
+	out := make([]any, 0, len(items))
+	for _, it := range items {
+		d, err := detail(c, tx, it)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }
 
 // fastPage serves a list page from keys and indexes, decoding only the

@@ -44,6 +44,20 @@ type Route struct {
 	Handler HandlerFunc
 }
 
+// Bases are the base paths the route is mounted under when both APIs are
+// served ("" for a root route).
+func (rt Route) Bases() []string {
+	switch rt.Group {
+	case Management:
+		return []string{ManagementPath}
+	case Client:
+		return []string{ClientPath}
+	case Both:
+		return []string{ManagementPath, ClientPath}
+	}
+	return []string{""}
+}
+
 // apiBindings reports which of the two Edge APIs the config's web[].apis
 // bindings mount; nil mounts both.
 func apiBindings(bindings []string) (mgmt, client bool) {

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
 	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
@@ -67,6 +69,32 @@ func Routes() []Route {
 
 		{get, "/posture-check-types", Management, Admin, listPostureCheckTypes},
 		{get, "/posture-check-types/{id}", Management, Admin, getPostureCheckType},
+
+		// Relationship lists: the related records, listed (filter, sort,
+		// paging, detail) like their kind's own list.
+		{get, "/config-types/{id}/configs", Management, Admin, related(store.ConfigTypes, "config type", configs, configTypeConfigs)},
+		{get, "/configs/{id}/services", Management, Admin, related(store.Configs, "config", services, configServices)},
+		{get, "/services/{id}/configs", Management, Admin, related(store.Services, "service", configs, serviceConfigs)},
+		{get, "/services/{id}/identities", Management, Admin, related(store.Services, "service", identities, viaPolicies(domain.KindServicePolicy, domain.SideService, domain.SideIdentity, "policyType"))},
+		{get, "/services/{id}/edge-routers", Management, Admin, related(store.Services, "service", edgeRouters, viaPolicies(domain.KindServiceEdgeRouterPolicy, domain.SideService, domain.SideEdgeRouter, ""))},
+		{get, "/services/{id}/service-policies", Management, Admin, related(store.Services, "service", servicePolicies, policiesOf(domain.KindServicePolicy, domain.SideService))},
+		{get, "/services/{id}/service-edge-router-policies", Management, Admin, related(store.Services, "service", serviceEdgeRouterPolicies, policiesOf(domain.KindServiceEdgeRouterPolicy, domain.SideService))},
+		{get, "/services/{id}/terminators", Management, Admin, emptyList(store.Services, "service")},
+		{get, "/identities/{id}/services", Management, Admin, related(store.Identities, "identity", services, viaPolicies(domain.KindServicePolicy, domain.SideIdentity, domain.SideService, "policyType"))},
+		{get, "/identities/{id}/edge-routers", Management, Admin, related(store.Identities, "identity", edgeRouters, viaPolicies(domain.KindEdgeRouterPolicy, domain.SideIdentity, domain.SideEdgeRouter, ""))},
+		{get, "/identities/{id}/service-policies", Management, Admin, related(store.Identities, "identity", servicePolicies, policiesOf(domain.KindServicePolicy, domain.SideIdentity))},
+		{get, "/identities/{id}/edge-router-policies", Management, Admin, related(store.Identities, "identity", edgeRouterPolicies, policiesOf(domain.KindEdgeRouterPolicy, domain.SideIdentity))},
+		{get, "/edge-routers/{id}/services", Management, Admin, related(store.EdgeRouters, "edge router", services, viaPolicies(domain.KindServiceEdgeRouterPolicy, domain.SideEdgeRouter, domain.SideService, ""))},
+		{get, "/edge-routers/{id}/identities", Management, Admin, related(store.EdgeRouters, "edge router", identities, viaPolicies(domain.KindEdgeRouterPolicy, domain.SideEdgeRouter, domain.SideIdentity, ""))},
+		{get, "/edge-routers/{id}/edge-router-policies", Management, Admin, related(store.EdgeRouters, "edge router", edgeRouterPolicies, policiesOf(domain.KindEdgeRouterPolicy, domain.SideEdgeRouter))},
+		{get, "/edge-routers/{id}/service-edge-router-policies", Management, Admin, related(store.EdgeRouters, "edge router", serviceEdgeRouterPolicies, policiesOf(domain.KindServiceEdgeRouterPolicy, domain.SideEdgeRouter))},
+		{get, "/service-policies/{id}/services", Management, Admin, related(store.ServicePolicies, "service policy", services, selectedBy(domain.SideService))},
+		{get, "/service-policies/{id}/identities", Management, Admin, related(store.ServicePolicies, "service policy", identities, selectedBy(domain.SideIdentity))},
+		{get, "/service-policies/{id}/posture-checks", Management, Admin, related(store.ServicePolicies, "service policy", postureChecks, selectedBy(domain.SidePostureCheck))},
+		{get, "/edge-router-policies/{id}/identities", Management, Admin, related(store.EdgeRouterPolicies, "edge router policy", identities, selectedBy(domain.SideIdentity))},
+		{get, "/edge-router-policies/{id}/edge-routers", Management, Admin, related(store.EdgeRouterPolicies, "edge router policy", edgeRouters, selectedBy(domain.SideEdgeRouter))},
+		{get, "/service-edge-router-policies/{id}/services", Management, Admin, related(store.ServiceEdgeRouterPolicies, "service edge router policy", services, selectedBy(domain.SideService))},
+		{get, "/service-edge-router-policies/{id}/edge-routers", Management, Admin, related(store.ServiceEdgeRouterPolicies, "service edge router policy", edgeRouters, selectedBy(domain.SideEdgeRouter))},
 	},
 		// Named entity kinds: list, create, get, PUT, PATCH and delete.
 		crud("/identities", identities),
@@ -75,6 +103,12 @@ func Routes() []Route {
 		crud("/auth-policies", authPolicies),
 		crud("/external-jwt-signers", externalJWTSigners),
 		crud("/posture-checks", postureChecks),
+		crud("/services", services),
+		crud("/config-types", configTypes),
+		crud("/configs", configs),
+		crud("/service-policies", servicePolicies),
+		crud("/edge-router-policies", edgeRouterPolicies),
+		crud("/service-edge-router-policies", serviceEdgeRouterPolicies),
 	)
 }
 

@@ -77,6 +77,12 @@ func SetRoles(field, what string, in *[]string, dst *[]string, keys Keys, patch 
 			if strings.TrimSpace(a) == "" {
 				return FieldInvalid(field, a, "%s must be non-empty strings", what)
 			}
+			// A policy's roles select attributes as "#attr" and entities
+			// as "@id": an attribute starting with either could never be
+			// selected (OpenZiti refuses it too).
+			if p := a[:1]; p == "#" || p == "@" {
+				return FieldInvalid(field, a, "%s may not be prefixed with %s: write %q", what, p, a[1:])
+			}
 		}
 		out = append(out, *in...)
 	}

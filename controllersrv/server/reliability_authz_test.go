@@ -43,18 +43,7 @@ func TestAuthZMatrix(t *testing.T) {
 	before := fullSnapshot(t, s)
 	var checked, adminOnly, public int
 	for _, rt := range api.Routes() {
-		var bases []string
-		switch rt.Group {
-		case api.Root:
-			bases = []string{""}
-		case api.Management:
-			bases = []string{api.ManagementPath}
-		case api.Client:
-			bases = []string{api.ClientPath}
-		case api.Both:
-			bases = []string{api.ManagementPath, api.ClientPath}
-		}
-		for _, b := range bases {
+		for _, b := range rt.Bases() {
 			path := b + param.ReplaceAllString(strings.TrimSuffix(rt.Path, "{$}"), "x0")
 			if rt.Access == api.Public {
 				public++

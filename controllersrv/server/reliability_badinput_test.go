@@ -59,6 +59,8 @@ func fullSnapshot(t *testing.T, s *Server) string {
 	var b strings.Builder
 	buckets := []string{store.BucketIdentities, store.BucketEnrollments, store.BucketAuthenticators, store.BucketMeta,
 		store.BucketCAs, store.BucketEdgeRouters, store.BucketCertExtensions,
+		store.BucketServices, store.BucketConfigTypes, store.BucketConfigs,
+		store.BucketServicePolicies, store.BucketEdgeRouterPolicies, store.BucketServiceEdgeRouterPolicies,
 		"idx.identities.name", "idx.identities.externalId", "idx.enrollments.token", "idx.authenticators.fingerprint",
 		"idx.authenticators.username", "idx.authenticators.identity", "idx.enrollments.identity"}
 	err := s.db.View(func(tx *store.Tx) error {

@@ -386,6 +386,12 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 		Sessions:    s.sessions,
 		CertSources: []auth.CertSource{&auth.PoolSource{Label: "controller signing CA", Roots: roots}},
 	}
+	// Every OpenZiti network has the built-in config types (intercept.v1,
+	// host.v1, ...); a database from before they existed gets them now.
+	if err := env.EnsureBuiltinConfigTypes(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("db: creating the built-in config types: %w", err)
+	}
 	for i, w := range cfg.Web {
 		var bindings []string
 		for _, a := range w.APIs {

@@ -16,6 +16,13 @@ const (
 	BucketExtJWTSigners  = "externalJwtSigners"
 	BucketPostureChecks  = "postureChecks"
 	BucketMeta           = "meta"
+
+	BucketServices                  = "services"
+	BucketConfigTypes               = "configTypes"
+	BucketConfigs                   = "configs"
+	BucketServicePolicies           = "servicePolicies"
+	BucketEdgeRouterPolicies        = "edgeRouterPolicies"
+	BucketServiceEdgeRouterPolicies = "serviceEdgeRouterPolicies"
 )
 
 // Index buckets map a value to the id of the record holding it.
@@ -38,11 +45,19 @@ const (
 	idxExtJWTSignerKid         = "idx.externalJwtSigners.kid"
 	idxExtJWTSignerFingerprint = "idx.externalJwtSigners.fingerprint"
 	idxPostureCheckName        = "idx.postureChecks.name"
+
+	idxServiceName                 = "idx.services.name"
+	idxConfigTypeName              = "idx.configTypes.name"
+	idxConfigName                  = "idx.configs.name"
+	idxServicePolicyName           = "idx.servicePolicies.name"
+	idxEdgeRouterPolicyName        = "idx.edgeRouterPolicies.name"
+	idxServiceEdgeRouterPolicyName = "idx.serviceEdgeRouterPolicies.name"
 )
 
 // kinds lists every entity kind; Open creates their record and index
 // buckets. A new kind adds its Kind value here.
-var kinds = []schema{Identities, Enrollments, Authenticators, CAs, EdgeRouters, AuthPolicies, ExternalJWTSigners, PostureChecks}
+var kinds = []schema{Identities, Enrollments, Authenticators, CAs, EdgeRouters, AuthPolicies, ExternalJWTSigners, PostureChecks,
+	Services, ConfigTypes, Configs, ServicePolicies, EdgeRouterPolicies, ServiceEdgeRouterPolicies}
 
 // buckets is every bucket Open creates: those of the kinds, plus buckets
 // that belong to no kind.

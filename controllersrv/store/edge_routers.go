@@ -19,7 +19,8 @@ type EdgeRouter struct {
 }
 
 // EdgeRouters stores edge routers, keeping names and certificate
-// fingerprints unique; deleting one deletes its pending enrollment.
+// fingerprints unique; deleting one deletes its pending enrollment and
+// removes its "@id" entries from policies.
 var EdgeRouters = &Kind[EdgeRouter]{
 	Bucket: BucketEdgeRouters,
 	ID:     NamedID[EdgeRouter],
@@ -33,7 +34,10 @@ var EdgeRouters = &Kind[EdgeRouter]{
 				return err
 			}
 		}
-		return t.IndexRelease(idxEdgeRouterEnroll, v.ID, t.IndexGet(idxEdgeRouterEnroll, v.ID))
+		if err := t.IndexRelease(idxEdgeRouterEnroll, v.ID, t.IndexGet(idxEdgeRouterEnroll, v.ID)); err != nil {
+			return err
+		}
+		return forgetEdgeRouter(t, v.ID)
 	},
 }
 

@@ -33,7 +33,7 @@ func (v *Identity) IsDisabled(now time.Time) bool {
 }
 
 // Identities stores identities; deleting one deletes its enrollments and
-// authenticators.
+// authenticators and removes its "@id" entries from policies.
 var Identities = &Kind[Identity]{
 	Bucket: BucketIdentities,
 	ID:     NamedID[Identity],
@@ -52,7 +52,7 @@ var Identities = &Kind[Identity]{
 				return err
 			}
 		}
-		return nil
+		return forgetIdentity(t, v.ID)
 	},
 }
 

@@ -44,4 +44,6 @@ var PostureChecks = &Kind[PostureCheck]{
 	Bucket: BucketPostureChecks,
 	ID:     NamedID[PostureCheck],
 	Unique: []Unique[PostureCheck]{NameIndex[PostureCheck](idxPostureCheckName)},
+	// Deleting one removes its "@id" entries from service policies.
+	BeforeDelete: func(t *Tx, v *PostureCheck) error { return forgetPostureCheck(t, v.ID) },
 }
