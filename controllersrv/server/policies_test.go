@@ -27,8 +27,9 @@ func TestPoliciesAndRelationshipLists(t *testing.T) {
 	wantError(t, c.do("POST", mgmt+"/edge-router-policies", map[string]any{"name": "p", "semantic": "AllOf", "edgeRouterRoles": []string{"#all", "#public"}}), 400, "COULD_NOT_VALIDATE", "edgeRouterRoles")
 	wantError(t, c.do("POST", mgmt+"/service-edge-router-policies", map[string]any{"name": "p", "semantic": "AllOf", "serviceRoles": []string{"@" + alice}}), 400, "COULD_NOT_VALIDATE", "serviceRoles")
 
+	c.create("posture-checks", map[string]any{"name": "corp-domain", "typeId": "DOMAIN", "domains": []string{"corp"}, "roleAttributes": []string{"corp"}})
 	dial := c.create("service-policies", map[string]any{"name": "dial", "type": "Dial", "semantic": "AnyOf",
-		"identityRoles": []string{"#staff"}, "serviceRoles": []string{"#public", "#internal"}})
+		"identityRoles": []string{"#staff"}, "serviceRoles": []string{"#public", "#internal"}, "postureCheckRoles": []string{"#corp"}})
 	bind := c.create("service-policies", map[string]any{"name": "bind", "type": "Bind", "semantic": "AllOf",
 		"identityRoles": []string{"@" + host}, "serviceRoles": []string{"@" + web}})
 	erp := c.create("edge-router-policies", map[string]any{"name": "erp", "semantic": "AllOf", "identityRoles": []string{"#all"}, "edgeRouterRoles": []string{"#public"}})
@@ -57,7 +58,7 @@ func TestPoliciesAndRelationshipLists(t *testing.T) {
 		"/edge-routers/" + r1 + "/service-edge-router-policies":   {"serp"},
 		"/service-policies/" + dial + "/services":                 {"db", "web"},
 		"/service-policies/" + dial + "/identities":               {"alice"},
-		"/service-policies/" + dial + "/posture-checks":           nil,
+		"/service-policies/" + dial + "/posture-checks":           {"corp-domain"},
 		"/edge-router-policies/" + erp + "/edge-routers":          {"r1"},
 		"/edge-router-policies/" + erp + "/identities":            {"admin", "alice", "host"},
 		"/service-edge-router-policies/" + serp + "/services":     {"db", "web"},
