@@ -295,3 +295,63 @@ func TestRoutesAreInSpec(t *testing.T) {
 		t.Logf("%s: %d of the specification's %d operations served", b, served[b], ops)
 	}
 }
+
+// specValidRequest checks a request body against the operation in the
+// specification (the bodies tests send as a well-behaved client would).
+func specValidRequest(t testing.TB, method, path string, body any) {
+	t.Helper()
+	if err := specRequestErr(t, method, path, body); err != nil {
+		t.Errorf("the body of %s %s does not match the specification: %v\nbody: %s", method, path, err, tpJSON(body))
+	}
+}
+
+func specRequestErr(t testing.TB, method, path string, body any) error {
+	t.Helper()
+	specOnce.Do(loadSpecs)
+	if specErr != nil {
+		t.Fatal(specErr)
+	}
+	data, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(method, path, bytes.NewReader(data))
+	req.URL = &url.URL{Path: path}
+	req.Header.Set("Content-Type", "application/json")
+	sr := specRouters["/edge/management/v1"]
+	route, params, err := sr.router.FindRoute(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+	return openapi3filter.ValidateRequest(context.Background(), in)
+}
+
+// TestSpecRequestBodies: the create bodies the auth policy, signer and
+// posture check tests send are what the specification defines, so the
+// server is tested with the requests real clients make.
+func TestSpecRequestBodies(t *testing.T) {
+	skipWithoutSpec(t)
+	m := "/edge/management/v1"
+	specValidRequest(t, "POST", m+"/auth-policies", policyBody("p", nil))
+	specValidRequest(t, "PUT", m+"/auth-policies/x1", policyBody("p", nil))
+	specValidRequest(t, "PATCH", m+"/auth-policies/x1", map[string]any{"primary": map[string]any{"updb": map[string]any{"maxAttempts": 3}}})
+	specValidRequest(t, "POST", m+"/external-jwt-signers", signerBody("s", "iss", "aud", map[string]any{"jwksEndpoint": "https://127.0.0.1:1/jwks", "claimsProperty": "email", "useExternalId": true}))
+	specValidRequest(t, "POST", m+"/identities/x1/disable", map[string]any{"durationMinutes": 5})
+	// The check bites: a body missing what the specification requires fails.
+	if specRequestErr(t, "POST", m+"/auth-policies", map[string]any{"name": "p"}) == nil {
+		t.Error("an auth policy without primary and secondary passed the request check")
+	}
+	for _, b := range []map[string]any{
+		{"typeId": "DOMAIN", "domains": []string{"corp.example"}},
+		{"typeId": "MAC", "macAddresses": []string{"aa:bb:cc:dd:ee:ff"}},
+		{"typeId": "MFA", "timeoutSeconds": 300, "promptOnWake": true},
+		{"typeId": "OS", "operatingSystems": []any{map[string]any{"type": "Linux", "versions": []string{">=4.14.0"}}}},
+		{"typeId": "PROCESS", "process": map[string]any{"osType": "Linux", "path": "/usr/bin/agent"}},
+		{"typeId": "PROCESS_MULTI", "semantic": "AnyOf", "processes": []any{map[string]any{"osType": "Linux", "path": "/usr/bin/agent"}}},
+	} {
+		b["name"] = "c"
+		specValidRequest(t, "POST", m+"/posture-checks", b)
+	}
+}
