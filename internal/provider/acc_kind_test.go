@@ -42,7 +42,6 @@ type badConfig struct {
 
 func testAccKind[D any](t *testing.T, kc kindCase[D]) {
 	t.Helper()
-	requireServerFeature(t, kc.collection.Name)
 	cfg := accProviderConfig(t)
 	c := accClient(t)
 	var id string

@@ -11,9 +11,6 @@ import (
 // three policy kinds with a name filter: only this test's objects, sorted
 // by name, with the resources' attributes.
 func TestAccListDataSources(t *testing.T) {
-	for _, col := range []string{"services", "config-types", "configs", "service-policies", "edge-router-policies", "service-edge-router-policies"} {
-		requireServerFeature(t, col)
-	}
 	cfg := accProviderConfig(t)
 	p := uniqueName(t, "list")
 	resource.Test(t, resource.TestCase{

@@ -9,9 +9,6 @@ import (
 
 // TestAccPolicyDataSources reads the three policy kinds by id and by name.
 func TestAccPolicyDataSources(t *testing.T) {
-	for _, col := range []string{"services", "service-policies", "edge-router-policies", "service-edge-router-policies"} {
-		requireServerFeature(t, col)
-	}
 	cfg := accProviderConfig(t)
 	prefix := uniqueName(t, "dpol")
 	resource.Test(t, resource.TestCase{

@@ -10,9 +10,6 @@ import (
 // TestAccServiceDataSources reads a service, a config and config types by
 // id and by name, the built-in intercept.v1 among them.
 func TestAccServiceDataSources(t *testing.T) {
-	for _, col := range []string{"services", "config-types", "configs"} {
-		requireServerFeature(t, col)
-	}
 	cfg := accProviderConfig(t)
 	prefix := uniqueName(t, "dsvc")
 	resource.Test(t, resource.TestCase{

@@ -10,7 +10,6 @@ import (
 )
 
 func TestAccServiceEdgeRouterPolicy(t *testing.T) {
-	requireServerFeature(t, "services")
 	name := uniqueName(t, "serp")
 	policy := func(n, body string) string {
 		return fmt.Sprintf(`

@@ -22,7 +22,6 @@ func policyBadRoles(policy func(body string) string, attr string) []badConfig {
 }
 
 func TestAccServicePolicy(t *testing.T) {
-	requireServerFeature(t, "services")
 	name := uniqueName(t, "sp")
 	policy := func(n, body string) string {
 		return fmt.Sprintf(`
@@ -84,7 +83,6 @@ resource "ziti_service_policy" "x" {
 // TestAccServicePolicyTypeReplaces: a Dial policy that becomes Bind is
 // replaced, with its posture check roles.
 func TestAccServicePolicyTypeReplaces(t *testing.T) {
-	requireServerFeature(t, "service-policies")
 	name := uniqueName(t, "sp")
 	testAccReplaces(t, "ziti_service_policy.x", "posture_check_roles.0", "#mfa", func(typ string) string {
 		return fmt.Sprintf(`

@@ -11,7 +11,6 @@ import (
 )
 
 func TestAccService(t *testing.T) {
-	requireServerFeature(t, "configs") // the update adds a config
 	name := uniqueName(t, "svc")
 	service := func(n, body string) string {
 		return fmt.Sprintf(`
@@ -78,7 +77,6 @@ resource "ziti_config" "host" {
 // TestAccServiceEncryptionReplaces: the controller fixes
 // encryption_required at create, so a change replaces the service.
 func TestAccServiceEncryptionReplaces(t *testing.T) {
-	requireServerFeature(t, "services")
 	name := uniqueName(t, "svc")
 	testAccReplaces(t, "ziti_service.x", "encryption_required", "false", func(enc string) string {
 		return fmt.Sprintf(`
