@@ -26,6 +26,9 @@ type lookupDataSource[D, M any] struct {
 	collection edgeapi.Collection[D]
 	schema     func() dsschema.Schema
 	fill       func(m *M, d *D)
+	// accept, when set, says why the object found is not of this kind
+	// ("" when it is); see networkKind.accept.
+	accept func(d *D) string
 }
 
 var (
@@ -58,6 +61,12 @@ func (d *lookupDataSource[D, M]) Read(ctx context.Context, req datasource.ReadRe
 		})
 	if found == nil {
 		return
+	}
+	if d.accept != nil {
+		if why := d.accept(found); why != "" {
+			resp.Diagnostics.AddError("Wrong kind of "+d.what, "The "+d.what+" data source found an object that is not one: "+why+".")
+			return
+		}
 	}
 	d.fill(&m, found)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

@@ -85,13 +85,25 @@ func setRefreshed[M any](ctx context.Context, resp *resource.ReadResponse, prior
 }
 
 // sameAttrs reports whether two models (structs whose fields are all
-// attr.Value) hold equal values in every field.
+// attr.Value, or embedded structs of such fields) hold equal values in
+// every field. Any other field (a nested attribute as a Go struct or
+// slice) counts as changed.
 func sameAttrs(a, b any) bool {
 	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
-	if va.Type() != vb.Type() || va.Kind() != reflect.Struct {
+	return va.Type() == vb.Type() && sameFields(va, vb)
+}
+
+func sameFields(va, vb reflect.Value) bool {
+	if va.Kind() != reflect.Struct {
 		return false
 	}
 	for i := range va.NumField() {
+		if va.Type().Field(i).Anonymous {
+			if !sameFields(va.Field(i), vb.Field(i)) {
+				return false
+			}
+			continue
+		}
 		x, ok1 := va.Field(i).Interface().(attr.Value)
 		y, ok2 := vb.Field(i).Interface().(attr.Value)
 		if !ok1 || !ok2 || !x.Equal(y) {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -43,6 +44,22 @@ type networkKind[M, D, B any] struct {
 	// afterUpdate, when set, runs after the replace of an update and
 	// before the read back (the edge router re-enrolls there).
 	afterUpdate func(ctx context.Context, c *edgeapi.Client, id string, plan, state *M, diags *diag.Diagnostics)
+	// accept, when set, says why an object of the collection is not one
+	// of this kind ("" when it is): kinds that share a collection (the
+	// posture check types) refuse each other's objects on read, import and
+	// lookup.
+	accept func(d *D) string
+}
+
+// get reads the object id, refusing one that accept does not take.
+func (k *networkKind[M, D, B]) get(ctx context.Context, c *edgeapi.Client, id string) (*D, error) {
+	d, err := k.collection.Get(ctx, c, id)
+	if err == nil && k.accept != nil {
+		if why := k.accept(d); why != "" {
+			return nil, fmt.Errorf("%s %s: %s", k.what, id, why)
+		}
+	}
+	return d, err
 }
 
 // kindResource is the resource of a networkKind.
@@ -125,7 +142,7 @@ func (r *kindResource[M, D, B]) readBack(ctx context.Context, c *edgeapi.Client,
 	if diags.HasError() {
 		return
 	}
-	d, err := r.kind.collection.Get(ctx, c, id)
+	d, err := r.kind.get(ctx, c, id)
 	if err != nil {
 		apiDiag(diags, "Reading "+r.kind.what+" "+id+" "+after, err)
 		return
@@ -141,7 +158,7 @@ func (r *kindResource[M, D, B]) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	d, ok := readRemote(ctx, &r.networkResource, resp, r.kind.what, id.ValueString(), r.kind.collection.Get)
+	d, ok := readRemote(ctx, &r.networkResource, resp, r.kind.what, id.ValueString(), r.kind.get)
 	if !ok {
 		return
 	}
@@ -187,6 +204,6 @@ func newKindDataSource[M, D, B any](kind *networkKind[M, D, B], description stri
 	return &lookupDataSource[D, M]{
 		networkDataSource: newNetworkDataSource(kind.typeName), what: kind.what, collection: kind.collection,
 		schema: func() dsschema.Schema { return dataSchemaOf(kind.schema(), description, kind.what) },
-		fill:   kind.fromAPI,
+		fill:   kind.fromAPI, accept: kind.accept,
 	}
 }

@@ -19,6 +19,12 @@ func networkResources() []func() resource.Resource {
 		NewServicePolicyResource,
 		NewEdgeRouterPolicyResource,
 		NewServiceEdgeRouterPolicyResource,
+		NewPostureCheckDomainResource,
+		NewPostureCheckMACResource,
+		NewPostureCheckMFAResource,
+		NewPostureCheckOSResource,
+		NewPostureCheckProcessResource,
+		NewPostureCheckMultiProcessResource,
 	}
 }
 
@@ -40,6 +46,12 @@ func networkDataSources() []func() datasource.DataSource {
 		NewServicePoliciesDataSource,
 		NewEdgeRouterPoliciesDataSource,
 		NewServiceEdgeRouterPoliciesDataSource,
+		NewPostureCheckDomainDataSource,
+		NewPostureCheckMACDataSource,
+		NewPostureCheckMFADataSource,
+		NewPostureCheckOSDataSource,
+		NewPostureCheckProcessDataSource,
+		NewPostureCheckMultiProcessDataSource,
 		NewControllerVersionDataSource,
 		NewCABundleDataSource,
 		NewControllerCheckDataSource,

@@ -1,0 +1,7 @@
+data "ziti_posture_check_process" "edr" {
+  name = "edr-agent"
+}
+
+output "edr_path" {
+  value = data.ziti_posture_check_process.edr.process.path
+}
