@@ -127,47 +127,58 @@ func routerCSR(s, field string) (*x509.CertificateRequest, error) {
 	return csr, nil
 }
 
-type edgeRouterView struct {
+// edgeRouterCommonView is what every identity may see of an edge router
+// (the client API's /current-identity/edge-routers): no enrollment token,
+// no certificate.
+type edgeRouterCommonView struct {
 	Base
-	Name                  string            `json:"name"`
-	RoleAttributes        []string          `json:"roleAttributes"`
-	IsTunnelerEnabled     bool              `json:"isTunnelerEnabled"`
-	Cost                  int64             `json:"cost"`
-	NoTraversal           bool              `json:"noTraversal"`
-	Disabled              bool              `json:"disabled"`
-	AppData               map[string]any    `json:"appData"`
-	Hostname              string            `json:"hostname"`
-	IsOnline              bool              `json:"isOnline"`
-	SupportedProtocols    map[string]string `json:"supportedProtocols"`
-	SyncStatus            string            `json:"syncStatus"`
-	IsVerified            bool              `json:"isVerified"`
-	Fingerprint           string            `json:"fingerprint,omitempty"`
-	CertPEM               *string           `json:"certPem"`
-	UnverifiedCertPEM     *string           `json:"unverifiedCertPem"`
-	UnverifiedFingerprint *string           `json:"unverifiedFingerprint"`
-	EnrollmentJWT         *string           `json:"enrollmentJwt"`
-	EnrollmentToken       *string           `json:"enrollmentToken"`
-	EnrollmentCreatedAt   *time.Time        `json:"enrollmentCreatedAt"`
-	EnrollmentExpiresAt   *time.Time        `json:"enrollmentExpiresAt"`
-	Configs               []string          `json:"configs"`
-	CtrlChanListeners     map[string]any    `json:"ctrlChanListeners"`
-	Interfaces            []any             `json:"interfaces"`
+	Name               string            `json:"name"`
+	Cost               int64             `json:"cost"`
+	NoTraversal        bool              `json:"noTraversal"`
+	Disabled           bool              `json:"disabled"`
+	AppData            map[string]any    `json:"appData"`
+	Hostname           string            `json:"hostname"`
+	IsOnline           bool              `json:"isOnline"`
+	SupportedProtocols map[string]string `json:"supportedProtocols"`
+	SyncStatus         string            `json:"syncStatus"`
+}
+
+func edgeRouterCommon(v *store.EdgeRouter) edgeRouterCommonView {
+	d := edgeRouterCommonView{
+		Base: base("edge-routers", v.ID, v.CreatedAt, v.UpdatedAt, v.Tags),
+		Name: v.Name, Cost: v.Cost, NoTraversal: v.NoTraversal, Disabled: v.Disabled, AppData: v.AppData,
+		SupportedProtocols: map[string]string{}, SyncStatus: "SYNC_NEW",
+	}
+	if d.AppData == nil {
+		d.AppData = map[string]any{}
+	}
+	return d
+}
+
+type edgeRouterView struct {
+	edgeRouterCommonView
+	RoleAttributes        []string       `json:"roleAttributes"`
+	IsTunnelerEnabled     bool           `json:"isTunnelerEnabled"`
+	IsVerified            bool           `json:"isVerified"`
+	Fingerprint           string         `json:"fingerprint,omitempty"`
+	CertPEM               *string        `json:"certPem"`
+	UnverifiedCertPEM     *string        `json:"unverifiedCertPem"`
+	UnverifiedFingerprint *string        `json:"unverifiedFingerprint"`
+	EnrollmentJWT         *string        `json:"enrollmentJwt"`
+	EnrollmentToken       *string        `json:"enrollmentToken"`
+	EnrollmentCreatedAt   *time.Time     `json:"enrollmentCreatedAt"`
+	EnrollmentExpiresAt   *time.Time     `json:"enrollmentExpiresAt"`
+	Configs               []string       `json:"configs"`
+	CtrlChanListeners     map[string]any `json:"ctrlChanListeners"`
+	Interfaces            []any          `json:"interfaces"`
 }
 
 func edgeRouterDetail(tx *store.Tx, v *store.EdgeRouter) *edgeRouterView {
 	d := &edgeRouterView{
-		Base: base("edge-routers", v.ID, v.CreatedAt, v.UpdatedAt, v.Tags),
-		Name: v.Name, RoleAttributes: v.RoleAttributes, IsTunnelerEnabled: v.IsTunnelerEnabled, Cost: v.Cost,
-		NoTraversal: v.NoTraversal, Disabled: v.Disabled, AppData: v.AppData,
-		SupportedProtocols: map[string]string{}, SyncStatus: "SYNC_NEW",
+		edgeRouterCommonView: edgeRouterCommon(v),
+		RoleAttributes:       orEmpty(v.RoleAttributes), IsTunnelerEnabled: v.IsTunnelerEnabled,
 		IsVerified: v.IsVerified, Fingerprint: v.Fingerprint,
 		Configs: []string{}, CtrlChanListeners: map[string]any{}, Interfaces: []any{},
-	}
-	if d.RoleAttributes == nil {
-		d.RoleAttributes = []string{}
-	}
-	if d.AppData == nil {
-		d.AppData = map[string]any{}
 	}
 	if v.CertPEM != "" {
 		p := v.CertPEM

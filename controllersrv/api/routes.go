@@ -70,6 +70,13 @@ func Routes() []Route {
 		{get, "/posture-check-types", Management, Admin, listPostureCheckTypes},
 		{get, "/posture-check-types/{id}", Management, Admin, getPostureCheckType},
 
+		// What SDKs and tunnelers ask for: the services the caller may dial
+		// or bind, the routers it may use, whether anything changed.
+		{get, "/services", Client, Session, listClientServices},
+		{get, "/services/{id}", Client, Session, getClientService},
+		{get, "/current-identity/edge-routers", Client, Session, listCurrentIdentityEdgeRouters},
+		{get, "/current-api-session/service-updates", Client, Session, serviceUpdates},
+
 		// Relationship lists: the related records, listed (filter, sort,
 		// paging, detail) like their kind's own list.
 		{get, "/config-types/{id}/configs", Management, Admin, related(store.ConfigTypes, "config type", configs, configTypeConfigs)},

@@ -1,6 +1,9 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -67,6 +70,18 @@ func authenticate(c *Ctx) error {
 			Message: "unsupported authentication method " + quote(method) + ": use method=password, method=cert or method=ext-jwt",
 			Cause:   &FieldError{Field: "method", Reason: "unsupported", Value: method}}
 	}
+	// Every method may send the config types the client wants in its
+	// service lists (what SDKs and tunnelers do); the method reads the body
+	// again for its credentials.
+	body, err := c.ReadBody()
+	if err != nil {
+		return err
+	}
+	var prefs struct {
+		ConfigTypes []string `json:"configTypes"`
+	}
+	_ = json.Unmarshal(body, &prefs) // a body the method cannot read is refused by it
+	c.R.Body = io.NopCloser(bytes.NewReader(body))
 	identityID, authID, err := fn(c)
 	if err != nil {
 		return err
@@ -85,7 +100,7 @@ func authenticate(c *Ctx) error {
 	if err := c.API.Secondary(c.Context(), policy, identityID, bearer(c)); err != nil {
 		return err
 	}
-	sess := c.API.Sessions.Create(identityID, authID, method, clientIP(c.R))
+	sess := c.API.Sessions.Create(identityID, authID, method, clientIP(c.R), prefs.ConfigTypes...)
 	c.Session = sess
 	c.Identity = idn
 	c.API.Logger.Info("authenticated", "identity", idn.ID, "method", method)
@@ -120,7 +135,7 @@ func (c *Ctx) writeSession(s *auth.Session, idn *store.Identity) error {
 	v := &sessionView{
 		Base:  base("current-api-session", s.ID, s.CreatedAt, s.UpdatedAt, nil),
 		Token: s.Token, Identity: ref("identities", idn.ID, idn.Name), IdentityID: idn.ID,
-		ConfigTypes: []string{}, IPAddress: s.IPAddress, AuthQueries: []any{},
+		ConfigTypes: orEmpty(s.ConfigTypes), IPAddress: s.IPAddress, AuthQueries: []any{},
 		CachedUpdatedAt: s.UpdatedAt, CachedLastActivityAt: s.LastActivityAt, LastActivityAt: s.LastActivityAt,
 		AuthenticatorID: s.AuthenticatorID, IsCertExtendable: s.Method == "cert" && c.API.CertExtendable(s.AuthenticatorID),
 		ExpiresAt: exp, ExpirationSeconds: int64(idle / time.Second),

@@ -19,6 +19,9 @@ type Session struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	LastActivityAt  time.Time
+	// ConfigTypes are the config types (names or ids, or "all") whose
+	// configs the client wants in its service lists, sent at login.
+	ConfigTypes []string
 }
 
 // ExpiresAt is when the session expires if it stays idle.
@@ -46,13 +49,14 @@ func NewSessions(idle time.Duration) *Sessions {
 }
 
 // Create starts a session for an identity.
-func (s *Sessions) Create(identityID, authenticatorID, method, ip string) *Session {
+func (s *Sessions) Create(identityID, authenticatorID, method, ip string, configTypes ...string) *Session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now().UTC()
 	sess := &Session{
 		ID: RandomID(), Token: UUID(), IdentityID: identityID, AuthenticatorID: authenticatorID,
 		Method: method, IPAddress: ip, CreatedAt: now, UpdatedAt: now, LastActivityAt: now,
+		ConfigTypes: configTypes,
 	}
 	s.byToken[sess.Token] = sess
 	return sess

@@ -12,6 +12,7 @@ package domain
 import (
 	"crypto/x509"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth"
@@ -46,6 +47,41 @@ type Controller struct {
 	// JWKS caches the keys of external JWT signers' JWKS endpoints. Share
 	// one between the copies of a Controller.
 	JWKS *JWKSCache
+	// Changes is when an entity was last written (what clients polling
+	// for service updates compare). Share one between the copies of a
+	// Controller; nil keeps no clock.
+	Changes *ChangeClock
+}
+
+// ChangeClock is when an entity was last created, changed or deleted
+// through a Kind, or when it was made.
+type ChangeClock struct {
+	at atomic.Int64 // unix nanoseconds
+}
+
+// NewChangeClock starts a clock at now.
+func NewChangeClock(now time.Time) *ChangeClock {
+	c := &ChangeClock{}
+	c.at.Store(now.UnixNano())
+	return c
+}
+
+// LastChange is when an entity was last written, or when the clock
+// started (the zero time without a clock).
+func (c *Controller) LastChange() time.Time {
+	if c.Changes == nil {
+		return time.Time{}
+	}
+	return time.Unix(0, c.Changes.at.Load()).UTC()
+}
+
+// write runs a write transaction; when it commits, the change clock moves.
+func (c *Controller) write(fn func(*store.Tx) error) error {
+	err := c.DB.Update(fn)
+	if err == nil && c.Changes != nil {
+		c.Changes.at.Store(c.now().UnixNano())
+	}
+	return err
 }
 
 // now is the controller's clock in UTC.

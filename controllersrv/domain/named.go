@@ -175,7 +175,7 @@ func (k *Kind[E, I]) Create(c *Controller, in *I, keys Keys) (*E, error) {
 	if err := k.apply(in, v, keys, false); err != nil {
 		return nil, err
 	}
-	err := c.DB.Update(func(tx *store.Tx) error {
+	err := c.write(func(tx *store.Tx) error {
 		if k.Vet != nil {
 			if err := k.Vet(tx, v); err != nil {
 				return err
@@ -207,7 +207,7 @@ func (k *Kind[E, I]) Update(c *Controller, id string, in *I, keys Keys, patch bo
 	if !patch && input(in).Name == nil {
 		return FieldInvalid("name", nil, "is required")
 	}
-	return c.DB.Update(func(tx *store.Tx) error {
+	return c.write(func(tx *store.Tx) error {
 		v, err := k.Store.Get(tx, id)
 		if err != nil {
 			return NotFound(k.Name, id)
@@ -227,7 +227,7 @@ func (k *Kind[E, I]) Update(c *Controller, id string, in *I, keys Keys, patch bo
 
 // Delete removes the record id (and what the store deletes with it).
 func (k *Kind[E, I]) Delete(c *Controller, id string) error {
-	return c.DB.Update(func(tx *store.Tx) error {
+	return c.write(func(tx *store.Tx) error {
 		v, err := k.Store.Get(tx, id)
 		if err != nil {
 			return NotFound(k.Name, id)

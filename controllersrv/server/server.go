@@ -382,6 +382,7 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 			// One counter and one key cache for every listener's copy.
 			Attempts: auth.NewAttempts(),
 			JWKS:     &domain.JWKSCache{Client: jwksClient},
+			Changes:  domain.NewChangeClock(time.Now()),
 		},
 		Sessions:    s.sessions,
 		CertSources: []auth.CertSource{&auth.PoolSource{Label: "controller signing CA", Roots: roots}},

@@ -184,6 +184,19 @@ func fixSpecErrata(doc *openapi2.T) {
 	if st := doc.Definitions["subTags"]; st != nil && st.Value != nil {
 		st.Value.AdditionalProperties = openapi3.AdditionalProperties{Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{}}}
 	}
+	// A service's config is declared as {type name: {key: object}}; the
+	// values are a config's data, any JSON (go-swagger maps the inner
+	// {"type": "object"} to interface{} too).
+	if sd := doc.Definitions["serviceDetail"]; sd != nil && sd.Value != nil {
+		for _, sub := range sd.Value.AllOf {
+			if sub == nil || sub.Value == nil || sub.Value.Properties["config"] == nil {
+				continue
+			}
+			if inner := sub.Value.Properties["config"].Value.AdditionalProperties.Schema; inner != nil && inner.Value != nil {
+				inner.Value.AdditionalProperties = openapi3.AdditionalProperties{Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{}}}
+			}
+		}
+	}
 }
 
 // validateResponse checks a response against the operation in the spec.
