@@ -10,6 +10,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -370,6 +371,10 @@ func (j *JWKSCache) fetch(ctx context.Context, endpoint string) (map[string]cryp
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("fetching the JWKS %s: status %d", endpoint, resp.StatusCode)
+	}
+	// As OpenZiti: a JSON answer only (RFC 7517's own media type too).
+	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "application/json" && mt != "application/jwk-set+json" {
+		return nil, fmt.Errorf("fetching the JWKS %s: the answer is %q, not application/json", endpoint, mt)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {

@@ -163,6 +163,11 @@ func TestExternalJWTSignerJWKS(t *testing.T) {
 			k2, _ := jwtsign.JWK(ec.Public(), "ec-2", nil)
 			keys = append(keys, k2)
 		}
+		if serveEC.Load() {
+			w.Header().Set("Content-Type", "application/jwk-set+json")
+		} else {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"keys": keys})
 	}))
 	defer jwks.Close()
