@@ -10,7 +10,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
-	"io"
 	"math/big"
 	"net"
 	"net/http"
@@ -42,30 +41,27 @@ func newRawAPI(t *testing.T, ctl *testctl.Controller) *rawAPI {
 	return a
 }
 
-// call sends body as JSON (headers in pairs) and returns the status and
-// the decoded answer.
+// call sends body as JSON with the session and extra headers (in pairs)
+// and returns the status and the decoded answer.
 func (a *rawAPI) call(method, url string, body any, headers ...string) (int, map[string]any) {
 	a.t.Helper()
-	data, _ := json.Marshal(body)
-	req, err := http.NewRequest(method, url, bytes.NewReader(data))
+	req, err := http.NewRequest(method, url, strings.NewReader(tj(body)))
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	if a.token != "" {
-		req.Header.Set("zt-session", a.token)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
+	req.Header = http.Header{"Content-Type": {"application/json"}}
+	for kv := append([]string{"zt-session", a.token}, headers...); len(kv) >= 2; kv = kv[2:] {
+		if kv[1] != "" {
+			req.Header.Set(kv[0], kv[1])
+		}
 	}
 	resp, err := a.http.Do(req)
 	if err != nil {
 		a.t.Fatalf("%s %s: %v", method, url, err)
 	}
 	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
 	var m map[string]any
-	_ = json.Unmarshal(raw, &m)
+	_ = json.NewDecoder(resp.Body).Decode(&m)
 	return resp.StatusCode, m
 }
 
