@@ -7,7 +7,10 @@
 #   3. start controllersrv with that config (embedded store under ./demo)
 #   4. stage 2 (examples/bootstrap/stage2): against the running controller, a
 #      third-party device CA verified in the same apply, an admin and device
-#      identities with enrollment tokens (ott, ottca), an edge router
+#      identities with enrollment tokens (ott, ottca), an edge router, and the
+#      service layer: a service with its intercept.v1 and host.v1 configs,
+#      Bind and Dial service policies, an edge router policy and a service
+#      edge router policy
 #   5. enroll one device for real (controllersrv enroll), show that the next
 #      plan is empty, print what was made, stop the controller
 #
@@ -172,7 +175,7 @@ done
 up ||
 	die "the controller does not answer at $endpoint with a certificate that $rel/cas.pem trusts"
 
-log "stage 2: third-party CA, identities, enrollments, edge router"
+log "stage 2: third-party CA, identities, enrollments, edge router, services and policies"
 stage_copy stage2
 export TF_VAR_controller_endpoint="$endpoint" TF_VAR_admin_username="$ZITI_USERNAME" TF_VAR_admin_password="$ZITI_PASSWORD"
 TF_VAR_controller_ca_pem=$(cat "$DEMO/cas.pem")
@@ -206,7 +209,7 @@ grep -E 'No changes|Plan:' "$DEMO/plan.log" >&2 || true
 [ $rc -eq 0 ] || { cat "$DEMO/plan.log" >&2; die "the plan after enrollment is not empty (exit $rc)"; }
 
 log "what was made"
-for o in controller_version devices_ca identities enrollments edge_router; do
+for o in controller_version devices_ca identities enrollments edge_router services policies; do
 	printf '%s = ' "$o"
 	"$tf" -chdir="$S2" output -no-color "$o"
 done

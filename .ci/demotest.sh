@@ -23,6 +23,11 @@ for run in 1 2; do
 	log "run $run took $(($(date +%s) - start))s"
 done
 [ -s "$ROOT/$name/sensor-01.json" ] || die "the demo did not enroll sensor-01 on the real controller"
+# The service layer, as the controller lists it back.
+for want in '"demo-telemetry-intercept",' '"demo-telemetry-dial" = "Dial: identities #devices -> services #telemetry"' \
+	'"demo-telemetry-routers" = "service edge routers: services #telemetry -> routers #public"'; do
+	grep -qF -- "$want" "$BUILD/demotest-2.log" || die "the demo did not list $want (log .build/demotest-2.log)"
+done
 grep -q 'Apply complete! Resources: 0 added, 0 changed, 0 destroyed' "$ROOT/$name/stage2.log" ||
 	{ cat "$ROOT/$name/stage2.log" >&2; die "the re-run of the demo changed something on the real controller"; }
-log "the walkthrough runs on the real OpenZiti controller, and a re-run changes nothing"
+log "the walkthrough, services and policies included, runs on the real OpenZiti controller, and a re-run changes nothing"

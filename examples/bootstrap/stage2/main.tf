@@ -1,7 +1,8 @@
 # Stage 2 of the bootstrap walkthrough: against the controller that stage 1's
 # PKI and config describe, register a third-party device CA (verified in the
-# same apply), an admin, device identities with enrollment tokens and an edge
-# router. `make demo` runs both stages on loopback.
+# same apply), an admin, device identities with enrollment tokens, an edge
+# router and (services.tf) a service the devices may dial, with its configs
+# and policies. `make demo` runs both stages on loopback.
 
 terraform {
   required_version = ">= 1.11" # write-only arguments (ziti_ca.ca_private_key_pem_wo)
