@@ -367,14 +367,14 @@ func (c *Controller) PasswordLogin(username, password string) (identityID, authe
 		// Spend the same key derivation time as a real check so that the
 		// response time does not reveal which usernames exist.
 		_, _ = auth.CheckPassword(dummyHash(), password)
-		c.logger().Info("login refused", "method", MethodPassword, "reason", "no such username")
+		c.logger().Info("login refused", "method", MethodPassword, "username", username, "reason", "no such username")
 		return "", "", loginRefused()
 	}
 	if err != nil {
 		return "", "", err
 	}
 	if ok, err := auth.CheckPassword(au.PasswordHash, password); err != nil || !ok {
-		c.passwordFailed(au, p)
+		c.passwordFailed(au, username, p)
 		return "", "", loginRefused()
 	}
 	c.attempts().Reset(au.ID)
@@ -383,9 +383,9 @@ func (c *Controller) PasswordLogin(username, password string) (identityID, authe
 
 // passwordFailed counts a wrong password of au and locks its identity
 // when the count reaches the policy's maxAttempts.
-func (c *Controller) passwordFailed(au *store.Authenticator, p *store.AuthPolicy) {
+func (c *Controller) passwordFailed(au *store.Authenticator, username string, p *store.AuthPolicy) {
 	n := c.attempts().Fail(au.ID)
-	c.logger().Info("login refused", "identity", au.IdentityID, "method", MethodPassword, "reason", "wrong password", "failures", n)
+	c.logger().Info("login refused", "identity", au.IdentityID, "method", MethodPassword, "username", username, "reason", "wrong password", "failures", n)
 	limit := p.Primary.Updb.MaxAttempts
 	if limit <= 0 || n < limit {
 		return
