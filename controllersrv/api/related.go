@@ -2,7 +2,6 @@ package api
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
@@ -92,19 +91,22 @@ func selectedBy(side string) relatedIDs {
 	}
 }
 
-// policyTypeParam reads an optional Dial/Bind filter (any case, as OpenZiti
-// reads it; another value filters nothing, as there).
+// policyTypeParam reads an optional policy type filter: dial or bind, as
+// the specification's enum spells them (OpenZiti refuses anything else).
 func policyTypeParam(c *Ctx, name string) (string, error) {
 	if name == "" {
 		return "", nil
 	}
-	switch v := rawQueryParam(c.R, name); {
-	case strings.EqualFold(v, domain.PolicyDial):
+	switch v := rawQueryParam(c.R, name); v {
+	case "":
+		return "", nil
+	case "dial":
 		return domain.PolicyDial, nil
-	case strings.EqualFold(v, domain.PolicyBind):
+	case "bind":
 		return domain.PolicyBind, nil
+	default:
+		return "", FieldInvalid(name, v, "must be dial or bind")
 	}
-	return "", nil
 }
 
 // emptyList serves a relationship list of records controllersrv does not

@@ -48,7 +48,7 @@ func TestPoliciesAndRelationshipLists(t *testing.T) {
 		"/services/" + web + "/service-edge-router-policies":      {"serp"},
 		"/services/" + web + "/terminators":                       nil,
 		"/identities/" + alice + "/services":                      {"db", "web"},
-		"/identities/" + host + "/services?policyType=Dial":       nil,
+		"/identities/" + host + "/services?policyType=dial":       nil,
 		"/identities/" + alice + "/service-policies":              {"dial"},
 		"/identities/" + alice + "/edge-routers":                  {"r1"},
 		"/identities/" + alice + "/edge-router-policies":          {"erp"},
@@ -69,6 +69,8 @@ func TestPoliciesAndRelationshipLists(t *testing.T) {
 		}
 	}
 	wantError(t, c.do("GET", mgmt+"/services/nope/identities", nil), 404, "NOT_FOUND", "")
+	// policyType is dial or bind, as the specification's enum spells them.
+	wantError(t, c.do("GET", mgmt+"/services/"+web+"/identities?policyType=Dial", nil), 400, "COULD_NOT_VALIDATE", "policyType")
 
 	// A change of attributes changes the answers at once.
 	c.mustStatus(c.do("PATCH", mgmt+"/identities/"+alice, map[string]any{"roleAttributes": []string{"contractors"}}), 200)
