@@ -112,8 +112,10 @@ stop_controller() {
 			kill "$ctrl_pid"
 		fi
 		wait "$ctrl_pid" 2>/dev/null || true
-		rm -f "/tmp/gops-agent.$ctrl_pid.sock"
 	fi
+	# Also when the controller exited by itself (a failed start): its CLI
+	# agent socket outlives it.
+	[ -z "$ctrl_pid" ] || rm -f "/tmp/gops-agent.$ctrl_pid.sock"
 }
 trap stop_controller EXIT
 
