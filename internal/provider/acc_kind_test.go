@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"testing"
 
@@ -15,10 +16,17 @@ import (
 // kindCase is the acceptance test of one named network kind's resource,
 // run by testAccKind: bad input refused at plan time, create, a re-plan
 // without changes, an update in place (optionally a further equivalent
-// config that must plan nothing), import, and a deletion outside Terraform
-// that the next plan recreates.
+// config that must plan nothing), import, a change outside Terraform that
+// the next apply reverts, and a deletion outside Terraform that the next
+// plan recreates.
 type kindCase[D any] struct {
 	collection edgeapi.Collection[D]
+	// named is the kind's networkKind.named.
+	named func(d *D) (*edgeapi.BaseEntity, string)
+	// patchKeeps, when set, gives the fields of d that the real controller
+	// needs in every PATCH besides the one changed (a config's data, a
+	// config type's schema: it refuses a PATCH without them).
+	patchKeeps func(d *D) map[string]any
 	// address is the resource under test, e.g. "ziti_service.x".
 	address string
 	// create and update are configurations (without the provider block)
@@ -71,6 +79,37 @@ func testAccKind[D any](t *testing.T, kc kindCase[D]) {
 		resource.TestStep{
 			ResourceName: kc.address, ImportState: true, ImportStateVerify: true,
 			ImportStateVerifyIgnore: kc.importIgnore,
+		},
+		resource.TestStep{
+			// Changed outside Terraform (a tag added with PATCH): the plan
+			// shows an update, which puts the configuration back.
+			PreConfig: func() {
+				patch := map[string]any{"tags": edgeapi.Tags{"tampered": "yes"}}
+				if kc.patchKeeps != nil {
+					d, err := kc.collection.Get(context.Background(), c, id)
+					if err != nil {
+						t.Fatal(err)
+					}
+					maps.Copy(patch, kc.patchKeeps(d))
+				}
+				if err := kc.collection.Patch(context.Background(), c, id, patch); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: cfg + kc.update,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(kc.address, plancheck.ResourceActionUpdate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckNoResourceAttr(kc.address, "tags.tampered"),
+				onController(t, kc.collection, kc.address, func(d *D) error {
+					if base, _ := kc.named(d); base.Tags["tampered"] != nil {
+						return fmt.Errorf("the tag added outside Terraform is still on the controller: %v", base.Tags)
+					}
+					return nil
+				}),
+			),
 		},
 		resource.TestStep{
 			// Deleted outside Terraform: read drops it, the plan creates it.

@@ -26,6 +26,8 @@ resource "ziti_config" "x" {
 	}
 	testAccKind(t, kindCase[edgeapi.ConfigDetail]{
 		collection: edgeapi.Configs, address: "ziti_config.x",
+		named:      configKind.named,
+		patchKeeps: func(d *edgeapi.ConfigDetail) map[string]any { return map[string]any{"data": d.Data} },
 		bad: []badConfig{
 			// The built-in types' schemas are checked at plan time.
 			{config(name, "intercept.v1", `jsonencode({ protocols = ["tcp"], addresses = ["echo.ziti"] })`),

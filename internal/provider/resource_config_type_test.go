@@ -23,6 +23,8 @@ resource "ziti_config_type" "x" {
 	}
 	testAccKind(t, kindCase[edgeapi.ConfigTypeDetail]{
 		collection: edgeapi.ConfigTypes, address: "ziti_config_type.x",
+		named:      configTypeKind.named,
+		patchKeeps: func(d *edgeapi.ConfigTypeDetail) map[string]any { return map[string]any{"schema": d.Schema} },
 		bad: []badConfig{
 			{configType(name, `"[1, 2]"`), regexp.MustCompile(`(?s)schema must be a JSON object.*array`)},
 			{configType(name, `"{\"type\": "`), regexp.MustCompile(`(?s)schema must be a JSON object.*not valid JSON`)},

@@ -25,7 +25,8 @@ resource "ziti_edge_router_policy" "x" {
 	bad := func(body string) string { return policy(name, body) }
 	testAccKind(t, kindCase[edgeapi.EdgeRouterPolicyDetail]{
 		collection: edgeapi.EdgeRouterPolicies, address: "ziti_edge_router_policy.x",
-		bad: append(policyBadRoles(bad, "identity_roles"), policyBadRoles(bad, "edge_router_roles")[:3]...),
+		named: edgeRouterPolicyKind.named,
+		bad:   append(policyBadRoles(bad, "identity_roles"), policyBadRoles(bad, "edge_router_roles")[:3]...),
 		create: policy(name, `
   identity_roles    = ["#devices"]
   edge_router_roles = ["#all"]

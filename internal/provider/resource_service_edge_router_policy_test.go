@@ -25,7 +25,8 @@ resource "ziti_service_edge_router_policy" "x" {
 	bad := func(body string) string { return policy(name, body) }
 	testAccKind(t, kindCase[edgeapi.ServiceEdgeRouterPolicyDetail]{
 		collection: edgeapi.ServiceEdgeRouterPolicies, address: "ziti_service_edge_router_policy.x",
-		bad: append(policyBadRoles(bad, "service_roles"), policyBadRoles(bad, "edge_router_roles")[:3]...),
+		named: serviceEdgeRouterPolicyKind.named,
+		bad:   append(policyBadRoles(bad, "service_roles"), policyBadRoles(bad, "edge_router_roles")[:3]...),
 		create: policy(name, `
   service_roles     = ["@${ziti_service.s.id}"]
   edge_router_roles = ["#all"]

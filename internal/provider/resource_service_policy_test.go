@@ -40,6 +40,7 @@ resource "ziti_service_policy" "x" {
 	bad := func(body string) string { return policy(name, "type = \"Dial\"\n"+body) }
 	testAccKind(t, kindCase[edgeapi.ServicePolicyDetail]{
 		collection: edgeapi.ServicePolicies, address: "ziti_service_policy.x",
+		named: servicePolicyKind.named,
 		bad: append(policyBadRoles(bad, "identity_roles"),
 			badConfig{bad(`service_roles = ["web"]`), regexp.MustCompile(`service_roles: "web" is not a role`)},
 			badConfig{bad(`posture_check_roles = ["#all", "#mfa"]`), regexp.MustCompile(`posture_check_roles: "#all" selects every`)},

@@ -39,6 +39,7 @@ resource "ziti_config" "host" {
 `)
 	testAccKind(t, kindCase[edgeapi.ServiceDetail]{
 		collection: edgeapi.Services, address: "ziti_service.x",
+		named: serviceKind.named,
 		bad: []badConfig{
 			{service(name, `terminator_strategy = "fastest"`), regexp.MustCompile(`(?s)terminator_strategy.*must be one of`)},
 			{service(name, `max_idle_time_millis = -1`), regexp.MustCompile(`(?s)max_idle_time_millis.*at least 0`)},
