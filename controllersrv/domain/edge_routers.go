@@ -31,6 +31,7 @@ var EdgeRouters = &Kind[store.EdgeRouter, EdgeRouterInput]{
 	Name:  "edge router",
 	Store: store.EdgeRouters,
 	Apply: (*EdgeRouterInput).apply,
+	Sync:  syncRouterIdentity,
 	Prepare: func(_ *EdgeRouterInput, c *Controller, v *store.EdgeRouter) (func(*store.Tx) error, error) {
 		e, err := c.NewRouterEnrollment(v.ID)
 		if err != nil {
@@ -145,4 +146,40 @@ func (c *Controller) EnrollEdgeRouter(token string, e *store.Enrollment, clientC
 	}
 	c.logger().Info("edge router enrolled", "router", e.RouterID, "fingerprint", fp)
 	return &RouterCerts{Client: clientIssued, Server: serverIssued}, nil
+}
+
+// RouterIdentityType is the identity type of a tunneler-enabled router's
+// identity.
+const RouterIdentityType = "Router"
+
+// syncRouterIdentity does what OpenZiti does for a tunneler-enabled edge
+// router: while isTunnelerEnabled is true the router has an identity of
+// type Router (same id, same name) and a system edge router policy (same
+// id, "edge-router-<id>-system", AnyOf) that lets that identity use the
+// router. Turning it off deletes both (the router's deletion too, in
+// store.EdgeRouters); renaming the router renames its identity.
+func syncRouterIdentity(tx *store.Tx, old, v *store.EdgeRouter) error {
+	was := old != nil && old.IsTunnelerEnabled
+	switch {
+	case v.IsTunnelerEnabled && !was:
+		idn := &store.Identity{Named: store.Named{ID: v.ID, Name: v.Name, Tags: map[string]any{}, CreatedAt: v.UpdatedAt, UpdatedAt: v.UpdatedAt},
+			TypeID: RouterIdentityType, AuthPolicyID: DefaultAuthPolicyID, DefaultHostingPrecedence: "default"}
+		if err := store.Identities.Put(tx, idn); err != nil {
+			return err
+		}
+		erp := &store.EdgeRouterPolicy{Policy: store.Policy{Named: store.Named{ID: v.ID, Name: "edge-router-" + v.ID + "-system", Tags: map[string]any{},
+			CreatedAt: v.UpdatedAt, UpdatedAt: v.UpdatedAt}, Semantic: SemanticAnyOf},
+			IdentityRoles: []string{"@" + v.ID}, EdgeRouterRoles: []string{"@" + v.ID}, IsSystem: true}
+		return store.EdgeRouterPolicies.Put(tx, erp)
+	case !v.IsTunnelerEnabled && was:
+		return store.DropRouterIdentity(tx, v.ID)
+	case v.IsTunnelerEnabled && old.Name != v.Name:
+		idn, err := store.Identities.Get(tx, v.ID)
+		if err != nil || idn.TypeID != RouterIdentityType {
+			return nil //nolint:nilerr // no router identity to rename (as OpenZiti, which logs it)
+		}
+		idn.Name = v.Name
+		return store.Identities.Put(tx, idn)
+	}
+	return nil
 }

@@ -27,6 +27,8 @@ const (
 	CodeUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
 	CodeReferenceNotFound    = "REFERENCED_ENTITY_NOT_FOUND"
 	CodeReferenced           = "CAN_NOT_DELETE_REFERENCED_ENTITY"
+	CodeCanNotBeUpdated      = "ENTITY_CAN_NOT_BE_UPDATED"
+	CodeCanNotBeDeleted      = "ENTITY_CAN_NOT_BE_DELETED"
 	CodeInvalidCertPEM       = "INVALID_CERT_PEM"
 	CodeUnhandled            = "UNHANDLED"
 

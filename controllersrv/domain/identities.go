@@ -53,9 +53,12 @@ var Identities = &Kind[store.Identity, IdentityInput]{
 		}
 		return nil
 	},
-	CanDelete: func(_ *store.Tx, v *store.Identity) error {
+	CanDelete: func(tx *store.Tx, v *store.Identity) error {
 		if v.IsDefaultAdmin {
 			return Errorf(http.StatusConflict, CodeConflict, "the default admin identity cannot be deleted")
+		}
+		if _, err := store.EdgeRouters.Get(tx, v.ID); err == nil && v.TypeID == RouterIdentityType {
+			return Errorf(http.StatusConflict, CodeCanNotBeDeleted, "cannot delete router identity %s until its edge router is deleted (or its isTunnelerEnabled is false)", v.Name)
 		}
 		return nil
 	},

@@ -137,6 +137,10 @@ type Kind[E, I any] struct {
 	// update transactions before it is stored (the ids a policy's roles
 	// name exist, a config's data fits its type's schema, ...).
 	Check func(tx *store.Tx, v *E) error
+	// Sync, if set, keeps what depends on a record in step with it, in the
+	// create and update transactions before it is stored: old is the
+	// stored record (nil on create).
+	Sync func(tx *store.Tx, old, v *E) error
 	// CanDelete, if set, may refuse to delete a record (in the delete
 	// transaction).
 	CanDelete func(tx *store.Tx, v *E) error
@@ -186,6 +190,11 @@ func (k *Kind[E, I]) Create(c *Controller, in *I, keys Keys) (*E, error) {
 				return err
 			}
 		}
+		if k.Sync != nil {
+			if err := k.Sync(tx, nil, v); err != nil {
+				return err
+			}
+		}
 		if err := k.Store.Put(tx, v); err != nil {
 			return err
 		}
@@ -212,11 +221,22 @@ func (k *Kind[E, I]) Update(c *Controller, id string, in *I, keys Keys, patch bo
 		if err != nil {
 			return NotFound(k.Name, id)
 		}
+		var old *E
+		if k.Sync != nil {
+			if old, err = k.Store.Get(tx, id); err != nil {
+				return err
+			}
+		}
 		if err := k.apply(in, v, keys, patch); err != nil {
 			return err
 		}
 		if k.Check != nil {
 			if err := k.Check(tx, v); err != nil {
+				return err
+			}
+		}
+		if k.Sync != nil {
+			if err := k.Sync(tx, old, v); err != nil {
 				return err
 			}
 		}

@@ -36,7 +36,8 @@ type netSide struct {
 // policies, both semantics, with #attribute, #all and @id roles) on
 // controllersrv and on the real OpenZiti controller, then reads every
 // relationship list of every entity and policy on both: the answers must
-// name the same entities. ZITIFORM_POLICY_ROUNDS sets the number of
+// name the same entities (the identities of tunneler-enabled routers and
+// their system policies included). ZITIFORM_POLICY_ROUNDS sets the number of
 // networks (default 3), ZITIFORM_POLICY_SEED the first seed.
 func TestPolicyEvaluationMatchesRealController(t *testing.T) {
 	real := testctl.StartT(t, testctl.Ziti)
@@ -97,7 +98,9 @@ func compareRandomNetwork(t *testing.T, seed uint64, sides map[string]*netSide) 
 	}
 	add("identities", 8, func() obj { return obj{"type": "User", "isAdmin": false, "roleAttributes": randAttrs()} })
 	add("services", 6, func() obj { return obj{"encryptionRequired": true, "roleAttributes": randAttrs()} })
-	add("edge-routers", 4, func() obj { return obj{"roleAttributes": randAttrs()} })
+	// A tunneler-enabled router has an identity of its own and a system
+	// edge router policy: they take part in the answers too.
+	add("edge-routers", 4, func() obj { return obj{"roleAttributes": randAttrs(), "isTunnelerEnabled": rnd.IntN(2) == 0} })
 	// roles of a side: #all alone, or random #attributes and @names (made
 	// @ids per controller below).
 	roles := func(collection string) []string {

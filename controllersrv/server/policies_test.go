@@ -85,3 +85,39 @@ func TestPoliciesAndRelationshipLists(t *testing.T) {
 		t.Fatalf("bind policy after PATCH and deleting its service: %v", d)
 	}
 }
+
+// TestTunnelerRouterIdentity: a tunneler-enabled edge router has an
+// identity of type Router and a system edge router policy, as in OpenZiti;
+// the API cannot change or delete them; they follow the router's name,
+// its isTunnelerEnabled and its deletion.
+func TestTunnelerRouterIdentity(t *testing.T) {
+	s := testServer(t)
+	c := newClient(t, s).admin()
+	r := c.create("edge-routers", map[string]any{"name": "tr1", "isTunnelerEnabled": true})
+	idn := c.mustStatus(c.do("GET", mgmt+"/identities/"+r, nil), 200).data(t)
+	if idn["name"] != "tr1" || idn["typeId"] != "Router" || idn["isAdmin"] != false {
+		t.Fatalf("router identity %v", idn)
+	}
+	erp := c.mustStatus(c.do("GET", mgmt+"/edge-router-policies/"+r, nil), 200).data(t)
+	if erp["name"] != "edge-router-"+r+"-system" || erp["isSystem"] != true || erp["semantic"] != "AnyOf" {
+		t.Fatalf("system policy %v", erp)
+	}
+	if got := c.names("/edge-routers/" + r + "/identities"); !slices.Equal(got, []string{"tr1"}) {
+		t.Fatalf("identities of the router: %v", got)
+	}
+	wantError(t, c.do("PATCH", mgmt+"/edge-router-policies/"+r, map[string]any{"semantic": "AllOf"}), 409, "ENTITY_CAN_NOT_BE_UPDATED", "")
+	wantError(t, c.do("DELETE", mgmt+"/edge-router-policies/"+r, nil), 409, "ENTITY_CAN_NOT_BE_DELETED", "")
+	wantError(t, c.do("DELETE", mgmt+"/identities/"+r, nil), 409, "ENTITY_CAN_NOT_BE_DELETED", "")
+	c.mustStatus(c.do("PATCH", mgmt+"/identities/"+r, map[string]any{"roleAttributes": []string{"x"}}), 200)
+	c.mustStatus(c.do("PATCH", mgmt+"/edge-routers/"+r, map[string]any{"name": "tr1b"}), 200)
+	if got := c.mustStatus(c.do("GET", mgmt+"/identities/"+r, nil), 200).data(t); got["name"] != "tr1b" || len(got["roleAttributes"].([]any)) != 1 {
+		t.Fatalf("router identity after the rename: %v", got)
+	}
+	c.mustStatus(c.do("PATCH", mgmt+"/edge-routers/"+r, map[string]any{"isTunnelerEnabled": false}), 200)
+	wantError(t, c.do("GET", mgmt+"/identities/"+r, nil), 404, "NOT_FOUND", "")
+	wantError(t, c.do("GET", mgmt+"/edge-router-policies/"+r, nil), 404, "NOT_FOUND", "")
+	c.mustStatus(c.do("PATCH", mgmt+"/edge-routers/"+r, map[string]any{"isTunnelerEnabled": true}), 200)
+	c.mustStatus(c.do("DELETE", mgmt+"/edge-routers/"+r, nil), 200)
+	wantError(t, c.do("GET", mgmt+"/identities/"+r, nil), 404, "NOT_FOUND", "")
+	wantError(t, c.do("GET", mgmt+"/edge-router-policies/"+r, nil), 404, "NOT_FOUND", "")
+}

@@ -37,6 +37,9 @@ var EdgeRouters = &Kind[EdgeRouter]{
 		if err := t.IndexRelease(idxEdgeRouterEnroll, v.ID, t.IndexGet(idxEdgeRouterEnroll, v.ID)); err != nil {
 			return err
 		}
+		if err := DropRouterIdentity(t, v.ID); err != nil {
+			return err
+		}
 		return forgetEdgeRouter(t, v.ID)
 	},
 }
@@ -85,4 +88,19 @@ func (t *Tx) PutEdgeRouterEnrollment(e *Enrollment) error {
 		return err
 	}
 	return t.writable(idxEdgeRouterEnroll).Put([]byte(e.RouterID), []byte(e.ID))
+}
+
+// DropRouterIdentity deletes what a tunneler-enabled router has besides
+// itself: its system edge router policy and its identity of type Router
+// (both share the router's id).
+func DropRouterIdentity(t *Tx, routerID string) error {
+	if p, err := EdgeRouterPolicies.Get(t, routerID); err == nil && p.IsSystem {
+		if err := EdgeRouterPolicies.Delete(t, routerID); err != nil {
+			return err
+		}
+	}
+	if idn, err := Identities.Get(t, routerID); err == nil && idn.TypeID == "Router" {
+		return Identities.Delete(t, routerID)
+	}
+	return nil
 }
