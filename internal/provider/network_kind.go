@@ -44,6 +44,9 @@ type networkKind[M, D, B any] struct {
 	// afterUpdate, when set, runs after the replace of an update and
 	// before the read back (the edge router re-enrolls there).
 	afterUpdate func(ctx context.Context, c *edgeapi.Client, id string, plan, state *M, diags *diag.Diagnostics)
+	// afterCreate, when set, runs after the create and before the read
+	// back, with the create body (for what a controller's create drops).
+	afterCreate func(ctx context.Context, c *edgeapi.Client, id string, in *B, diags *diag.Diagnostics)
 	// accept, when set, says why an object of the collection is not one
 	// of this kind ("" when it is): kinds that share a collection (the
 	// posture check types) refuse each other's objects on read, import and
@@ -98,6 +101,9 @@ func (r *kindResource[M, D, B]) Create(ctx context.Context, req resource.CreateR
 	// Record the id first: if the read below fails, the next apply knows
 	// the object exists instead of creating a duplicate.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	if r.kind.afterCreate != nil {
+		r.kind.afterCreate(ctx, c, id, in, &resp.Diagnostics)
+	}
 	r.readBack(ctx, c, id, &plan, "after create", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

@@ -25,6 +25,8 @@ func networkResources() []func() resource.Resource {
 		NewPostureCheckOSResource,
 		NewPostureCheckProcessResource,
 		NewPostureCheckMultiProcessResource,
+		NewAuthPolicyResource,
+		NewExternalJWTSignerResource,
 	}
 }
 
@@ -52,6 +54,8 @@ func networkDataSources() []func() datasource.DataSource {
 		NewPostureCheckOSDataSource,
 		NewPostureCheckProcessDataSource,
 		NewPostureCheckMultiProcessDataSource,
+		NewAuthPolicyDataSource,
+		NewExternalJWTSignerDataSource,
 		NewControllerVersionDataSource,
 		NewCABundleDataSource,
 		NewControllerCheckDataSource,

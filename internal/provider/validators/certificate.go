@@ -13,14 +13,24 @@ import (
 // CACertificatePEM checks that a string is exactly one PEM certificate with
 // basicConstraints CA:true (a CA to register, not a chain or a leaf).
 func CACertificatePEM() validator.String {
-	return stringCheck{desc: "must be one PEM certificate with CA:true", check: func(p path.Path, s string, diags *diag.Diagnostics) {
+	return certificatePEM("must be one PEM certificate with CA:true", "the CA certificate", true)
+}
+
+// CertificatePEM checks that a string is exactly one PEM certificate (a
+// signer's, not a chain).
+func CertificatePEM() validator.String {
+	return certificatePEM("must be one PEM certificate", "the signer's certificate", false)
+}
+
+func certificatePEM(desc, what string, ca bool) validator.String {
+	return stringCheck{desc: desc, check: func(p path.Path, s string, diags *diag.Diagnostics) {
 		certs, err := pki.ParseCertsPEM([]byte(s))
 		switch {
 		case err != nil:
 			diags.AddAttributeError(p, "Invalid cert_pem", "cert_pem must hold a PEM certificate: "+err.Error())
 		case len(certs) != 1:
-			diags.AddAttributeError(p, "Invalid cert_pem", fmt.Sprintf("cert_pem holds %d certificates: give exactly one, the CA certificate (not a chain).", len(certs)))
-		case !certs[0].IsCA:
+			diags.AddAttributeError(p, "Invalid cert_pem", fmt.Sprintf("cert_pem holds %d certificates: give exactly one, %s (not a chain).", len(certs), what))
+		case ca && !certs[0].IsCA:
 			diags.AddAttributeError(p, "Not a CA certificate", "cert_pem is not a CA certificate (basicConstraints CA:true): give the third-party CA's certificate, not a leaf.")
 		}
 	}}
