@@ -43,7 +43,7 @@ func testAccPostureCheck(t *testing.T, pc postureCase) {
 		named: postureDomainKind.named,
 		// OpenZiti's PATCH needs the discriminator.
 		patchKeeps: func(d *edgeapi.PostureCheckDetail) map[string]any { return map[string]any{"typeId": d.TypeID} },
-		create: config(name, pc.create+"\n  role_attributes = [\"laptops\"]"),
+		create:     config(name, pc.create+"\n  role_attributes = [\"laptops\"]"),
 		checks: append(pc.checks(address),
 			resource.TestCheckResourceAttr(address, "role_attributes.#", "1"),
 			resource.TestCheckNoResourceAttr(address, "tags"),
