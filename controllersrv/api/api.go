@@ -41,6 +41,9 @@ type Env struct {
 	Sessions *auth.Sessions
 	// CertSources authenticate client certificates (method=cert).
 	CertSources []auth.CertSource
+	// AuthLimiter bounds the password checks that run at once (nil: one
+	// sized from the CPU count).
+	AuthLimiter *auth.Limiter
 }
 
 // API serves the routes. Bindings limits which API groups are mounted
@@ -57,6 +60,9 @@ func New(env Env, bindings []string) *API {
 	}
 	if env.Logger == nil {
 		env.Logger = slog.New(slog.DiscardHandler)
+	}
+	if env.AuthLimiter == nil {
+		env.AuthLimiter = auth.NewLimiter(auth.LimiterConfig{})
 	}
 	a := &API{Env: env}
 	a.handler = a.buildMux(bindings)

@@ -55,6 +55,9 @@ const (
 	CodeCannotExtend         = domain.CodeCannotExtend
 	CodeNoPendingExtension   = domain.CodeNoPendingExtension
 	CodeInvalidClientCert    = domain.CodeInvalidClientCert
+	// CodeRateLimited refuses a credential check over the auth limiter's
+	// bound (429, as the specification lists for POST /authenticate).
+	CodeRateLimited = "RATE_LIMITED"
 )
 
 type errorBody struct {

@@ -30,7 +30,19 @@ func passwordAuth(c *Ctx) (string, string, error) {
 	if in.Username == "" {
 		return "", "", FieldInvalid("username", nil, "is required for method=password")
 	}
+	// Refused before the key derivation when too many run: each takes
+	// tens of MiB and a core.
+	release, ok := c.API.AuthLimiter.Acquire(c.Context(), clientIP(c.R), in.Username)
+	if !ok {
+		c.API.Logger.Warn("login refused", "method", "password", "username", in.Username, "remoteAddress", c.R.RemoteAddr, "reason", "rate limited")
+		return "", "", rateLimited()
+	}
+	defer release()
 	return c.API.PasswordLogin(in.Username, in.Password)
+}
+
+func rateLimited() error {
+	return Errorf(http.StatusTooManyRequests, CodeRateLimited, "too many password checks are running (from this address, for this username or in all): try again later")
 }
 
 func certAuth(c *Ctx) (string, string, error) {

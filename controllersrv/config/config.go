@@ -140,6 +140,16 @@ type Config struct {
 			Address        string   `yaml:"address"`
 			SessionTimeout Duration `yaml:"sessionTimeout,omitempty"`
 		} `yaml:"api"`
+		// AuthRateLimiter bounds the password checks: workers run at
+		// once, queueSize more wait, perSource and perUsername of those
+		// from one address or for one username (0: auth.LimiterConfig's
+		// defaults, sized from the CPU count).
+		AuthRateLimiter struct {
+			Workers     int `yaml:"workers,omitempty"`
+			QueueSize   int `yaml:"queueSize,omitempty"`
+			PerSource   int `yaml:"perSource,omitempty"`
+			PerUsername int `yaml:"perUsername,omitempty"`
+		} `yaml:"authRateLimiter,omitempty"`
 		Enrollment struct {
 			SigningCert struct {
 				Cert string `yaml:"cert"`
@@ -185,7 +195,8 @@ var known = map[string]any{
 	// so that a complete OpenZiti config does not warn.
 	"ctrl": map[string]any{"listener": nil, "options": map[string]any{"advertiseAddress": nil}},
 	"edge": map[string]any{
-		"api": map[string]any{"address": nil, "sessionTimeout": durationKey},
+		"api":             map[string]any{"address": nil, "sessionTimeout": durationKey},
+		"authRateLimiter": map[string]any{"workers": nil, "queueSize": nil, "perSource": nil, "perUsername": nil},
 		"enrollment": map[string]any{
 			"signingCert":  map[string]any{"cert": nil, "key": nil},
 			"edgeIdentity": map[string]any{"duration": durationKey},
@@ -341,6 +352,9 @@ func (c *Config) validate() error {
 	}
 	if err := checkHostPort(addr); err != nil {
 		return fmt.Errorf("edge.api.address: %w", err)
+	}
+	if l := c.Edge.AuthRateLimiter; min(l.Workers, l.QueueSize, l.PerSource, l.PerUsername) < 0 {
+		return errors.New("edge.authRateLimiter: workers, queueSize, perSource and perUsername must be 0 (sized from the CPU count) or a positive number of password checks")
 	}
 	if c.Edge.Enrollment.SigningCert.Cert == "" {
 		return errors.New("edge.enrollment.signingCert.cert: required: the signing CA certificate (chain) that signs enrolled identities' certificates")

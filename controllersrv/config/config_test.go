@@ -117,6 +117,7 @@ func TestErrorsNameTheKey(t *testing.T) {
 		"web[0].identity.alt_server_certs[0]:":     {"      ca: e-cas.pem\n", "      ca: e-cas.pem\n      alt_server_certs: [{server_cert: a.pem}]\n"},
 		"web[0].identity.key:":                     {"key: e.key\n      server_key: e-server.key", "key: ''"},
 		"web: no web entry serves the edge-client": {"      - binding: edge-client\n", ""},
+		"edge.authRateLimiter":                     {"address: ctrl.example.com:1280\n", "address: ctrl.example.com:1280\n  authRateLimiter: {workers: -1}\n"},
 	} {
 		y := strings.Replace(full, edit[0], edit[1], 1)
 		if y == full {

@@ -43,6 +43,11 @@ type Options struct {
 	// JWKSClient fetches external JWT signers' JWKS endpoints (nil = one
 	// that trusts the system roots).
 	JWKSClient *http.Client
+	// AuthWorkers and AuthQueue are the number of password checks that
+	// may run at once and wait (0: sized from the CPU count; config
+	// edge.authRateLimiter.workers and queueSize); more are refused with
+	// 429 RATE_LIMITED before any key derivation.
+	AuthWorkers, AuthQueue int
 }
 
 // DefaultBind is the listen address when Options.Bind is empty.
@@ -111,6 +116,8 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("quickstart PKI in %s: %w", home, err)
 	}
 	cfg := quickstart.Config(home, ln.Addr().String(), address)
+	cfg.Edge.AuthRateLimiter.Workers = opts.AuthWorkers
+	cfg.Edge.AuthRateLimiter.QueueSize = opts.AuthQueue
 	if err := quickstart.WriteConfig(home, cfg); err != nil {
 		ln.Close()
 		return nil, err
@@ -386,6 +393,11 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 		},
 		Sessions:    s.sessions,
 		CertSources: []auth.CertSource{&auth.PoolSource{Label: "controller signing CA", Roots: roots}},
+		// One bound for every listener.
+		AuthLimiter: auth.NewLimiter(auth.LimiterConfig{
+			Workers: cfg.Edge.AuthRateLimiter.Workers, Queue: cfg.Edge.AuthRateLimiter.QueueSize,
+			PerSource: cfg.Edge.AuthRateLimiter.PerSource, PerUsername: cfg.Edge.AuthRateLimiter.PerUsername,
+		}),
 	}
 	// Every OpenZiti network has the built-in config types (intercept.v1,
 	// host.v1, ...); a database from before they existed gets them now.
