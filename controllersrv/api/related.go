@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/filter"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
 )
 
@@ -151,4 +152,30 @@ func idsWhere[E any](tx *store.Tx, k *store.Kind[E], keep func(*E) bool) ([]stri
 		}
 	}
 	return out, err
+}
+
+// roleAttributes serves GET /<kind>-role-attributes: the role attributes
+// the records of k carry, each once, sorted; filters, sorting and paging
+// address an attribute as "id", as in OpenZiti.
+func roleAttributes[E any](k *store.Kind[E], attrs func(*E) []string) HandlerFunc {
+	filterable := []string{"id"}
+	return func(c *Ctx) error {
+		q, err := parseListQuery(c, filterable)
+		if err != nil {
+			return err
+		}
+		all, err := store.Read(c.API.DB, func(tx *store.Tx) ([]*E, error) { return k.List(tx) })
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, v := range all {
+			names = append(names, attrs(v)...)
+		}
+		slices.Sort(names)
+		shown, pg := page(q, slices.Compact(names), func(a string) filter.Fields {
+			return func(name string) (any, bool) { return a, name == "id" }
+		})
+		return c.List(orEmpty(shown), pg, filterable)
+	}
 }

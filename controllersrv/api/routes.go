@@ -77,6 +77,12 @@ func Routes() []Route {
 		{get, "/current-identity/edge-routers", Client, Session, listCurrentIdentityEdgeRouters},
 		{get, "/current-api-session/service-updates", Client, Session, serviceUpdates},
 
+		// The role attributes in use, per kind.
+		{get, "/identity-role-attributes", Management, Admin, roleAttributes(store.Identities, func(v *store.Identity) []string { return v.RoleAttributes })},
+		{get, "/service-role-attributes", Management, Admin, roleAttributes(store.Services, func(v *store.Service) []string { return v.RoleAttributes })},
+		{get, "/edge-router-role-attributes", Management, Admin, roleAttributes(store.EdgeRouters, func(v *store.EdgeRouter) []string { return v.RoleAttributes })},
+		{get, "/posture-check-role-attributes", Management, Admin, roleAttributes(store.PostureChecks, func(v *store.PostureCheck) []string { return v.RoleAttributes })},
+
 		// Relationship lists: the related records, listed (filter, sort,
 		// paging, detail) like their kind's own list.
 		{get, "/config-types/{id}/configs", Management, Admin, related(store.ConfigTypes, "config type", configs, configTypeConfigs)},

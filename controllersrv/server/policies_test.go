@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/url"
 	"slices"
 	"testing"
 )
@@ -69,6 +70,16 @@ func TestPoliciesAndRelationshipLists(t *testing.T) {
 		}
 	}
 	wantError(t, c.do("GET", mgmt+"/services/nope/identities", nil), 404, "NOT_FOUND", "")
+
+	// The role attributes in use, each once.
+	r := c.mustStatus(c.do("GET", mgmt+"/identity-role-attributes", nil), 200)
+	if got := strs(r.json(t)["data"]); !slices.Equal(got, []string{"servers", "staff"}) {
+		t.Errorf("identity role attributes: %v", got)
+	}
+	r = c.mustStatus(c.do("GET", mgmt+"/service-role-attributes?filter="+url.QueryEscape(`id contains "pub"`), nil), 200)
+	if got := strs(r.json(t)["data"]); !slices.Equal(got, []string{"public"}) {
+		t.Errorf("service role attributes containing pub: %v", got)
+	}
 	// policyType is dial or bind, as the specification's enum spells them.
 	wantError(t, c.do("GET", mgmt+"/services/"+web+"/identities?policyType=Dial", nil), 400, "COULD_NOT_VALIDATE", "policyType")
 
