@@ -83,6 +83,22 @@ func (a *rawAPI) login(method string, body any, headers ...string) int {
 	return st
 }
 
+// loginOnceSignerKnown logs in with an ext-jwt bearer token, polling for up
+// to 20 s: OpenZiti v1.7.2 loads a new external JWT signer from an
+// asynchronous store event, so a login right after the create can find no
+// signer yet (seen as a 401 on a loaded machine). It returns the last status.
+func (a *rawAPI) loginOnceSignerKnown(token string) int {
+	a.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		st := a.login("ext-jwt", map[string]any{}, "Authorization", "Bearer "+token)
+		if st == 200 || time.Now().After(deadline) {
+			return st
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
 func jsonAt(m map[string]any, path ...string) any {
 	var cur any = m
 	for _, p := range path {
@@ -196,7 +212,7 @@ func extJWTOn(t *testing.T, a *rawAPI, uid, suffix string) {
 		}
 		return s
 	}
-	if st := a.login("ext-jwt", map[string]any{}, "Authorization", "Bearer "+sign(key, "k1", iss, "ziti")); st != 200 {
+	if st := a.loginOnceSignerKnown(sign(key, "k1", iss, "ziti")); st != 200 {
 		t.Fatalf("ext-jwt with the certificate signer: %d", st)
 	}
 	if st := a.login("ext-jwt", map[string]any{}, "Authorization", "Bearer "+sign(key, "k1", iss, "other")); st != 401 {
@@ -217,7 +233,7 @@ func extJWTOn(t *testing.T, a *rawAPI, uid, suffix string) {
 	defer srv.Close()
 	jiss := "https://jwks-" + suffix + ".example"
 	a.mgmt("POST", "/external-jwt-signers", map[string]any{"name": "jwks-" + suffix, "enabled": true, "issuer": jiss, "audience": "ziti", "jwksEndpoint": srv.URL + "/keys"}, 201)
-	if st := a.login("ext-jwt", map[string]any{}, "Authorization", "Bearer "+sign(jk, "j1", jiss, "ziti")); st != 200 {
+	if st := a.loginOnceSignerKnown(sign(jk, "j1", jiss, "ziti")); st != 200 {
 		t.Fatalf("ext-jwt with the JWKS signer: %d", st)
 	}
 	if st := a.login("ext-jwt", map[string]any{}, "Authorization", "Bearer "+sign(key, "j1", jiss, "ziti")); st != 401 {
