@@ -42,10 +42,13 @@ func (c *Controller) thirdPartyAnchors(keep func(*store.CA) bool) ([]*store.CA, 
 			c.logger().Error("stored CA certificate does not parse", "ca", ca.ID, "error", err)
 			continue
 		}
-		for _, cert := range certs {
-			owners = append(owners, ca)
-			anchors = append(anchors, cert)
-		}
+		// Only the first certificate is the CA: it is the one whose key
+		// signed the verification certificate. Trusting the others too
+		// would let a pasted "intermediate + root" vouch for everything
+		// under a root nobody verified. OpenZiti v1.7.2 trusts only the
+		// first as well.
+		owners = append(owners, ca)
+		anchors = append(anchors, certs[0])
 	}
 	return owners, anchors, nil
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -270,3 +271,28 @@ func TestOTTCAEnrollmentReferences(t *testing.T) {
 }
 
 func quoteJSON(s string) string { return tpJSON(s) }
+
+// TestCATrustsOnlyItsFirstCertificate: a CA's certPem holding two CA
+// certificates is verified with the first; a client certificate issued
+// by the second (never verified) neither authenticates nor is
+// auto-enrolled, while one of the first is.
+func TestCATrustsOnlyItsFirstCertificate(t *testing.T) {
+	s := testServer(t)
+	admin := newClient(t, s).admin()
+	a, b := newExtRoot(t, "CA A"), newExtRoot(t, "CA B")
+	id := admin.createCA(caBody("a-and-b", a.pem()+b.pem(), map[string]any{"isAutoCaEnrollmentEnabled": true}))
+	admin.verifyCA(id, a)
+
+	_, fromB := b.issue(leafOpts{CN: "from-b"})
+	if _, r := certLogin(t, s, fromB); r.Status != 401 {
+		t.Fatalf("a certificate of the second, unverified CA certificate: %d %s, want 401", r.Status, r.Body)
+	}
+	r := admin.mustStatus(admin.do("GET", mgmt+"/identities?filter="+url.QueryEscape(`name contains "from-b"`), nil), 200)
+	if n := jsonPath(r.json(t), "meta", "pagination", "totalCount"); n != float64(0) {
+		t.Fatalf("a certificate of the second CA certificate was auto-enrolled (%v identities with from-b in their name)", n)
+	}
+	_, fromA := a.issue(leafOpts{CN: "from-a"})
+	if _, r := certLogin(t, s, fromA); r.Status != 200 {
+		t.Fatalf("control: a certificate of the verified first CA certificate: %d %s, want 200", r.Status, r.Body)
+	}
+}
