@@ -9,7 +9,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 	"github.com/zitiform/terraform-provider-ziti/internal/testctl"
@@ -23,169 +25,422 @@ type named struct {
 
 type obj = map[string]any
 
-// netSide is one controller under comparison: its admin client and the ids
-// it gave the generated entities, by name.
+// netSide is one controller under comparison: its admin client, the ids it
+// gave the generated entities (by name), the client API sessions of the
+// identities that log in, and the time spent on it.
 type netSide struct {
-	c   *edgeapi.Client
-	ids map[string]string
+	name     string
+	ctl      *testctl.Controller
+	c        *edgeapi.Client
+	raw      *rawAPI
+	ids      map[string]string
+	sessions map[string]string
+	spent    time.Duration
 }
+
+// comparePassword is the updb password of the generated identities that
+// log in to the client API.
+const comparePassword = "compare-pw-1"
+
+// defaultPolicyNetworks is the number of random networks a plain `go test`
+// compares: about three minutes on two shared cores.
+const defaultPolicyNetworks = 64
 
 // TestPolicyEvaluationMatchesRealController builds the same random networks
 // (identities, services and edge routers with random role attributes;
 // service policies of both types, edge router and service edge router
 // policies, both semantics, with #attribute, #all and @id roles) on
 // controllersrv and on the real OpenZiti controller, then reads every
-// relationship list of every entity and policy on both: the answers must
-// name the same entities (the identities of tunneler-enabled routers and
-// their system policies included). ZITIFORM_POLICY_ROUNDS sets the number of
-// networks (default 3), ZITIFORM_POLICY_SEED the first seed.
+// relationship list of every entity and policy, and the client API's
+// service list (with permissions) of two identities logged in with a
+// password, on both: the answers must name the same entities (the
+// identities of tunneler-enabled routers and their system policies
+// included). Then it
+// changes the network (role attributes, a policy's roles and semantic, a
+// deletion), compares again, and deletes it. ZITIFORM_POLICY_NETWORKS sets
+// the number of networks, ZITIFORM_POLICY_SEED the first seed (a failure
+// names the seed that reproduces it).
 func TestPolicyEvaluationMatchesRealController(t *testing.T) {
-	real := testctl.StartT(t, testctl.Ziti)
-	mine := testctl.StartT(t, testctl.Controllersrv)
-	sides := map[string]*netSide{}
-	for name, ctl := range map[string]*testctl.Controller{"OpenZiti": real, "controllersrv": mine} {
+	var sides []*netSide
+	for _, kind := range []testctl.Kind{testctl.Ziti, testctl.Controllersrv} {
+		ctl := testctl.StartT(t, kind)
 		c, err := ctl.AdminClient()
 		if err != nil {
 			t.Fatal(err)
 		}
-		sides[name] = &netSide{c: c, ids: map[string]string{}}
+		sides = append(sides, &netSide{name: ctlName(kind), ctl: ctl, c: c, raw: newRawAPI(t, ctl), ids: map[string]string{}, sessions: map[string]string{}})
 	}
-	rounds, seed := 3, uint64(1)
-	if n, err := strconv.Atoi(os.Getenv("ZITIFORM_POLICY_ROUNDS")); err == nil && n > 0 {
-		rounds = n
+	networks, seed := defaultPolicyNetworks, uint64(1)
+	if n, err := strconv.Atoi(os.Getenv("ZITIFORM_POLICY_NETWORKS")); err == nil && n > 0 {
+		networks = n
 	}
 	if n, err := strconv.ParseUint(os.Getenv("ZITIFORM_POLICY_SEED"), 10, 64); err == nil {
 		seed = n
 	}
 	compared := 0
-	for r := range rounds {
+	for r := range networks {
 		s := seed + uint64(r)
 		compared += compareRandomNetwork(t, s, sides)
 		if t.Failed() {
-			t.Fatalf("network of seed %d differs (ZITIFORM_POLICY_SEED=%d reproduces it)", s, s)
+			t.Fatalf("network of seed %d differs (ZITIFORM_POLICY_SEED=%d ZITIFORM_POLICY_NETWORKS=1 reproduces it)", s, s)
 		}
 	}
-	t.Logf("%d networks (seeds %d..%d), %d relationship lists: the same answers", rounds, seed, seed+uint64(rounds)-1, compared)
+	t.Logf("%d random networks (seeds %d..%d, ZITIFORM_POLICY_NETWORKS=%d), %d answers compared: the same on both controllers",
+		networks, seed, seed+uint64(networks)-1, networks, compared)
+	for _, side := range sides {
+		t.Logf("%s: %v per network (build, read, change, read again, delete)", side.name, (side.spent / time.Duration(networks)).Round(time.Millisecond))
+	}
 }
 
-func compareRandomNetwork(t *testing.T, seed uint64, sides map[string]*netSide) int {
-	rnd := rand.New(rand.NewPCG(seed, 0))
-	prefix := fmt.Sprintf("s%d-", seed)
-	attrs := []string{"a", "b", "c", "d"}
-	randAttrs := func() []string {
-		var out []string
-		for _, a := range attrs {
-			if rnd.IntN(3) == 0 {
-				out = append(out, a)
-			}
+func ctlName(kind testctl.Kind) string {
+	if kind == testctl.Ziti {
+		return "OpenZiti"
+	}
+	return "controllersrv"
+}
+
+// entity is one generated entity or policy: its collection, name and the
+// body that creates it (roles name entities as @name, made @id per side).
+type entity struct {
+	collection, name string
+	body             obj
+}
+
+// randomNetwork generates a network and its changes from one seed.
+type randomNetwork struct {
+	rnd     *rand.Rand
+	prefix  string
+	ents    []*entity
+	kinds   map[string][]string
+	deleted map[string]bool
+	clients []string // identities that log in to the client API
+}
+
+var attrAlphabet = []string{"a", "b", "c", "d"}
+
+func (n *randomNetwork) attrs() []string {
+	out := []string{}
+	for _, a := range attrAlphabet {
+		if n.rnd.IntN(3) == 0 {
+			out = append(out, a)
 		}
-		return out
 	}
-	type entity struct {
-		collection, name string
-		body             obj
+	return out
+}
+
+// roles is a random role list for entities of collection: #all alone, or
+// random #attributes and @names of live entities.
+func (n *randomNetwork) roles(collection string) []string {
+	if n.rnd.IntN(8) == 0 {
+		return []string{"#all"}
 	}
-	var ents []entity
-	kinds := map[string][]string{}
-	add := func(collection string, n int, body func() obj) {
-		for i := range n {
-			name := fmt.Sprintf("%s%s-%d", prefix, collection, i)
-			b := body()
-			b["name"] = name
-			ents = append(ents, entity{collection, name, b})
-			kinds[collection] = append(kinds[collection], name)
+	var out []string
+	for _, a := range n.attrs() {
+		out = append(out, "#"+a)
+	}
+	for _, name := range n.kinds[collection] {
+		if !n.deleted[name] && n.rnd.IntN(6) == 0 {
+			out = append(out, "@"+name)
 		}
 	}
-	add("identities", 8, func() obj { return obj{"type": "User", "isAdmin": false, "roleAttributes": randAttrs()} })
-	add("services", 6, func() obj { return obj{"encryptionRequired": true, "roleAttributes": randAttrs()} })
+	return out
+}
+
+func (n *randomNetwork) semantic() string { return []string{"AllOf", "AnyOf"}[n.rnd.IntN(2)] }
+
+func (n *randomNetwork) add(collection string, count int, body func() obj) {
+	for i := range count {
+		name := fmt.Sprintf("%s%s-%d", n.prefix, collection, i)
+		b := body()
+		b["name"] = name
+		n.ents = append(n.ents, &entity{collection, name, b})
+		n.kinds[collection] = append(n.kinds[collection], name)
+	}
+}
+
+// policyRoles names the role lists of each policy kind.
+var policyRoles = map[string][2]string{
+	"service-policies":             {"identityRoles", "serviceRoles"},
+	"edge-router-policies":         {"identityRoles", "edgeRouterRoles"},
+	"service-edge-router-policies": {"serviceRoles", "edgeRouterRoles"},
+}
+
+// roleCollection is the collection a role list selects from.
+var roleCollection = map[string]string{"identityRoles": "identities", "serviceRoles": "services", "edgeRouterRoles": "edge-routers"}
+
+func newRandomNetwork(seed uint64) *randomNetwork {
+	n := &randomNetwork{rnd: rand.New(rand.NewPCG(seed, 0)), prefix: fmt.Sprintf("s%d-", seed), kinds: map[string][]string{}, deleted: map[string]bool{}}
+	n.add("identities", 8, func() obj { return obj{"type": "User", "isAdmin": false, "roleAttributes": n.attrs()} })
+	n.add("services", 6, func() obj { return obj{"encryptionRequired": true, "roleAttributes": n.attrs()} })
 	// A tunneler-enabled router has an identity of its own and a system
 	// edge router policy: they take part in the answers too.
-	add("edge-routers", 4, func() obj { return obj{"roleAttributes": randAttrs(), "isTunnelerEnabled": rnd.IntN(2) == 0} })
-	// roles of a side: #all alone, or random #attributes and @names (made
-	// @ids per controller below).
-	roles := func(collection string) []string {
-		if rnd.IntN(8) == 0 {
-			return []string{"#all"}
-		}
-		var out []string
-		for _, a := range randAttrs() {
-			out = append(out, "#"+a)
-		}
-		for _, n := range kinds[collection] {
-			if rnd.IntN(6) == 0 {
-				out = append(out, "@"+n)
+	n.add("edge-routers", 4, func() obj { return obj{"roleAttributes": n.attrs(), "isTunnelerEnabled": n.rnd.IntN(2) == 0} })
+	for _, i := range n.rnd.Perm(8)[:2] {
+		e := n.ents[i]
+		e.body["enrollment"] = obj{"updb": e.name}
+		n.clients = append(n.clients, e.name)
+	}
+	n.add("service-policies", 10, func() obj {
+		return obj{"type": []string{"Dial", "Bind"}[n.rnd.IntN(2)], "semantic": n.semantic(),
+			"identityRoles": n.roles("identities"), "serviceRoles": n.roles("services")}
+	})
+	for _, kind := range []string{"edge-router-policies", "service-edge-router-policies"} {
+		n.add(kind, 4, func() obj {
+			r := policyRoles[kind]
+			return obj{"semantic": n.semantic(), r[0]: n.roles(roleCollection[r[0]]), r[1]: n.roles(roleCollection[r[1]])}
+		})
+	}
+	return n
+}
+
+// change is one PATCH or DELETE, applied to both sides.
+type change struct {
+	e    *entity
+	body obj // nil: delete
+}
+
+// changes picks three random changes: new role attributes of an entity
+// (and a router's isTunnelerEnabled),
+// new roles and semantic of a policy, or the deletion of an entity or
+// policy (never of an identity that logs in).
+func (n *randomNetwork) changes() []change {
+	var out []change
+	for range 3 {
+		var live []*entity
+		for _, e := range n.ents {
+			if !n.deleted[e.name] {
+				live = append(live, e)
 			}
 		}
-		return out
+		e := live[n.rnd.IntN(len(live))]
+		roles, isPolicy := policyRoles[e.collection]
+		switch {
+		case n.rnd.IntN(4) == 0 && !slices.Contains(n.clients, e.name):
+			out = append(out, change{e: e})
+			n.deleted[e.name] = true
+			n.forget(e.name)
+		case isPolicy:
+			out = append(out, change{e: e, body: n.policyChange(e, roles)})
+		case e.collection == "edge-routers":
+			out = append(out, change{e: e, body: n.applied(e, obj{"roleAttributes": n.attrs(), "isTunnelerEnabled": n.rnd.IntN(2) == 0})})
+		default:
+			out = append(out, change{e: e, body: n.applied(e, obj{"roleAttributes": n.attrs()})})
+		}
 	}
-	semantic := func() string { return []string{"AllOf", "AnyOf"}[rnd.IntN(2)] }
-	add("service-policies", 10, func() obj {
-		return obj{"type": []string{"Dial", "Bind"}[rnd.IntN(2)], "semantic": semantic(),
-			"identityRoles": roles("identities"), "serviceRoles": roles("services")}
-	})
-	add("edge-router-policies", 4, func() obj {
-		return obj{"semantic": semantic(), "identityRoles": roles("identities"), "edgeRouterRoles": roles("edge-routers")}
-	})
-	add("service-edge-router-policies", 4, func() obj {
-		return obj{"semantic": semantic(), "serviceRoles": roles("services"), "edgeRouterRoles": roles("edge-routers")}
-	})
+	return out
+}
+
+// policyChange is a PATCH of policy e: new roles for one of its role
+// lists, or for both with a random semantic. OpenZiti v1.7.2 re-evaluates
+// only the role lists whose content changes, so a new semantic with an
+// unchanged list leaves that list's old selection in place (controllersrv
+// re-evaluates both; the conformance guide says so): the semantic changes
+// only with both lists.
+func (n *randomNetwork) policyChange(e *entity, roles [2]string) obj {
+	if n.rnd.IntN(2) == 0 {
+		r := roles[n.rnd.IntN(2)]
+		return n.applied(e, obj{r: n.roles(roleCollection[r])})
+	}
+	body := obj{}
+	changed := true
+	for _, r := range roles {
+		body[r] = n.roles(roleCollection[r])
+		changed = changed && !slices.Equal(slices.Sorted(slices.Values(body[r].([]string))), slices.Sorted(slices.Values(e.body[r].([]string))))
+	}
+	if changed {
+		body["semantic"] = n.semantic()
+	}
+	return n.applied(e, body)
+}
+
+// forget removes @name from the generator's policies, as both controllers
+// do when the entity is deleted.
+func (n *randomNetwork) forget(name string) {
+	for _, e := range n.ents {
+		for k, v := range e.body {
+			if l, ok := v.([]string); ok && strings.HasSuffix(k, "Roles") {
+				e.body[k] = slices.DeleteFunc(slices.Clone(l), func(r string) bool { return r == "@"+name })
+			}
+		}
+	}
+}
+
+// applied records a PATCH body in e's body (the generator's view of the
+// current policy) and returns it.
+func (n *randomNetwork) applied(e *entity, body obj) obj {
+	for k, v := range body {
+		e.body[k] = v
+	}
+	return body
+}
+
+// relationshipLists are the lists read of each entity and policy.
+var relationshipLists = map[string][]string{
+	"identities":                   {"services?policyType=dial", "services?policyType=bind", "services", "edge-routers", "service-policies", "edge-router-policies"},
+	"services":                     {"identities?policyType=dial", "identities?policyType=bind", "edge-routers", "service-policies", "service-edge-router-policies"},
+	"edge-routers":                 {"identities", "services", "edge-router-policies", "service-edge-router-policies"},
+	"service-policies":             {"identities", "services"},
+	"edge-router-policies":         {"identities", "edge-routers"},
+	"service-edge-router-policies": {"services", "edge-routers"},
+}
+
+func compareRandomNetwork(t *testing.T, seed uint64, sides []*netSide) int {
+	n := newRandomNetwork(seed)
 	ctx := context.Background()
 	for _, side := range sides {
-		for _, e := range ents {
-			body := obj{}
-			for k, v := range e.body {
-				if l, ok := v.([]string); ok && strings.HasSuffix(k, "Roles") {
-					v = side.refs(l)
-				}
-				body[k] = v
-			}
-			id, err := edgeapi.Collection[named]{Name: e.collection}.Create(ctx, side.c, body)
+		start := time.Now()
+		for _, e := range n.ents {
+			id, err := edgeapi.Collection[named]{Name: e.collection}.Create(ctx, side.c, side.refs(e.body))
 			if err != nil {
-				t.Fatalf("creating %s %s %v: %v", e.collection, e.name, body, err)
+				t.Fatalf("%s: creating %s %s %v: %v", side.name, e.collection, e.name, e.body, err)
 			}
 			side.ids[e.name] = id
 		}
-	}
-	lists := map[string][]string{
-		"identities":                   {"services?policyType=dial", "services?policyType=bind", "services", "edge-routers", "service-policies", "edge-router-policies"},
-		"services":                     {"identities?policyType=dial", "identities?policyType=bind", "edge-routers", "service-policies", "service-edge-router-policies"},
-		"edge-routers":                 {"identities", "services", "edge-router-policies", "service-edge-router-policies"},
-		"service-policies":             {"identities", "services"},
-		"edge-router-policies":         {"identities", "edge-routers"},
-		"service-edge-router-policies": {"services", "edge-routers"},
-	}
-	compared := 0
-	for _, e := range ents {
-		for _, l := range lists[e.collection] {
-			answers := map[string][]string{}
-			for sideName, side := range sides {
-				answers[sideName] = side.relatedNames(t, e.collection, side.ids[e.name], l, prefix)
-			}
-			if !slices.Equal(answers["OpenZiti"], answers["controllersrv"]) {
-				t.Errorf("%s %s %v: /%s: OpenZiti %v, controllersrv %v", e.collection, e.name, e.body, l, answers["OpenZiti"], answers["controllersrv"])
-			}
-			compared++
+		for _, name := range n.clients {
+			side.login(t, name)
 		}
+		side.spent += time.Since(start)
+	}
+	compared := compareAnswers(t, n, sides, "as built")
+	changes := n.changes()
+	for _, side := range sides {
+		start := time.Now()
+		for _, ch := range changes {
+			col := edgeapi.Collection[named]{Name: ch.e.collection}
+			var err error
+			if ch.body == nil {
+				err = col.Delete(ctx, side.c, side.ids[ch.e.name])
+			} else {
+				err = col.Patch(ctx, side.c, side.ids[ch.e.name], side.refs(ch.body))
+			}
+			if err != nil {
+				t.Fatalf("%s: changing %s %s %v: %v", side.name, ch.e.collection, ch.e.name, ch.body, err)
+			}
+		}
+		side.spent += time.Since(start)
+	}
+	var what []string
+	for _, ch := range changes {
+		what = append(what, fmt.Sprintf("%s %s %v", ch.e.collection, ch.e.name, ch.body))
+	}
+	compared += compareAnswers(t, n, sides, "after "+strings.Join(what, "; "))
+	for _, side := range sides {
+		start := time.Now()
+		for _, e := range slices.Backward(n.ents) {
+			if n.deleted[e.name] {
+				continue
+			}
+			if err := (edgeapi.Collection[named]{Name: e.collection}).Delete(ctx, side.c, side.ids[e.name]); err != nil {
+				t.Fatalf("%s: deleting %s %s: %v", side.name, e.collection, e.name, err)
+			}
+			delete(side.ids, e.name)
+		}
+		clear(side.sessions)
+		side.spent += time.Since(start)
 	}
 	return compared
 }
 
-// refs turns the @name roles of a generated network into @id roles.
-func (s *netSide) refs(roles []string) []string {
-	out := []string{}
-	for _, r := range roles {
-		if n, ok := strings.CutPrefix(r, "@"); ok {
-			r = "@" + s.ids[n]
+// compareAnswers reads every list of the live network on each side and
+// reports the lists whose names differ.
+func compareAnswers(t *testing.T, n *randomNetwork, sides []*netSide, when string) int {
+	t.Helper()
+	answers := make([]map[string][]string, len(sides))
+	for i, side := range sides {
+		start := time.Now()
+		answers[i] = side.answers(t, n)
+		side.spent += time.Since(start)
+	}
+	bodies := map[string]obj{}
+	for _, e := range n.ents {
+		bodies[e.name] = e.body
+	}
+	keys := slices.Sorted(func(yield func(string) bool) {
+		for k := range answers[0] {
+			if !yield(k) {
+				return
+			}
 		}
-		out = append(out, r)
+	})
+	for _, k := range keys {
+		if !slices.Equal(answers[0][k], answers[1][k]) {
+			name, _, _ := strings.Cut(strings.TrimPrefix(k, "client "), " ")
+			t.Errorf("%s, %s: %s %v, %s %v (now %v)", when, k, sides[0].name, answers[0][k], sides[1].name, answers[1][k], bodies[name])
+		}
+	}
+	return len(keys)
+}
+
+// answers reads the relationship lists of every live entity and policy
+// (four at a time) and the client API service list of each logged-in
+// identity, keyed by "<name> /<list>".
+func (s *netSide) answers(t *testing.T, n *randomNetwork) map[string][]string {
+	t.Helper()
+	type job struct {
+		e    *entity
+		list string
+	}
+	jobs := make(chan job)
+	var (
+		mu   sync.Mutex
+		out  = map[string][]string{}
+		errs []error
+		wg   sync.WaitGroup
+	)
+	for range 4 {
+		wg.Go(func() {
+			for j := range jobs {
+				names, err := s.relatedNames(j.e.collection, s.ids[j.e.name], j.list, n.prefix)
+				mu.Lock()
+				out[j.e.name+" /"+j.list] = names
+				if err != nil {
+					errs = append(errs, err)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for _, e := range n.ents {
+		if n.deleted[e.name] {
+			continue
+		}
+		for _, l := range relationshipLists[e.collection] {
+			jobs <- job{e, l}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if len(errs) > 0 {
+		t.Fatalf("%s: %v", s.name, errs)
+	}
+	for _, name := range n.clients {
+		out["client "+name+" /services"] = s.clientServices(t, name, n.prefix)
+	}
+	return out
+}
+
+// refs turns the @name roles of a generated body into @id roles.
+func (s *netSide) refs(body obj) obj {
+	out := obj{}
+	for k, v := range body {
+		if l, ok := v.([]string); ok && strings.HasSuffix(k, "Roles") {
+			ids := []string{}
+			for _, r := range l {
+				if name, ok := strings.CutPrefix(r, "@"); ok {
+					r = "@" + s.ids[name]
+				}
+				ids = append(ids, r)
+			}
+			v = ids
+		}
+		out[k] = v
 	}
 	return out
 }
 
 // relatedNames reads GET /<collection>/<id>/<list> (all pages) and returns
 // the names in it that belong to the generated network, sorted.
-func (s *netSide) relatedNames(t *testing.T, collection, id, list, prefix string) []string {
-	t.Helper()
+func (s *netSide) relatedNames(collection, id, list, prefix string) ([]string, error) {
 	path, query, _ := strings.Cut(list, "?")
 	name := collection + "/" + url.PathEscape(id) + "/" + path
 	if query != "" {
@@ -193,13 +448,59 @@ func (s *netSide) relatedNames(t *testing.T, collection, id, list, prefix string
 	}
 	items, err := edgeapi.Collection[named]{Name: name}.List(context.Background(), s.c, edgeapi.ListOptions{})
 	if err != nil {
-		t.Fatalf("GET /%s: %v", name, err)
+		return nil, fmt.Errorf("GET /%s: %w", name, err)
 	}
 	out := []string{}
 	for _, it := range items {
 		if strings.HasPrefix(it.Name, prefix) {
 			out = append(out, it.Name)
 		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// login completes the updb enrollment of the identity name and logs it in
+// to the client API.
+func (s *netSide) login(t *testing.T, name string) {
+	t.Helper()
+	token, _ := jsonAt(s.raw.mgmt("GET", "/identities/"+s.ids[name], nil, 200), "data", "enrollment", "updb", "token").(string)
+	creds := map[string]string{"username": name, "password": comparePassword}
+	if st, m := s.raw.call("POST", s.ctl.ClientURL()+"/enroll/updb?token="+url.QueryEscape(token), creds); st != 200 {
+		t.Fatalf("%s: updb enrollment of %s: %d %v", s.name, name, st, m)
+	}
+	anon := &rawAPI{t: t, ctl: s.ctl, http: s.raw.http}
+	st, m := anon.call("POST", s.ctl.ClientURL()+"/authenticate?method=password", creds)
+	if st != 200 {
+		t.Fatalf("%s: password login of %s: %d %v", s.name, name, st, m)
+	}
+	s.sessions[name], _ = jsonAt(m, "data", "token").(string)
+}
+
+// clientServices is the client API's GET /services of the logged-in
+// identity name: "<service> [permissions]" of the generated network.
+func (s *netSide) clientServices(t *testing.T, name, prefix string) []string {
+	t.Helper()
+	as := &rawAPI{t: t, ctl: s.ctl, http: s.raw.http, token: s.sessions[name]}
+	st, m := as.call("GET", s.ctl.ClientURL()+"/services?limit=500", nil)
+	if st != 200 {
+		t.Fatalf("%s: client API GET /services as %s: %d %v", s.name, name, st, m)
+	}
+	out := []string{}
+	data, _ := m["data"].([]any)
+	for _, d := range data {
+		svc, _ := d.(map[string]any)
+		svcName, _ := svc["name"].(string)
+		if !strings.HasPrefix(svcName, prefix) {
+			continue
+		}
+		var perms []string
+		ps, _ := svc["permissions"].([]any)
+		for _, p := range ps {
+			perms = append(perms, fmt.Sprint(p))
+		}
+		slices.Sort(perms)
+		out = append(out, fmt.Sprintf("%s %v", svcName, perms))
 	}
 	slices.Sort(out)
 	return out
