@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -34,7 +35,6 @@ func passwordAuth(c *Ctx) (string, string, error) {
 	// tens of MiB and a core.
 	release, ok := c.API.AuthLimiter.Acquire(c.Context(), clientIP(c.R), in.Username)
 	if !ok {
-		c.API.Logger.Warn("login refused", "method", "password", "username", in.Username, "remoteAddress", c.R.RemoteAddr, "reason", "rate limited")
 		return "", "", rateLimited()
 	}
 	defer release()
@@ -91,15 +91,46 @@ func authenticate(c *Ctx) error {
 	}
 	var prefs struct {
 		ConfigTypes []string `json:"configTypes"`
+		// Username names a failed password login in the log (never
+		// the password).
+		Username string `json:"username"`
 	}
 	_ = json.Unmarshal(body, &prefs) // a body the method cannot read is refused by it
 	c.R.Body = io.NopCloser(bytes.NewReader(body))
+	if err := login(c, method, fn, prefs.ConfigTypes); err != nil {
+		logLoginFailure(c, method, prefs.Username, err)
+		return err
+	}
+	return nil
+}
+
+// logLoginFailure leaves a trace of every refused login at warn level:
+// the method, the username or certificate, where it came from and why,
+// never a credential.
+func logLoginFailure(c *Ctx, method, username string, err error) {
+	attrs := []any{"method", method, "remoteAddress", c.R.RemoteAddr}
+	if username != "" {
+		attrs = append(attrs, "username", username)
+	}
+	if c.R.TLS != nil && len(c.R.TLS.PeerCertificates) > 0 {
+		leaf := c.R.TLS.PeerCertificates[0]
+		attrs = append(attrs, "certificateSubject", leaf.Subject.String(), "certificateFingerprint", pki.FingerprintSHA1(leaf))
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		attrs = append(attrs, "status", e.Status, "code", e.Code)
+	}
+	c.API.Logger.Warn("authentication failed", attrs...)
+}
+
+// login runs the method's credential check, then what every method
+// shares: the identity must be enabled and its auth policy must allow
+// the method (and, for ext-jwt, the signer).
+func login(c *Ctx, method string, fn func(*Ctx) (string, string, error), configTypes []string) error {
 	identityID, authID, err := fn(c)
 	if err != nil {
 		return err
 	}
-	// Every method ends here: the identity must be enabled and its auth
-	// policy must allow the method (and, for ext-jwt, the signer).
 	var idn *store.Identity
 	var policy *store.AuthPolicy
 	err = c.API.DB.View(func(tx *store.Tx) error {
@@ -112,10 +143,10 @@ func authenticate(c *Ctx) error {
 	if err := c.API.Secondary(c.Context(), policy, identityID, bearer(c)); err != nil {
 		return err
 	}
-	sess := c.API.Sessions.Create(identityID, authID, method, clientIP(c.R), prefs.ConfigTypes...)
+	sess := c.API.Sessions.Create(identityID, authID, method, clientIP(c.R), configTypes...)
 	c.Session = sess
 	c.Identity = idn
-	c.API.Logger.Info("authenticated", "identity", idn.ID, "method", method)
+	c.API.Logger.Info("authenticated", "identity", idn.ID, "method", method, "remoteAddress", c.R.RemoteAddr)
 	return c.writeSession(sess, idn)
 }
 
