@@ -107,8 +107,8 @@ func AlgorithmOf(pub crypto.PublicKey) (KeyAlgorithm, error) {
 	return "", fmt.Errorf("unsupported public key type %T: use an EC or RSA key", pub)
 }
 
-// EncodePrivateKeyPEM encodes a key the way `ziti pki` and OpenSSL tools
-// expect: SEC 1 "EC PRIVATE KEY" or PKCS #1 "RSA PRIVATE KEY".
+// EncodePrivateKeyPEM encodes a key in the traditional OpenSSL forms:
+// SEC 1 "EC PRIVATE KEY" or PKCS #1 "RSA PRIVATE KEY".
 func EncodePrivateKeyPEM(key crypto.Signer) ([]byte, error) {
 	switch k := key.(type) {
 	case *ecdsa.PrivateKey:
@@ -121,6 +121,25 @@ func EncodePrivateKeyPEM(key crypto.Signer) ([]byte, error) {
 		return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)}), nil
 	}
 	return nil, fmt.Errorf("cannot encode private key of type %T", key)
+}
+
+// EncodePrivateKeyPKCS8PEM encodes a key as PKCS #8 "PRIVATE KEY", the
+// form `ziti pki` writes and the only one it reads back.
+func EncodePrivateKeyPKCS8PEM(key crypto.Signer) ([]byte, error) {
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, fmt.Errorf("cannot encode private key of type %T as PKCS #8: %w", key, err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+}
+
+// ToPKCS8PEM re-encodes a PEM private key of any supported form as PKCS #8.
+func ToPKCS8PEM(data []byte) ([]byte, error) {
+	key, err := ParsePrivateKeyPEM(data)
+	if err != nil {
+		return nil, err
+	}
+	return EncodePrivateKeyPKCS8PEM(key)
 }
 
 // ParsePrivateKeyPEM reads the first private key in PEM data: SEC 1,

@@ -118,7 +118,20 @@ func (r *certResource) Create(ctx context.Context, req resource.CreateRequest, r
 
 // Read keeps the state: the certificate lives only there. Renewal is
 // decided in ModifyPlan so that it shows as a replacement in the plan.
+// State written before private_key_pem_pkcs8 existed gets it filled in.
 func (r *certResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	d, diags := r.get(ctx, req.State)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() || !d.PrivateKeyPEMPKCS8.IsNull() || !pkiKnown(d.PrivateKeyPEM) {
+		return
+	}
+	p8, err := pki.ToPKCS8PEM([]byte(d.PrivateKeyPEM.ValueString()))
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("private_key_pem"), "Invalid private key in the state", err.Error())
+		return
+	}
+	d.PrivateKeyPEMPKCS8 = types.StringValue(string(p8))
+	resp.Diagnostics.Append(r.set(ctx, &resp.State, d)...)
 }
 
 // Update only happens for early_renewal_hours, which does not change the

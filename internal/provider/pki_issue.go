@@ -110,10 +110,15 @@ func (r *certResource) issue(ctx context.Context, d *certData, diags *diag.Diagn
 	d.CertPEM = types.StringValue(string(pki.EncodeCertsPEM(c)))
 	d.ChainPEM = types.StringValue(string(pki.EncodeCertsPEM(is.Chain...)))
 	d.CABundlePEM = types.StringValue(string(pki.EncodeCertsPEM(is.Bundle...)))
+	d.PrivateKeyPEM, d.PrivateKeyPEMPKCS8 = types.StringNull(), types.StringNull()
 	if keyPEM != nil {
 		d.PrivateKeyPEM = types.StringValue(string(keyPEM))
-	} else {
-		d.PrivateKeyPEM = types.StringNull()
+		p8, err := pki.EncodePrivateKeyPKCS8PEM(key)
+		if err != nil {
+			diags.AddError("Encoding the private key failed", err.Error())
+			return
+		}
+		d.PrivateKeyPEMPKCS8 = types.StringValue(string(p8))
 	}
 	d.FingerprintSHA1 = types.StringValue(pki.FingerprintSHA1(c))
 	d.FingerprintSHA256 = types.StringValue(pki.FingerprintSHA256(c))

@@ -24,6 +24,7 @@ type certModel struct {
 	ChainPEM            types.String  `tfsdk:"chain_pem"`
 	CABundlePEM         types.String  `tfsdk:"ca_bundle_pem"`
 	PrivateKeyPEM       types.String  `tfsdk:"private_key_pem"`
+	PrivateKeyPEMPKCS8  types.String  `tfsdk:"private_key_pem_pkcs8"`
 	FingerprintSHA1     types.String  `tfsdk:"fingerprint_sha1"`
 	FingerprintSHA256   types.String  `tfsdk:"fingerprint_sha256"`
 	SubjectKeyID        types.String  `tfsdk:"subject_key_id"`

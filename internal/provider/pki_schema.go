@@ -120,6 +120,13 @@ func (r *certResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 		}
 	}
+	attrs["private_key_pem_pkcs8"] = schema.StringAttribute{
+		Computed:  true,
+		Sensitive: true,
+		MarkdownDescription: "The same private key as PKCS #8 (`PRIVATE KEY`), the form `ziti pki` writes and reads. " +
+			"Either form works as another resource's `issuer_private_key_pem`. Null when `csr_pem` is given.",
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
 	if r.kind.IsCA() {
 		attrs["max_path_length"] = schema.Int64Attribute{
 			Optional: true,

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -110,10 +111,13 @@ func (r *pkiDirectoryResource) Schema(_ context.Context, _ resource.SchemaReques
 		return schema.StringAttribute{Required: required, Optional: !required, MarkdownDescription: desc}
 	}
 	keyAttr := schema.StringAttribute{Optional: true, Sensitive: true,
-		MarkdownDescription: "Private key (PEM), written to `keys/<name>.key` with mode 0600. Omit it to write no key file."}
+		MarkdownDescription: "Private key (PEM, any form), written as PKCS #8 (`PRIVATE KEY`, what `ziti pki` reads) to `keys/<name>.key` with mode 0600. Omit it to write no key file."}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Writes certificates and keys to disk in the layout of `ziti pki` (`<ca>/certs/<name>.cert`, `<name>.chain.pem`, " +
-			"`<ca>/keys/<name>.key` with mode 0600, `<ca>/cas.pem`), so a controller can read them. Files are written atomically; " +
+			"`<ca>/keys/<name>.key` in PKCS #8 with mode 0600, `<ca>/cas.pem`), so a controller can read them and `ziti pki create` can keep issuing in the tree: " +
+			"each CA directory also gets the CA database of `ziti pki` (`index.txt`, `index.txt.attr`, `serial`, `crlnumber`) listing the certificates written here, " +
+			"and an intermediate's certificate and key are copied into its issuer's directory. `index.txt` and `serial` are shared: this resource only adds, updates and removes " +
+			"its own lines and never lowers `serial`. Files are written atomically; " +
 			"a refresh notices files deleted or changed outside Terraform and the next apply writes them again; destroy removes exactly the files written (and directories left empty).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The absolute PKI root.",
@@ -303,9 +307,16 @@ func (r *pkiDirectoryResource) ModifyPlan(ctx context.Context, req resource.Modi
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("paths"), v)...)
 }
 
-// files builds the file set from the model with pki.CAFiles/LeafFiles.
-func (m *pkiDirectoryModel) files() ([]pki.File, error) {
+// layout builds the files this resource owns outright and the index.txt
+// lines it owns in the shared CA databases, keyed by CA directory. Keys are
+// written as PKCS #8, the only form `ziti pki` reads. Like `ziti pki create
+// intermediate`, an intermediate's certificate and key are also copied into
+// the directory of its issuer when that CA is in the same tree, and each
+// certificate gets the index line `ziti pki` would have written in the
+// directory of the CA that signed it.
+func (m *pkiDirectoryModel) layout() ([]pki.File, map[string][]string, error) {
 	var out []pki.File
+	index := map[string][]string{}
 	certs := func(what string, v types.String, def []*x509.Certificate) ([]*x509.Certificate, error) {
 		if v.IsNull() {
 			return def, nil
@@ -316,27 +327,41 @@ func (m *pkiDirectoryModel) files() ([]pki.File, error) {
 		}
 		return c, nil
 	}
-	keyBytes := func(v types.String) []byte {
+	keyBytes := func(what string, v types.String) ([]byte, error) {
 		if v.IsNull() {
-			return nil
+			return nil, nil
 		}
-		return []byte(v.ValueString())
+		k, err := pki.ToPKCS8PEM([]byte(v.ValueString()))
+		if err != nil {
+			return nil, fmt.Errorf("%s private_key_pem: %w", what, err)
+		}
+		return k, nil
 	}
+	type ca struct {
+		name string
+		cert *x509.Certificate
+		key  []byte
+	}
+	var cas []ca
 	for _, c := range m.CAs {
 		n := c.Name.ValueString()
 		cert, err := certs("ca "+n+" cert_pem", c.CertPEM, nil)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		chain, err := certs("ca "+n+" chain_pem", c.ChainPEM, cert)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		bundle, err := certs("ca "+n+" ca_bundle_pem", c.CABundlePEM, cert)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		fs := pki.CAFiles(n, &pki.Issued{Cert: cert[0], Chain: chain, Bundle: bundle}, keyBytes(c.PrivateKeyPEM))
+		key, err := keyBytes("ca "+n, c.PrivateKeyPEM)
+		if err != nil {
+			return nil, nil, err
+		}
+		fs := pki.CAFiles(n, &pki.Issued{Cert: cert[0], Chain: chain, Bundle: bundle}, key)
 		// CAFiles writes a chain only for intermediates; here the chain file
 		// exists exactly when chain_pem is given, matching paths.
 		chainPath := n + "/certs/" + n + ".chain.pem"
@@ -350,27 +375,91 @@ func (m *pkiDirectoryModel) files() ([]pki.File, error) {
 			kept = append(kept, pki.File{Path: chainPath, Data: pki.EncodeCertsPEM(chain...), Mode: pki.CertMode})
 		}
 		out = append(out, kept...)
+		if _, ok := index[n]; !ok {
+			index[n] = nil // every CA directory gets its database
+		}
+		cas = append(cas, ca{n, cert[0], key})
+	}
+	for _, c := range cas {
+		if pki.IsSelfSigned(c.cert) {
+			// `ziti pki create ca` indexes the root in its own directory.
+			index[c.name] = append(index[c.name], pki.IndexLine(c.name, c.cert))
+			continue
+		}
+		for _, p := range cas {
+			if p.name == c.name || c.cert.CheckSignatureFrom(p.cert) != nil {
+				continue
+			}
+			out = append(out, pki.LeafFiles(p.name, c.name, &pki.Issued{Cert: c.cert, Chain: []*x509.Certificate{c.cert}}, c.key)...)
+			// LeafFiles adds a chain file `ziti pki` does not make for a CA.
+			out = slices.DeleteFunc(out, func(f pki.File) bool { return f.Path == p.name+"/certs/"+c.name+".chain.pem" })
+			index[p.name] = append(index[p.name], pki.IndexLine(c.name, c.cert))
+			break
+		}
 	}
 	for _, l := range m.Leaves {
 		n := l.Name.ValueString()
 		cert, err := certs("leaf "+n+" cert_pem", l.CertPEM, nil)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		chain, err := certs("leaf "+n+" chain_pem", l.ChainPEM, cert)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out = append(out, pki.LeafFiles(l.CA.ValueString(), n, &pki.Issued{Cert: cert[0], Chain: chain}, keyBytes(l.PrivateKeyPEM))...)
+		key, err := keyBytes("leaf "+n, l.PrivateKeyPEM)
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, pki.LeafFiles(l.CA.ValueString(), n, &pki.Issued{Cert: cert[0], Chain: chain}, key)...)
+		index[l.CA.ValueString()] = append(index[l.CA.ValueString()], pki.IndexLine(n, cert[0]))
 	}
 	for _, f := range m.Files {
 		out = append(out, pki.File{Path: f.Path.ValueString(), Data: []byte(f.Content.ValueString()), Mode: pki.CertMode})
 	}
-	return out, pki.CheckFiles(out)
+	return out, index, pki.CheckFiles(out)
 }
 
-func (r *pkiDirectoryResource) write(ctx context.Context, m *pkiDirectoryModel, diags *diag.Diagnostics) []pki.File {
-	files, err := m.files()
+// index is the index part of layout; nil when the content does not parse.
+func (m *pkiDirectoryModel) index() map[string][]string {
+	_, idx, err := m.layout()
+	if err != nil {
+		return nil
+	}
+	return idx
+}
+
+// syncIndexes updates the CA databases below root: lines now in index are
+// written, lines of old (what was written before) that are no longer wanted
+// are removed, every other line is kept.
+func syncIndexes(root string, index, old map[string][]string) error {
+	var errs []error
+	for _, dir := range pki.SortedDirs(index) {
+		if err := pki.SyncCADB(root, dir, index[dir], pki.IndexSerials(old[dir])); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	var gone []pki.File
+	for _, dir := range pki.SortedDirs(old) {
+		if _, kept := index[dir]; kept {
+			continue
+		}
+		removed, err := pki.ReleaseCADB(root, dir, pki.IndexSerials(old[dir]))
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if removed {
+			for _, p := range pki.CADBPaths(dir) {
+				gone = append(gone, pki.File{Path: p})
+			}
+		}
+	}
+	errs = append(errs, removeFiles(root, gone))
+	return errors.Join(errs...)
+}
+
+func (r *pkiDirectoryResource) write(ctx context.Context, m *pkiDirectoryModel, old map[string][]string, diags *diag.Diagnostics) []pki.File {
+	files, index, err := m.layout()
 	if err != nil {
 		diags.AddError("Invalid ziti_pki_directory content", err.Error())
 		return nil
@@ -382,6 +471,10 @@ func (r *pkiDirectoryResource) write(ctx context.Context, m *pkiDirectoryModel, 
 	}
 	if err := pki.WriteFiles(root, files); err != nil {
 		diags.AddError("Writing the PKI tree failed", err.Error())
+		return nil
+	}
+	if err := syncIndexes(root, index, old); err != nil {
+		diags.AddError("Updating the CA databases (index.txt, serial) failed", err.Error())
 		return nil
 	}
 	m.ID = types.StringValue(root)
@@ -403,7 +496,7 @@ func (r *pkiDirectoryResource) Create(ctx context.Context, req resource.CreateRe
 		resp.Diagnostics.AddError("Unknown ziti_pki_directory content", "The ca, leaf and file blocks must be known at apply time.")
 		return
 	}
-	r.write(ctx, &m, &resp.Diagnostics)
+	r.write(ctx, &m, nil, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -419,13 +512,16 @@ func (r *pkiDirectoryResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	files, err := m.files()
+	files, index, err := m.layout()
 	if err != nil {
 		resp.Diagnostics.AddError("Corrupt ziti_pki_directory state", err.Error())
 		return
 	}
 	root := m.ID.ValueString()
 	var drifted []string
+	for _, dir := range pki.SortedDirs(index) {
+		drifted = append(drifted, pki.CheckCADB(root, dir, index[dir])...)
+	}
 	for _, f := range files {
 		p := filepath.Join(root, filepath.FromSlash(f.Path))
 		st, err := os.Stat(p)
@@ -464,7 +560,11 @@ func (r *pkiDirectoryResource) Update(ctx context.Context, req resource.UpdateRe
 		resp.Diagnostics.AddError("Unknown ziti_pki_directory content", "The ca, leaf and file blocks must be known at apply time.")
 		return
 	}
-	files := r.write(ctx, &plan, &resp.Diagnostics)
+	old, oldIndex, err := state.layout()
+	if err != nil || state.ID.ValueString() != plan.ID.ValueString() {
+		oldIndex = nil
+	}
+	files := r.write(ctx, &plan, oldIndex, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -472,7 +572,6 @@ func (r *pkiDirectoryResource) Update(ctx context.Context, req resource.UpdateRe
 	for _, f := range files {
 		keep[f.Path] = true
 	}
-	old, err := state.files()
 	if err == nil {
 		var gone []pki.File
 		for _, f := range old {
@@ -482,6 +581,17 @@ func (r *pkiDirectoryResource) Update(ctx context.Context, req resource.UpdateRe
 		}
 		if err := removeFiles(state.ID.ValueString(), gone); err != nil {
 			resp.Diagnostics.AddWarning("Could not remove old PKI files", err.Error())
+		}
+		// A CA directory this resource no longer writes: now that its files
+		// are gone, its database goes too unless something else is left.
+		dropped, now := map[string][]string{}, plan.index()
+		for dir, lines := range oldIndex {
+			if _, ok := now[dir]; !ok {
+				dropped[dir] = lines
+			}
+		}
+		if err := syncIndexes(state.ID.ValueString(), nil, dropped); err != nil {
+			resp.Diagnostics.AddWarning("Could not update the old CA databases", err.Error())
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan.pkiDirectoryData)...)
@@ -493,13 +603,18 @@ func (r *pkiDirectoryResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	files, err := m.files()
+	files, index, err := m.layout()
 	if err != nil {
 		resp.Diagnostics.AddError("Corrupt ziti_pki_directory state", err.Error())
 		return
 	}
 	if err := removeFiles(m.ID.ValueString(), files); err != nil {
 		resp.Diagnostics.AddError("Removing the PKI files failed", err.Error())
+	}
+	// Only this resource's index lines go; the databases stay while anything
+	// else (a certificate `ziti pki` issued) is left in the CA directory.
+	if err := syncIndexes(m.ID.ValueString(), nil, index); err != nil {
+		resp.Diagnostics.AddError("Updating the CA databases (index.txt, serial) failed", err.Error())
 	}
 }
 

@@ -211,7 +211,7 @@ func checkDirectoryFiles(root string, want []string) resource.TestCheckFunc {
 		}
 		for _, c := range [][3]string{
 			{"d-root/certs/d-root.cert", "ziti_pki_ca.root", "cert_pem"},
-			{"d-root/keys/d-root.key", "ziti_pki_ca.root", "private_key_pem"},
+			{"d-root/keys/d-root.key", "ziti_pki_ca.root", "private_key_pem_pkcs8"},
 			{"d-root/cas.pem", "ziti_pki_ca.root", "ca_bundle_pem"},
 			{"d-ica/certs/d-ica.chain.pem", "ziti_pki_intermediate.ica", "chain_pem"},
 			{"d-ica/cas.pem", "ziti_pki_intermediate.ica", "ca_bundle_pem"},
