@@ -186,6 +186,8 @@ func (c *Ctx) writeSession(s *auth.Session, idn *store.Identity) error {
 	v.Links = Links{"self": {Href: "./current-api-session"}}
 	h := c.W.Header()
 	h.Set("zt-session", s.Token)
+	// The body and header carry the session token: no cache may keep it.
+	h.Set("Cache-Control", "no-store")
 	h.Set("expiration-seconds", strconv.FormatInt(v.ExpirationSeconds, 10))
 	h.Set("expires-at", exp.Format(time.RFC3339))
 	return c.OK(v)

@@ -47,3 +47,19 @@ func TestLoginFailuresLogged(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionTokenNotCached: responses carrying a session token forbid
+// caching (Cache-Control: no-store), at login and when read back.
+func TestSessionTokenNotCached(t *testing.T) {
+	s := testServer(t)
+	c := newClient(t, s)
+	r := c.mustStatus(c.do("POST", "/edge/client/v1/authenticate?method=password", map[string]string{"username": "admin", "password": "admin-pw-123"}), 200)
+	if got := r.Header.Get("Cache-Control"); got != "no-store" {
+		t.Fatalf("login answer Cache-Control %q, want no-store", got)
+	}
+	c.session = r.Header.Get("zt-session")
+	r = c.mustStatus(c.do("GET", "/edge/client/v1/current-api-session", nil), 200)
+	if got := r.Header.Get("Cache-Control"); got != "no-store" {
+		t.Fatalf("current-api-session Cache-Control %q, want no-store", got)
+	}
+}
