@@ -1,9 +1,16 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"os"
 	"slices"
@@ -32,7 +39,7 @@ type netSide struct {
 	name     string
 	ctl      *testctl.Controller
 	c        *edgeapi.Client
-	raw      *rawAPI
+	http     *http.Client
 	ids      map[string]string
 	sessions map[string]string
 	spent    time.Duration
@@ -55,11 +62,11 @@ const defaultPolicyNetworks = 64
 // service list (with permissions) of two identities logged in with a
 // password, on both: the answers must name the same entities (the
 // identities of tunneler-enabled routers and their system policies
-// included). Then it
-// changes the network (role attributes, a policy's roles and semantic, a
-// deletion), compares again, and deletes it. ZITIFORM_POLICY_NETWORKS sets
-// the number of networks, ZITIFORM_POLICY_SEED the first seed (a failure
-// names the seed that reproduces it).
+// included). Then it changes the network (role attributes, a policy's
+// roles and semantic, deletions), compares again, and deletes it. Both
+// controllers work at once. ZITIFORM_POLICY_NETWORKS sets the number of
+// networks, ZITIFORM_POLICY_SEED the first seed (a failure names the seed
+// that reproduces it).
 func TestPolicyEvaluationMatchesRealController(t *testing.T) {
 	var sides []*netSide
 	for _, kind := range []testctl.Kind{testctl.Ziti, testctl.Controllersrv} {
@@ -68,8 +75,10 @@ func TestPolicyEvaluationMatchesRealController(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sides = append(sides, &netSide{name: ctlName(kind), ctl: ctl, c: c, raw: newRawAPI(t, ctl), ids: map[string]string{}, sessions: map[string]string{}})
+		hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ctl.CertPool()}}}
+		sides = append(sides, &netSide{name: ctlName(kind), ctl: ctl, c: c, http: hc, ids: map[string]string{}, sessions: map[string]string{}})
 	}
+	nameRolesRefused(t, sides)
 	networks, seed := defaultPolicyNetworks, uint64(1)
 	if n, err := strconv.Atoi(os.Getenv("ZITIFORM_POLICY_NETWORKS")); err == nil && n > 0 {
 		networks = n
@@ -77,7 +86,7 @@ func TestPolicyEvaluationMatchesRealController(t *testing.T) {
 	if n, err := strconv.ParseUint(os.Getenv("ZITIFORM_POLICY_SEED"), 10, 64); err == nil {
 		seed = n
 	}
-	compared := 0
+	start, compared := time.Now(), 0
 	for r := range networks {
 		s := seed + uint64(r)
 		compared += compareRandomNetwork(t, s, sides)
@@ -85,10 +94,38 @@ func TestPolicyEvaluationMatchesRealController(t *testing.T) {
 			t.Fatalf("network of seed %d differs (ZITIFORM_POLICY_SEED=%d ZITIFORM_POLICY_NETWORKS=1 reproduces it)", s, s)
 		}
 	}
-	t.Logf("%d random networks (seeds %d..%d, ZITIFORM_POLICY_NETWORKS=%d), %d answers compared: the same on both controllers",
-		networks, seed, seed+uint64(networks)-1, networks, compared)
+	per := func(d time.Duration) time.Duration { return (d / time.Duration(networks)).Round(time.Millisecond) }
+	t.Logf("%d random networks (seeds %d..%d, ZITIFORM_POLICY_NETWORKS=%d), %d answers compared: the same on both controllers; %v per network",
+		networks, seed, seed+uint64(networks)-1, networks, compared, per(time.Since(start)))
 	for _, side := range sides {
-		t.Logf("%s: %v per network (build, read, change, read again, delete)", side.name, (side.spent / time.Duration(networks)).Round(time.Millisecond))
+		t.Logf("%s: %v per network (build, read, change, read again, delete)", side.name, per(side.spent))
+	}
+}
+
+// nameRolesRefused checks that a role naming an entity by @name (not by
+// @id) is refused alike by both controllers: a name after @ is taken for
+// an id that does not exist.
+func nameRolesRefused(t *testing.T, sides []*netSide) {
+	t.Helper()
+	var statuses []int
+	for _, s := range sides {
+		id, err := edgeapi.Collection[named]{Name: "identities"}.Create(context.Background(), s.c, obj{"name": "by-name-role", "type": "User", "isAdmin": false})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = edgeapi.Collection[named]{Name: "service-policies"}.Create(context.Background(), s.c,
+			obj{"name": "by-name-role", "type": "Dial", "semantic": "AnyOf", "identityRoles": []string{"@by-name-role"}, "serviceRoles": []string{"#all"}})
+		var apiErr *edgeapi.APIError
+		if !errors.As(err, &apiErr) {
+			t.Fatalf("%s: a service policy with the role @<name> of an identity: %v, want a refusal", s.name, err)
+		}
+		statuses = append(statuses, apiErr.StatusCode)
+		if err := (edgeapi.Collection[named]{Name: "identities"}).Delete(context.Background(), s.c, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if statuses[0] != statuses[1] {
+		t.Errorf("a role @<name> is refused with %d by %s, %d by %s", statuses[0], sides[0].name, statuses[1], sides[1].name)
 	}
 }
 
@@ -286,59 +323,90 @@ var relationshipLists = map[string][]string{
 
 func compareRandomNetwork(t *testing.T, seed uint64, sides []*netSide) int {
 	n := newRandomNetwork(seed)
-	ctx := context.Background()
-	for _, side := range sides {
-		start := time.Now()
-		for _, e := range n.ents {
-			id, err := edgeapi.Collection[named]{Name: e.collection}.Create(ctx, side.c, side.refs(e.body))
-			if err != nil {
-				t.Fatalf("%s: creating %s %s %v: %v", side.name, e.collection, e.name, e.body, err)
-			}
-			side.ids[e.name] = id
-		}
-		for _, name := range n.clients {
-			side.login(t, name)
-		}
-		side.spent += time.Since(start)
-	}
+	onBoth(t, sides, func(s *netSide) error { return s.build(n) })
 	compared := compareAnswers(t, n, sides, "as built")
 	changes := n.changes()
-	for _, side := range sides {
-		start := time.Now()
-		for _, ch := range changes {
-			col := edgeapi.Collection[named]{Name: ch.e.collection}
-			var err error
-			if ch.body == nil {
-				err = col.Delete(ctx, side.c, side.ids[ch.e.name])
-			} else {
-				err = col.Patch(ctx, side.c, side.ids[ch.e.name], side.refs(ch.body))
-			}
-			if err != nil {
-				t.Fatalf("%s: changing %s %s %v: %v", side.name, ch.e.collection, ch.e.name, ch.body, err)
-			}
-		}
-		side.spent += time.Since(start)
-	}
+	onBoth(t, sides, func(s *netSide) error { return s.apply(changes) })
 	var what []string
 	for _, ch := range changes {
 		what = append(what, fmt.Sprintf("%s %s %v", ch.e.collection, ch.e.name, ch.body))
 	}
 	compared += compareAnswers(t, n, sides, "after "+strings.Join(what, "; "))
-	for _, side := range sides {
-		start := time.Now()
-		for _, e := range slices.Backward(n.ents) {
-			if n.deleted[e.name] {
-				continue
-			}
-			if err := (edgeapi.Collection[named]{Name: e.collection}).Delete(ctx, side.c, side.ids[e.name]); err != nil {
-				t.Fatalf("%s: deleting %s %s: %v", side.name, e.collection, e.name, err)
-			}
-			delete(side.ids, e.name)
-		}
-		clear(side.sessions)
-		side.spent += time.Since(start)
-	}
+	onBoth(t, sides, func(s *netSide) error { return s.remove(n) })
 	return compared
+}
+
+// onBoth runs f on every side at once (the sides are independent
+// controllers), adds the time each took to it, and fails the test with
+// their errors.
+func onBoth(t *testing.T, sides []*netSide, f func(*netSide) error) {
+	t.Helper()
+	errs := make([]error, len(sides))
+	var wg sync.WaitGroup
+	for i, s := range sides {
+		wg.Go(func() {
+			start := time.Now()
+			if err := f(s); err != nil {
+				errs[i] = fmt.Errorf("%s: %w", s.name, err)
+			}
+			s.spent += time.Since(start)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// build creates the network and logs its client identities in.
+func (s *netSide) build(n *randomNetwork) error {
+	ctx := context.Background()
+	for _, e := range n.ents {
+		id, err := edgeapi.Collection[named]{Name: e.collection}.Create(ctx, s.c, s.refs(e.body))
+		if err != nil {
+			return fmt.Errorf("creating %s %s %v: %w", e.collection, e.name, e.body, err)
+		}
+		s.ids[e.name] = id
+	}
+	for _, name := range n.clients {
+		if err := s.login(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// apply makes the changes.
+func (s *netSide) apply(changes []change) error {
+	ctx := context.Background()
+	for _, ch := range changes {
+		col := edgeapi.Collection[named]{Name: ch.e.collection}
+		var err error
+		if ch.body == nil {
+			err = col.Delete(ctx, s.c, s.ids[ch.e.name])
+		} else {
+			err = col.Patch(ctx, s.c, s.ids[ch.e.name], s.refs(ch.body))
+		}
+		if err != nil {
+			return fmt.Errorf("changing %s %s %v: %w", ch.e.collection, ch.e.name, ch.body, err)
+		}
+	}
+	return nil
+}
+
+// remove deletes what is left of the network, policies first.
+func (s *netSide) remove(n *randomNetwork) error {
+	for _, e := range slices.Backward(n.ents) {
+		if n.deleted[e.name] {
+			continue
+		}
+		if err := (edgeapi.Collection[named]{Name: e.collection}).Delete(context.Background(), s.c, s.ids[e.name]); err != nil {
+			return fmt.Errorf("deleting %s %s: %w", e.collection, e.name, err)
+		}
+		delete(s.ids, e.name)
+	}
+	clear(s.sessions)
+	return nil
 }
 
 // compareAnswers reads every list of the live network on each side and
@@ -346,22 +414,16 @@ func compareRandomNetwork(t *testing.T, seed uint64, sides []*netSide) int {
 func compareAnswers(t *testing.T, n *randomNetwork, sides []*netSide, when string) int {
 	t.Helper()
 	answers := make([]map[string][]string, len(sides))
-	for i, side := range sides {
-		start := time.Now()
-		answers[i] = side.answers(t, n)
-		side.spent += time.Since(start)
-	}
+	onBoth(t, sides, func(s *netSide) error {
+		var err error
+		answers[slices.Index(sides, s)], err = s.answers(n)
+		return err
+	})
 	bodies := map[string]obj{}
 	for _, e := range n.ents {
 		bodies[e.name] = e.body
 	}
-	keys := slices.Sorted(func(yield func(string) bool) {
-		for k := range answers[0] {
-			if !yield(k) {
-				return
-			}
-		}
-	})
+	keys := slices.Sorted(maps.Keys(answers[0]))
 	for _, k := range keys {
 		if !slices.Equal(answers[0][k], answers[1][k]) {
 			name, _, _ := strings.Cut(strings.TrimPrefix(k, "client "), " ")
@@ -374,8 +436,7 @@ func compareAnswers(t *testing.T, n *randomNetwork, sides []*netSide, when strin
 // answers reads the relationship lists of every live entity and policy
 // (four at a time) and the client API service list of each logged-in
 // identity, keyed by "<name> /<list>".
-func (s *netSide) answers(t *testing.T, n *randomNetwork) map[string][]string {
-	t.Helper()
+func (s *netSide) answers(n *randomNetwork) (map[string][]string, error) {
 	type job struct {
 		e    *entity
 		list string
@@ -393,9 +454,7 @@ func (s *netSide) answers(t *testing.T, n *randomNetwork) map[string][]string {
 				names, err := s.relatedNames(j.e.collection, s.ids[j.e.name], j.list, n.prefix)
 				mu.Lock()
 				out[j.e.name+" /"+j.list] = names
-				if err != nil {
-					errs = append(errs, err)
-				}
+				errs = append(errs, err)
 				mu.Unlock()
 			}
 		})
@@ -410,13 +469,12 @@ func (s *netSide) answers(t *testing.T, n *randomNetwork) map[string][]string {
 	}
 	close(jobs)
 	wg.Wait()
-	if len(errs) > 0 {
-		t.Fatalf("%s: %v", s.name, errs)
-	}
 	for _, name := range n.clients {
-		out["client "+name+" /services"] = s.clientServices(t, name, n.prefix)
+		svcs, err := s.clientServices(name, n.prefix)
+		out["client "+name+" /services"] = svcs
+		errs = append(errs, err)
 	}
-	return out
+	return out, errors.Join(errs...)
 }
 
 // refs turns the @name roles of a generated body into @id roles.
@@ -460,31 +518,41 @@ func (s *netSide) relatedNames(collection, id, list, prefix string) ([]string, e
 	return out, nil
 }
 
+// updbEnrollment is the part of an identity detail that holds its pending
+// updb enrollment's token.
+type updbEnrollment struct {
+	Enrollment struct {
+		Updb struct {
+			Token string `json:"token"`
+		} `json:"updb"`
+	} `json:"enrollment"`
+}
+
 // login completes the updb enrollment of the identity name and logs it in
 // to the client API.
-func (s *netSide) login(t *testing.T, name string) {
-	t.Helper()
-	token, _ := jsonAt(s.raw.mgmt("GET", "/identities/"+s.ids[name], nil, 200), "data", "enrollment", "updb", "token").(string)
-	creds := map[string]string{"username": name, "password": comparePassword}
-	if st, m := s.raw.call("POST", s.ctl.ClientURL()+"/enroll/updb?token="+url.QueryEscape(token), creds); st != 200 {
-		t.Fatalf("%s: updb enrollment of %s: %d %v", s.name, name, st, m)
+func (s *netSide) login(name string) error {
+	d, err := edgeapi.Collection[updbEnrollment]{Name: "identities"}.Get(context.Background(), s.c, s.ids[name])
+	if err != nil {
+		return fmt.Errorf("reading identity %s: %w", name, err)
 	}
-	anon := &rawAPI{t: t, ctl: s.ctl, http: s.raw.http}
-	st, m := anon.call("POST", s.ctl.ClientURL()+"/authenticate?method=password", creds)
-	if st != 200 {
-		t.Fatalf("%s: password login of %s: %d %v", s.name, name, st, m)
+	creds := map[string]string{"username": name, "password": comparePassword}
+	if st, _, err := s.client("POST", "/enroll/updb?token="+url.QueryEscape(d.Enrollment.Updb.Token), "", creds); err != nil || st != http.StatusOK {
+		return callError("updb enrollment of "+name, st, err)
+	}
+	st, m, err := s.client("POST", "/authenticate?method=password", "", creds)
+	if err != nil || st != http.StatusOK {
+		return callError("password login of "+name, st, err)
 	}
 	s.sessions[name], _ = jsonAt(m, "data", "token").(string)
+	return nil
 }
 
 // clientServices is the client API's GET /services of the logged-in
 // identity name: "<service> [permissions]" of the generated network.
-func (s *netSide) clientServices(t *testing.T, name, prefix string) []string {
-	t.Helper()
-	as := &rawAPI{t: t, ctl: s.ctl, http: s.raw.http, token: s.sessions[name]}
-	st, m := as.call("GET", s.ctl.ClientURL()+"/services?limit=500", nil)
-	if st != 200 {
-		t.Fatalf("%s: client API GET /services as %s: %d %v", s.name, name, st, m)
+func (s *netSide) clientServices(name, prefix string) ([]string, error) {
+	st, m, err := s.client("GET", "/services?limit=500", s.sessions[name], nil)
+	if err != nil || st != http.StatusOK {
+		return nil, callError("client API GET /services as "+name, st, err)
 	}
 	out := []string{}
 	data, _ := m["data"].([]any)
@@ -503,5 +571,45 @@ func (s *netSide) clientServices(t *testing.T, name, prefix string) []string {
 		out = append(out, fmt.Sprintf("%s %v", svcName, perms))
 	}
 	slices.Sort(out)
-	return out
+	return out, nil
+}
+
+// callError says why the client API call what failed: its error, or the
+// status it answered.
+func callError(what string, status int, err error) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return fmt.Errorf("%s: status %d", what, status)
+}
+
+// client sends body as JSON to the client API path with the session token
+// (if any) and returns the status and the decoded answer.
+func (s *netSide) client(method, path, token string, body any) (int, map[string]any, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return 0, nil, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, s.ctl.ClientURL()+path, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("zt-session", token)
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
+		return resp.StatusCode, nil, fmt.Errorf("decoding the answer: %w", err)
+	}
+	return resp.StatusCode, m, nil
 }
