@@ -93,8 +93,17 @@
 // id or exact name.
 //
 // A kind with more to do sets networkKind.afterUpdate (the edge router
-// re-enrolls there), or embeds *kindResource and overrides a method (the
-// edge router's ModifyPlan, the CA's Create and Update). A resource that
+// re-enrolls there) or afterCreate (the external JWT signer puts back the
+// tags OpenZiti's create drops), or embeds *kindResource and overrides a
+// method (the edge router's ModifyPlan, the CA's Create and Update).
+//
+// Kinds that share one collection are one base and a part per kind: the
+// six posture check types are postureKind over /posture-checks, each a
+// posturePart (its typeId and own attributes) and a model that embeds
+// postureCheckModel; networkKind.accept refuses another type's object on
+// read, import and lookup.
+//
+// A resource that
 // does not fit (an enrollment has no name) embeds
 // newNetworkResource("enrollment") and writes its CRUD methods with
 // readRemote, setRefreshed and deleteRemote.
