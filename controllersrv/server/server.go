@@ -417,6 +417,9 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 		tlsCfg := &tls.Config{
 			MinVersion: max(minTLS, tls.VersionTLS12),
 			MaxVersion: maxTLS,
+			// TLS 1.2 with forward secrecy and AEAD only: Go's defaults
+			// still offer the CBC-SHA1 suites (TLS 1.3 suites are fixed).
+			CipherSuites: tls12Suites,
 			// The first certificate is the default; an alt_server_certs
 			// entry is presented to clients whose SNI it covers.
 			Certificates: append([]tls.Certificate{webs[i].tlsCert}, webs[i].alt...),
@@ -449,6 +452,14 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 		}
 	}
 	return s, nil
+}
+
+// tls12Suites are the TLS 1.2 suites offered: ECDHE with AES-GCM or
+// ChaCha20-Poly1305.
+var tls12Suites = []uint16{
+	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 }
 
 func orDefault(d config.Duration, def time.Duration) time.Duration {
