@@ -613,3 +613,60 @@ func (s *netSide) client(method, path, token string, body any) (int, map[string]
 	}
 	return resp.StatusCode, m, nil
 }
+
+// TestPolicySemanticChangedAlone pins the one difference the random
+// comparison steers around: a PATCH that changes only a policy's semantic.
+// OpenZiti v1.7.2 evaluates a role list again only when its content
+// changes, so its identities stay those of the old semantic; controllersrv
+// evaluates every list with the new one. A change of the list itself
+// brings both to the same answer.
+func TestPolicySemanticChangedAlone(t *testing.T) {
+	testctl.Both(t, func(t *testing.T, kind testctl.Kind) {
+		s := &netSide{name: ctlName(kind), c: sharedController(t, kind, false).admin, ids: map[string]string{}}
+		ctx := context.Background()
+		prefix := "semantic-alone-"
+		create := func(collection, name string, body obj) {
+			body["name"] = prefix + name
+			id, err := edgeapi.Collection[named]{Name: collection}.Create(ctx, s.c, s.refs(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.ids[prefix+name] = id
+			t.Cleanup(func() { _ = edgeapi.Collection[named]{Name: collection}.Delete(ctx, s.c, id) })
+		}
+		create("identities", "a", obj{"type": "User", "isAdmin": false, "roleAttributes": []string{"sa-a"}})
+		create("identities", "ab", obj{"type": "User", "isAdmin": false, "roleAttributes": []string{"sa-a", "sa-b"}})
+		create("service-policies", "p", obj{"type": "Dial", "semantic": "AnyOf", "identityRoles": []string{"#sa-a", "#sa-b"}, "serviceRoles": []string{"#all"}})
+		policy := s.ids[prefix+"p"]
+		identities := func(when string, want ...string) {
+			t.Helper()
+			got, err := s.relatedNames("service-policies", policy, "identities", prefix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range want {
+				want[i] = prefix + want[i]
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: the policy's identities are %v, want %v", when, got, want)
+			}
+		}
+		patch := func(body obj) {
+			t.Helper()
+			if err := (edgeapi.Collection[named]{Name: "service-policies"}).Patch(ctx, s.c, policy, body); err != nil {
+				t.Fatal(err)
+			}
+		}
+		identities("AnyOf", "a", "ab")
+		patch(obj{"semantic": "AllOf"})
+		if kind == testctl.Ziti {
+			identities("semantic AllOf alone (OpenZiti keeps the old selection)", "a", "ab")
+		} else {
+			identities("semantic AllOf alone", "ab")
+		}
+		patch(obj{"identityRoles": []string{"#sa-a", "#sa-b", "#sa-c"}})
+		identities("AllOf with a changed list")
+		patch(obj{"identityRoles": []string{"#sa-a", "#sa-b"}})
+		identities("AllOf with the first list again", "ab")
+	})
+}
