@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"math/big"
 	"os"
@@ -256,6 +257,137 @@ func TestAccPKIDirectoryZitiPKIExtends(t *testing.T) {
 				Config:           dirConfig(root, false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
+		},
+	})
+}
+
+// TestAccPKIIssuerFromZitiPKI: a tree the real `ziti pki` made (an RSA-4096
+// root and an EC intermediate, keys in PKCS #8) feeds the ziti_pki_*
+// resources as issuer, and Terraform's own CAs sign with their key in
+// either form (private_key_pem or private_key_pem_pkcs8), EC and RSA.
+func TestAccPKIIssuerFromZitiPKI(t *testing.T) {
+	bin := testctl.RequireZiti(t)
+	root := t.TempDir()
+	zitiPKI(t, bin, root, "ca", "--ca-file", "zp-root", "--ca-name", "zp-root")
+	zitiPKI(t, bin, root, "intermediate", "--ca-name", "zp-root", "--intermediate-file", "zp-ec", "--intermediate-name", "zp-ec", "--curve", "P256")
+	f := func(p string) string { return filepath.Join(root, filepath.FromSlash(p)) }
+	config := fmt.Sprintf(`
+provider "ziti" {}
+
+resource "ziti_pki_intermediate" "under_zp_rsa" {
+  name                   = "tf-under-rsa"
+  issuer_cert_pem        = file(%q)
+  issuer_private_key_pem = file(%q)
+}
+
+resource "ziti_pki_server_cert" "under_zp_ec" {
+  name                   = "tf-under-ec"
+  dns_names              = ["localhost"]
+  issuer_cert_pem        = file(%q)
+  issuer_private_key_pem = file(%q)
+  issuer_ca_bundle_pem   = join("", [file(%[3]q), file(%[1]q)])
+}
+
+resource "ziti_pki_ca" "ec" {
+  name = "tf-ec"
+}
+
+resource "ziti_pki_ca" "rsa" {
+  name          = "tf-rsa"
+  key_algorithm = "RSA-2048"
+}
+
+resource "ziti_pki_client_cert" "ec_traditional" {
+  name                   = "client-ec-traditional"
+  issuer_cert_pem        = ziti_pki_ca.ec.cert_pem
+  issuer_private_key_pem = ziti_pki_ca.ec.private_key_pem
+}
+
+resource "ziti_pki_client_cert" "ec_pkcs8" {
+  name                   = "client-ec-pkcs8"
+  issuer_cert_pem        = ziti_pki_ca.ec.cert_pem
+  issuer_private_key_pem = ziti_pki_ca.ec.private_key_pem_pkcs8
+}
+
+resource "ziti_pki_client_cert" "rsa_traditional" {
+  name                   = "client-rsa-traditional"
+  issuer_cert_pem        = ziti_pki_ca.rsa.cert_pem
+  issuer_private_key_pem = ziti_pki_ca.rsa.private_key_pem
+}
+
+resource "ziti_pki_client_cert" "rsa_pkcs8" {
+  name                   = "client-rsa-pkcs8"
+  issuer_cert_pem        = ziti_pki_ca.rsa.cert_pem
+  issuer_private_key_pem = ziti_pki_ca.rsa.private_key_pem_pkcs8
+}
+`, f("zp-root/certs/zp-root.cert"), f("zp-root/keys/zp-root.key"), f("zp-ec/certs/zp-ec.cert"), f("zp-ec/keys/zp-ec.key"))
+
+	signedBy := func(res, issuerFile string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			c, err := pki.ParseCertPEM([]byte(s.RootModule().Resources[res].Primary.Attributes["cert_pem"]))
+			if err != nil {
+				return err
+			}
+			b, err := os.ReadFile(issuerFile)
+			if err != nil {
+				return err
+			}
+			issuer, err := pki.ParseCertPEM(b)
+			if err != nil {
+				return err
+			}
+			if err := c.CheckSignatureFrom(issuer); err != nil {
+				return fmt.Errorf("%s is not signed by %s: %w", res, issuerFile, err)
+			}
+			return nil
+		}
+	}
+	signedByState := func(res, ca string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			c, err1 := pki.ParseCertPEM([]byte(s.RootModule().Resources[res].Primary.Attributes["cert_pem"]))
+			issuer, err2 := pki.ParseCertPEM([]byte(s.RootModule().Resources[ca].Primary.Attributes["cert_pem"]))
+			if err := errors.Join(err1, err2); err != nil {
+				return err
+			}
+			return c.CheckSignatureFrom(issuer)
+		}
+	}
+	pkcs8Matches := func(res string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			a := s.RootModule().Resources[res].Primary.Attributes
+			p8 := a["private_key_pem_pkcs8"]
+			if !strings.HasPrefix(p8, "-----BEGIN PRIVATE KEY-----") {
+				return fmt.Errorf("%s.private_key_pem_pkcs8 is not PKCS #8", res)
+			}
+			k1, err1 := pki.ParsePrivateKeyPEM([]byte(p8))
+			k2, err2 := pki.ParsePrivateKeyPEM([]byte(a["private_key_pem"]))
+			if err1 != nil || err2 != nil || !pki.SameKey(k1, k2.Public()) {
+				return fmt.Errorf("%s.private_key_pem_pkcs8 is not the key of private_key_pem", res)
+			}
+			return nil
+		}
+	}
+	checks := []resource.TestCheckFunc{
+		signedBy("ziti_pki_intermediate.under_zp_rsa", f("zp-root/certs/zp-root.cert")),
+		signedBy("ziti_pki_server_cert.under_zp_ec", f("zp-ec/certs/zp-ec.cert")),
+		resource.TestCheckResourceAttr("ziti_pki_ca.rsa", "key_algorithm", "RSA-2048"),
+	}
+	for _, r := range []string{"ziti_pki_ca.ec", "ziti_pki_ca.rsa", "ziti_pki_intermediate.under_zp_rsa", "ziti_pki_server_cert.under_zp_ec", "ziti_pki_client_cert.rsa_pkcs8"} {
+		checks = append(checks, pkcs8Matches(r))
+	}
+	for _, k := range []string{"ec_traditional", "ec_pkcs8", "rsa_traditional", "rsa_pkcs8"} {
+		ca := "ziti_pki_ca.ec"
+		if strings.HasPrefix(k, "rsa") {
+			ca = "ziti_pki_ca.rsa"
+		}
+		checks = append(checks, resource.TestCheckResourceAttrPair("ziti_pki_client_cert."+k, "authority_key_id", ca, "subject_key_id"),
+			signedByState("ziti_pki_client_cert."+k, ca))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: pkiProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config, Check: resource.ComposeAggregateTestCheckFunc(checks...)},
+			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 		},
 	})
 }
