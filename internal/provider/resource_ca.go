@@ -129,12 +129,14 @@ func caSchema() schema.Schema {
 			},
 			"identity_name_format": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "Name format of auto-enrolled identities, e.g. `[caName]-[commonName]`; the controller's default when unset.",
+				MarkdownDescription: "Name format of auto-enrolled identities, e.g. `[caName]-[commonName]`; the controller's default when unset (an empty string is refused: the controller stores its default instead).",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Validators:          []validator.String{validators.ControllerDefaulted(`"[caName]-[commonName]"`)},
 			},
 			"external_id_claim": schema.SingleNestedAttribute{
 				Optional:            true,
-				MarkdownDescription: "How to pull a value out of client certificates to match an identity's `external_id`: where to look (location), what to match (matcher) and how to extract it (parser).",
+				MarkdownDescription: "How to pull a value out of client certificates to match an identity's `external_id`: where to look (location), what to match (matcher) and how to extract it (parser). Omit it rather than set it to `{}`, which is refused.",
+				Validators:          []validator.Object{validators.NotEmptyObject("Omit external_id_claim to not match certificates to external ids, or set location, matcher and parser.")},
 				Attributes: map[string]schema.Attribute{
 					"location": schema.StringAttribute{
 						Optional: true, MarkdownDescription: externalIDClaimDescriptions["location"],

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+	"github.com/zitiform/terraform-provider-ziti/internal/provider/validators"
 )
 
 // identityKind is ziti_identity: /identities. Enrollments are separate
@@ -85,8 +86,9 @@ func identitySchema() schema.Schema {
 			},
 			"auth_policy_id": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "Auth policy id; the controller's built-in `default` when unset.",
+				MarkdownDescription: "Auth policy id; the controller's built-in `default` when unset (an empty string is refused: the controller stores `default` instead).",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Validators:          []validator.String{validators.ControllerDefaulted(`"default"`)},
 			},
 			"default_hosting_precedence": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString("default"),

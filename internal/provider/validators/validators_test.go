@@ -36,6 +36,8 @@ func TestValidators(t *testing.T) {
 		value string
 		want  string // substring of the error; "" means valid
 	}{
+		{"defaulted set", ControllerDefaulted(`"d"`), "x", ""},
+		{"defaulted empty", ControllerDefaulted(`"d"`), "", `Omit attr to use the controller's default`},
 		{"rfc3339 ok", RFC3339(), "2030-01-02T15:04:05Z", ""},
 		{"rfc3339 bad", RFC3339(), "tomorrow", `attr = "tomorrow" is not an RFC 3339 timestamp`},
 		{"duration ok", Duration(), "90m", ""},
