@@ -121,16 +121,23 @@ func wantedConfigs(tx *store.Tx, v *store.Service, wanted []string) (map[string]
 }
 
 // listCurrentIdentityEdgeRouters serves GET /current-identity/edge-routers:
-// the edge routers the caller's edge router policies let it use.
+// the enrolled edge routers the caller's edge router policies let it use,
+// or every enrolled one for an admin, as OpenZiti lists them (a router
+// that has not enrolled yet is no router to connect to).
 func listCurrentIdentityEdgeRouters(c *Ctx) error {
 	out, err := store.Read(c.API.DB, func(tx *store.Tx) ([]any, error) {
 		n, err := domain.LoadNetwork(tx)
 		if err != nil {
 			return nil, err
 		}
+		routers, err := tx.ListEdgeRouters()
+		if err != nil {
+			return nil, err
+		}
+		allowed := n.Related(domain.KindEdgeRouterPolicy, "", domain.SideIdentity, c.Identity.ID, domain.SideEdgeRouter)
 		out := []any{}
-		for _, id := range n.Related(domain.KindEdgeRouterPolicy, "", domain.SideIdentity, c.Identity.ID, domain.SideEdgeRouter) {
-			if r, err := store.EdgeRouters.Get(tx, id); err == nil {
+		for _, r := range routers {
+			if r.IsVerified && (c.Identity.IsAdmin || slices.Contains(allowed, r.ID)) {
 				out = append(out, edgeRouterCommon(r))
 			}
 		}

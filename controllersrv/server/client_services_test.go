@@ -56,8 +56,12 @@ func TestClientServices(t *testing.T) {
 		"data": map[string]any{"protocol": "tcp", "address": "127.0.0.1", "port": 7}})
 	echo := c.create("services", map[string]any{"name": "echo", "encryptionRequired": true, "configs": []string{ic, hc}, "roleAttributes": []string{"echo"}})
 	c.create("services", map[string]any{"name": "secret", "encryptionRequired": true})
-	c.create("edge-routers", map[string]any{"name": "r1", "roleAttributes": []string{"public"}})
+	r1 := c.create("edge-routers", map[string]any{"name": "r1", "roleAttributes": []string{"public"}})
 	c.create("edge-routers", map[string]any{"name": "r2"})
+	c.create("edge-routers", map[string]any{"name": "r3-not-enrolled", "roleAttributes": []string{"public"}})
+	cl, sv := routerCSRPair(t, []string{"r1.example"}, nil)
+	newClient(t, s).mustStatus(newClient(t, s).do("POST", "/edge/client/v1/enroll?method=erott&token="+routerDetail(c, r1)["enrollmentToken"].(string),
+		map[string]any{"certCsr": cl, "serverCertCsr": sv}), 200)
 	client, _ := c.newUser("client", []string{"dialers"}, "intercept.v1")
 	host, hostID := c.newUser("host", []string{"hosts"}, "all")
 	c.create("service-policies", map[string]any{"name": "dial", "type": "Dial", "semantic": "AllOf", "identityRoles": []string{"#dialers"}, "serviceRoles": []string{"#echo"}})
@@ -96,10 +100,17 @@ func TestClientServices(t *testing.T) {
 		t.Fatalf("the admin's services: %v", got)
 	}
 
-	// The routers the client's edge router policies give it.
+	// The enrolled routers the client's edge router policies give it (as
+	// OpenZiti: r3, selected but not enrolled, is left out), and every
+	// enrolled one to an admin.
 	r := client.mustStatus(client.do("GET", "/edge/client/v1/current-identity/edge-routers", nil), 200)
 	if ers := r.json(t)["data"].([]any); len(ers) != 1 || ers[0].(map[string]any)["name"] != "r1" || ers[0].(map[string]any)["enrollmentJwt"] != nil {
 		t.Fatalf("client's edge routers: %s", r.Body)
+	}
+	ad := newClient(t, s).adminOn("/edge/client/v1")
+	r = ad.mustStatus(ad.do("GET", "/edge/client/v1/current-identity/edge-routers", nil), 200)
+	if ers := r.json(t)["data"].([]any); len(ers) != 1 || ers[0].(map[string]any)["name"] != "r1" {
+		t.Fatalf("the admin's edge routers: %s", r.Body)
 	}
 
 	// The change clock moves when a policy changes, and the service is gone.
