@@ -59,8 +59,8 @@ const defaultPolicyNetworks = 64
 // policies, both semantics, with #attribute, #all and @id roles) on
 // controllersrv and on the real OpenZiti controller, then reads every
 // relationship list of every entity and policy, and the client API's
-// service list (with permissions) of two identities logged in with a
-// password, on both: the answers must name the same entities (the
+// service list (with permissions) and edge router list of two identities
+// logged in with a password, on both: the answers must name the same entities (the
 // identities of tunneler-enabled routers and their system policies
 // included). Then it changes the network (role attributes, a policy's
 // roles and semantic, deletions), compares again, and deletes it. Both
@@ -470,9 +470,11 @@ func (s *netSide) answers(n *randomNetwork) (map[string][]string, error) {
 	close(jobs)
 	wg.Wait()
 	for _, name := range n.clients {
-		svcs, err := s.clientServices(name, n.prefix)
-		out["client "+name+" /services"] = svcs
-		errs = append(errs, err)
+		for _, path := range []string{"/services", "/current-identity/edge-routers"} {
+			names, err := s.clientList(name, path, n.prefix)
+			out["client "+name+" "+path] = names
+			errs = append(errs, err)
+		}
 	}
 	return out, errors.Join(errs...)
 }
@@ -547,28 +549,29 @@ func (s *netSide) login(name string) error {
 	return nil
 }
 
-// clientServices is the client API's GET /services of the logged-in
-// identity name: "<service> [permissions]" of the generated network.
-func (s *netSide) clientServices(name, prefix string) ([]string, error) {
-	st, m, err := s.client("GET", "/services?limit=500", s.sessions[name], nil)
+// clientList is the client API's GET path (/services or
+// /current-identity/edge-routers) of the logged-in identity name:
+// "<name> [permissions]" of the generated network's entities.
+func (s *netSide) clientList(name, path, prefix string) ([]string, error) {
+	st, m, err := s.client("GET", path+"?limit=500", s.sessions[name], nil)
 	if err != nil || st != http.StatusOK {
-		return nil, callError("client API GET /services as "+name, st, err)
+		return nil, callError("client API GET "+path+" as "+name, st, err)
 	}
 	out := []string{}
 	data, _ := m["data"].([]any)
 	for _, d := range data {
-		svc, _ := d.(map[string]any)
-		svcName, _ := svc["name"].(string)
-		if !strings.HasPrefix(svcName, prefix) {
+		ent, _ := d.(map[string]any)
+		entName, _ := ent["name"].(string)
+		if !strings.HasPrefix(entName, prefix) {
 			continue
 		}
 		var perms []string
-		ps, _ := svc["permissions"].([]any)
+		ps, _ := ent["permissions"].([]any)
 		for _, p := range ps {
 			perms = append(perms, fmt.Sprint(p))
 		}
 		slices.Sort(perms)
-		out = append(out, fmt.Sprintf("%s %v", svcName, perms))
+		out = append(out, fmt.Sprintf("%s %v", entName, perms))
 	}
 	slices.Sort(out)
 	return out, nil
