@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"math/big"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -20,21 +18,6 @@ import (
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
 	"github.com/zitiform/terraform-provider-ziti/internal/testctl"
 )
-
-// zitiPKI runs the real `ziti pki create <args>` on the tree at root.
-func zitiPKI(t *testing.T, bin, root string, args ...string) {
-	t.Helper()
-	t0 := time.Now()
-	cmd := exec.Command(bin, append(append([]string{"pki", "create"}, args...), "--pki-root", root)...)
-	out, err := cmd.CombinedOutput()
-	if cmd.Process != nil {
-		_ = os.Remove(fmt.Sprintf("/tmp/gops-agent.%d.sock", cmd.Process.Pid))
-	}
-	if err != nil {
-		t.Fatalf("ziti pki create %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	t.Logf("ziti pki create %s: %v", args[0], time.Since(t0).Round(time.Millisecond))
-}
 
 // verifyAgainstCAs checks that the first certificate of chainFile chains
 // (with the rest of chainFile) to the last certificate of casFile.
@@ -85,7 +68,7 @@ func fileLines(path string) []string {
 // against the tree's cas.pem, and neither the next plan nor later applies
 // nor destroy take away its files or its index.txt lines.
 func TestAccPKIDirectoryZitiPKIExtends(t *testing.T) {
-	bin := testctl.RequireZiti(t)
+	testctl.RequireZiti(t)
 	root := t.TempDir()
 	rel := func(p string) string { return filepath.Join(root, filepath.FromSlash(p)) }
 	// What `ziti pki` writes; none of it may go.
@@ -192,11 +175,11 @@ func TestAccPKIDirectoryZitiPKIExtends(t *testing.T) {
 				// The real `ziti pki` issues on the tree.
 				PreConfig: func() {
 					before := map[string]int{"d-root": len(fileLines(rel("d-root/index.txt"))), "d-ica": len(fileLines(rel("d-ica/index.txt")))}
-					zitiPKI(t, bin, root, "intermediate", "--ca-name", "d-root", "--intermediate-file", "zp-ica", "--intermediate-name", "zp-ica", "--curve", "P256")
-					zitiPKI(t, bin, root, "server", "--ca-name", "d-ica", "--server-file", "zp-server", "--server-name", "zp-server", "--dns", "localhost", "--ip", "127.0.0.1", "--curve", "P256")
-					zitiPKI(t, bin, root, "client", "--ca-name", "d-ica", "--client-file", "zp-client", "--client-name", "zp-client", "--curve", "P256")
+					testctl.ZitiPKICreate(t, root, "intermediate", "--ca-name", "d-root", "--intermediate-file", "zp-ica", "--intermediate-name", "zp-ica", "--curve", "P256")
+					testctl.ZitiPKICreate(t, root, "server", "--ca-name", "d-ica", "--server-file", "zp-server", "--server-name", "zp-server", "--dns", "localhost", "--ip", "127.0.0.1", "--curve", "P256")
+					testctl.ZitiPKICreate(t, root, "client", "--ca-name", "d-ica", "--client-file", "zp-client", "--client-name", "zp-client", "--curve", "P256")
 					// Its own intermediate is usable too (its directory is all its own).
-					zitiPKI(t, bin, root, "server", "--ca-name", "zp-ica", "--server-file", "zp-leaf", "--server-name", "zp-leaf", "--dns", "localhost", "--curve", "P256")
+					testctl.ZitiPKICreate(t, root, "server", "--ca-name", "zp-ica", "--server-file", "zp-leaf", "--server-name", "zp-leaf", "--dns", "localhost", "--curve", "P256")
 					zitiLines = map[string][]string{}
 					for dir, n := range before {
 						lines := fileLines(rel(dir + "/index.txt"))
@@ -266,10 +249,10 @@ func TestAccPKIDirectoryZitiPKIExtends(t *testing.T) {
 // resources as issuer, and Terraform's own CAs sign with their key in
 // either form (private_key_pem or private_key_pem_pkcs8), EC and RSA.
 func TestAccPKIIssuerFromZitiPKI(t *testing.T) {
-	bin := testctl.RequireZiti(t)
+	testctl.RequireZiti(t)
 	root := t.TempDir()
-	zitiPKI(t, bin, root, "ca", "--ca-file", "zp-root", "--ca-name", "zp-root")
-	zitiPKI(t, bin, root, "intermediate", "--ca-name", "zp-root", "--intermediate-file", "zp-ec", "--intermediate-name", "zp-ec", "--curve", "P256")
+	testctl.ZitiPKICreate(t, root, "ca", "--ca-file", "zp-root", "--ca-name", "zp-root")
+	testctl.ZitiPKICreate(t, root, "intermediate", "--ca-name", "zp-root", "--intermediate-file", "zp-ec", "--intermediate-name", "zp-ec", "--curve", "P256")
 	f := func(p string) string { return filepath.Join(root, filepath.FromSlash(p)) }
 	config := fmt.Sprintf(`
 provider "ziti" {}

@@ -37,6 +37,9 @@ type applied struct {
 	edgeAddr    string
 	trustDomain string
 	adminPass   string
+	// planExit runs `plan -detailed-exitcode` in the module's working
+	// directory and returns its exit code (0: no changes).
+	planExit func(t *testing.T) int
 }
 
 // TestModuleStartsBothControllers: the PKI and the configuration the
@@ -58,18 +61,8 @@ func TestModuleStartsBothControllers(t *testing.T) {
 	})
 	t.Run("ziti", func(t *testing.T) {
 		testctl.RequireZiti(t)
-		t0 := time.Now()
-		c, err := testctl.StartZitiConfig(context.Background(), a.configPath, a.casFull, testctl.Options{Username: "admin", Password: a.adminPass})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() {
-			if t.Failed() {
-				t.Logf("controller log:\n%s", c.LogTail(40))
-			}
-			_ = c.Close()
-		}()
-		t.Logf("ziti controller edge init + run from the module's config: ready after %v", time.Since(t0).Round(time.Millisecond))
+		c := startZitiFrom(t, a.configPath, a)
+		defer c.close()
 		checkController(t, a, true)
 		log, _ := os.ReadFile(c.LogFile)
 		if strings.Contains(string(log), "default generated trust domain") {
@@ -79,6 +72,33 @@ func TestModuleStartsBothControllers(t *testing.T) {
 			t.Error("the controller log holds the admin password")
 		}
 	})
+}
+
+// runningZiti is a real controller started by startZitiFrom.
+type runningZiti struct {
+	*testctl.Controller
+	t *testing.T
+}
+
+// startZitiFrom runs the real controller (`ziti controller edge init`, then
+// `ziti controller run`) from the configuration at config.
+func startZitiFrom(t *testing.T, config string, a *applied) runningZiti {
+	t.Helper()
+	t0 := time.Now()
+	c, err := testctl.StartZitiConfig(context.Background(), config, a.casFull, testctl.Options{Username: "admin", Password: a.adminPass})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("ziti controller edge init + run from %s: ready after %v", filepath.Base(config), time.Since(t0).Round(time.Millisecond))
+	return runningZiti{c, t}
+}
+
+// close stops the controller, logging its tail when the test failed.
+func (c runningZiti) close() {
+	if c.t.Failed() {
+		c.t.Logf("controller log:\n%s", c.LogTail(40))
+	}
+	_ = c.Close()
 }
 
 // checkController logs in at the module's advertised address with the
@@ -231,6 +251,20 @@ output "edge_server_cert" { value = module.pki.paths["edge-server.cert"] }
 			t.Fatalf("%s %s: %v\n%s%s", filepath.Base(tf), args[0], err, out, stderr.String())
 		}
 		return out
+	}
+	a.planExit = func(t *testing.T) int {
+		t.Helper()
+		cmd := exec.Command(tf, "-chdir="+work, "plan", "-detailed-exitcode", "-no-color", "-input=false")
+		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+		out, err := cmd.CombinedOutput()
+		if cmd.ProcessState == nil {
+			t.Fatalf("plan: %v", err)
+		}
+		if code := cmd.ProcessState.ExitCode(); code != 0 {
+			t.Logf("plan output:\n%s", out)
+			return code
+		}
+		return 0
 	}
 	t0 := time.Now()
 	run("get", "-no-color")
