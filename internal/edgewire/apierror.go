@@ -49,20 +49,33 @@ func (e *APIError) Error() string {
 	if e.Message != "" {
 		fmt.Fprintf(&b, ": %s", e.Message)
 	}
+	// OpenZiti often repeats one text as message, the cause's reason and
+	// causeMessage: each text is said once.
+	said := map[string]bool{e.Message: true}
+	fresh := func(s string) string {
+		if said[s] {
+			return ""
+		}
+		said[s] = true
+		return s
+	}
 	if c := e.Cause; c != nil {
+		reason := c.Reason
+		if reason == "" {
+			reason = c.Message
+		}
+		reason = fresh(reason)
 		switch {
-		case c.Field != "" && c.Reason != "":
-			fmt.Fprintf(&b, " (field %q: %s)", c.Field, c.Reason)
-		case c.Field != "" && c.Message != "":
-			fmt.Fprintf(&b, " (field %q: %s)", c.Field, c.Message)
+		case c.Field != "" && reason != "":
+			fmt.Fprintf(&b, " (field %q: %s)", c.Field, reason)
 		case c.Field != "":
 			fmt.Fprintf(&b, " (field %q)", c.Field)
-		case c.Message != "":
-			fmt.Fprintf(&b, " (cause: %s)", c.Message)
+		case reason != "":
+			fmt.Fprintf(&b, " (cause: %s)", reason)
 		}
 	}
-	if e.CauseMessage != "" && (e.Cause == nil || e.CauseMessage != e.Cause.Message) {
-		fmt.Fprintf(&b, " [%s]", e.CauseMessage)
+	if m := fresh(e.CauseMessage); m != "" {
+		fmt.Fprintf(&b, " [%s]", m)
 	}
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
