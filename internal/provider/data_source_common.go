@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -46,12 +47,21 @@ func lookupByIDOrName[T any](ctx context.Context, diags *diag.Diagnostics, kind 
 	}
 	found, err := list(ctx, edgeapi.ListOptions{Filter: "name=" + edgeapi.QuoteFilter(name.ValueString())})
 	if err != nil {
-		apiDiag(diags, "Listing "+kind+"s named "+name.ValueString(), err)
+		apiDiag(diags, "Listing "+plural(kind)+" named "+name.ValueString(), err)
 		return nil
 	}
 	if len(found) != 1 {
-		diags.AddAttributeError(path.Root("name"), kind+" not found", fmt.Sprintf("Found %d %ss named %q, want exactly one.", len(found), kind, name.ValueString()))
+		diags.AddAttributeError(path.Root("name"), kind+" not found", fmt.Sprintf("Found %d %s named %q, want exactly one.", len(found), plural(kind), name.ValueString()))
 		return nil
 	}
 	return &found[0]
+}
+
+// plural is the plural of a kind's name in messages: "identity" gives
+// "identities" and "auth policy" "auth policies", not "identitys".
+func plural(kind string) string {
+	if n := len(kind); n > 1 && kind[n-1] == 'y' && !strings.ContainsRune("aeiou", rune(kind[n-2])) {
+		return kind[:n-1] + "ies"
+	}
+	return kind + "s"
 }

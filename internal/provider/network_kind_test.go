@@ -138,7 +138,7 @@ data "ziti_identity_lookup" "by_name" {
 			},
 			{
 				Config:      res + `data "ziti_identity_lookup" "x" { name = "no-such-identity-anywhere" }`,
-				ExpectError: regexp.MustCompile(`Found 0 identitys named "no-such-identity-anywhere"`),
+				ExpectError: regexp.MustCompile(`Found 0 identities named "no-such-identity-anywhere"`),
 			},
 			{
 				Config:      res + `data "ziti_identity_lookup" "x" { id = "no-such-id" }`,
