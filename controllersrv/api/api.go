@@ -99,6 +99,9 @@ func (c *Ctx) Decode(v any) error {
 	if err := checkUTF8(data); err != nil {
 		return err
 	}
+	if err := checkDuplicateKeys(data); err != nil {
+		return err
+	}
 	if err := json.Unmarshal(data, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
@@ -120,6 +123,9 @@ func (c *Ctx) decodeWithKeys(v any) (map[string]bool, error) {
 		body = []byte("{}")
 	}
 	if err := checkUTF8(body); err != nil {
+		return nil, err
+	}
+	if err := checkDuplicateKeys(body); err != nil {
 		return nil, err
 	}
 	var raw map[string]json.RawMessage
