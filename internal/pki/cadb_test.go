@@ -99,3 +99,30 @@ func TestCADBLifecycle(t *testing.T) {
 		}
 	}
 }
+
+func TestToPKCS8PEMKeepsTheKey(t *testing.T) {
+	for _, alg := range []KeyAlgorithm{ECP256, RSA2048} {
+		key, err := GenerateKey(alg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trad, err := EncodePrivateKeyPEM(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p8, err := ToPKCS8PEM(trad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(p8), "-----BEGIN PRIVATE KEY-----\n") {
+			t.Fatalf("%s: not PKCS #8:\n%.40s", alg, p8)
+		}
+		back, err := ParsePrivateKeyPEM(p8)
+		if err != nil || !SameKey(back, key.Public()) {
+			t.Fatalf("%s: PKCS #8 form is another key (%v)", alg, err)
+		}
+		if again, _ := ToPKCS8PEM(p8); string(again) != string(p8) {
+			t.Fatalf("%s: re-encoding PKCS #8 is not stable", alg)
+		}
+	}
+}
