@@ -64,6 +64,9 @@ func checkTags(field string, m map[string]any) error {
 	return nil
 }
 
+// MaxRoles caps the entries of one role attribute or role list.
+const MaxRoles = 500
+
 // SetRoles checks a list of role attributes (or roles: what names the
 // entries in the message) and stores a copy in dst when the write sets the
 // field; absent or null is the empty list.
@@ -73,6 +76,11 @@ func SetRoles(field, what string, in *[]string, dst *[]string, keys Keys, patch 
 	}
 	out := []string{}
 	if in != nil {
+		// Every policy evaluation reads every entity's attributes: an
+		// unbounded list makes one entity cost what thousands do.
+		if len(*in) > MaxRoles {
+			return FieldInvalid(field, len(*in), "holds %d %s: at most %d are allowed", len(*in), what, MaxRoles)
+		}
 		for _, a := range *in {
 			if strings.TrimSpace(a) == "" {
 				return FieldInvalid(field, a, "%s must be non-empty strings", what)

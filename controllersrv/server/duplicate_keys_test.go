@@ -1,6 +1,11 @@
 package server
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
+)
 
 // TestDuplicateJSONKeysRefused: a body naming a key twice is refused with
 // a 400 naming the key, and nothing is written (encoding/json alone keeps
@@ -19,4 +24,21 @@ func TestDuplicateJSONKeysRefused(t *testing.T) {
 	anon.check = false
 	r = anon.do("POST", "/edge/client/v1/authenticate?method=password", `{"username":"nobody","password":"x","username":"admin"}`, "Content-Type", "application/json")
 	anon.wantError(r, 400, "COULD_NOT_PARSE_BODY", "username")
+}
+
+// TestRoleAttributesCapped: an entity with more role attributes than
+// domain.MaxRoles is refused naming the field; exactly the cap is kept.
+func TestRoleAttributesCapped(t *testing.T) {
+	s := testServer(t)
+	admin := newClient(t, s).admin()
+	attrs := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("attr-%d", i)
+		}
+		return out
+	}
+	r := admin.do("POST", mgmt+"/identities", map[string]any{"name": "many", "type": "User", "isAdmin": false, "roleAttributes": attrs(domain.MaxRoles + 1)})
+	admin.wantError(r, 400, "COULD_NOT_VALIDATE", "roleAttributes")
+	admin.createIdentity(map[string]any{"name": "enough", "type": "User", "isAdmin": false, "roleAttributes": attrs(domain.MaxRoles)})
 }
