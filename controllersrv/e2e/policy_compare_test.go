@@ -50,8 +50,8 @@ type netSide struct {
 const comparePassword = "compare-pw-1"
 
 // defaultPolicyNetworks is the number of random networks a plain `go test`
-// compares: about three minutes on two shared cores.
-const defaultPolicyNetworks = 64
+// compares: about three minutes on two shared cores (1.4-2.1 s per network).
+const defaultPolicyNetworks = 120
 
 // TestPolicyEvaluationMatchesRealController builds the same random networks
 // (identities, services and edge routers with random role attributes;
