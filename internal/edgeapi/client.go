@@ -93,8 +93,10 @@ func NormalizeEndpoint(endpoint string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("the controller endpoint %q is not a URL or host:port: %w", endpoint, err)
 	}
-	if u.Scheme != "https" && u.Scheme != "http" {
-		return "", fmt.Errorf("the controller endpoint %q must use https", endpoint)
+	if u.Scheme != "https" {
+		// Plain http would send the password and session token in the
+		// clear, and the Edge API is served only over TLS anyway.
+		return "", fmt.Errorf("the controller endpoint %q must use https: write https://%s (the Edge API is served only over TLS)", redactURL(u), u.Host)
 	}
 	if u.Host == "" || u.Hostname() == "" {
 		return "", fmt.Errorf("the controller endpoint %q has no host: use https://host:port or host:port", endpoint)

@@ -506,7 +506,7 @@ func TestNormalizeEndpoint(t *testing.T) {
 			t.Errorf("NormalizeEndpoint(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "ftp://x:1", "https://", "https://u:secretpw@h:1", "https://h:1/?token=abc"} {
+	for _, bad := range []string{"", "ftp://x:1", "http://ctrl.example.com:1280", "https://", "https://u:secretpw@h:1", "https://h:1/?token=abc"} {
 		_, err := NormalizeEndpoint(bad)
 		if err == nil {
 			t.Errorf("NormalizeEndpoint(%q) should fail", bad)

@@ -53,7 +53,7 @@ func (p *zitiProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Edge management API URL (`https://ctrl.example.com:1280/edge/management/v1`) or `host:port`. Env: `ZITI_API_HOST`.",
+				MarkdownDescription: "Edge management API URL (`https://ctrl.example.com:1280/edge/management/v1`) or `host:port`; `http://` is refused (the API is served only over TLS). Env: `ZITI_API_HOST`.",
 			},
 			"username": schema.StringAttribute{
 				Optional:            true,
