@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -48,11 +49,11 @@ var CAs = &Kind[store.CA, CAInput]{
 	Name:  "CA",
 	Store: store.CAs,
 	Apply: (*CAInput).apply,
-	Prepare: func(in *CAInput, _ *Controller, v *store.CA) (func(*store.Tx) error, error) {
+	Prepare: func(in *CAInput, c *Controller, v *store.CA) (func(*store.Tx) error, error) {
 		if in.CertPEM == nil {
 			return nil, FieldInvalid("certPem", nil, "is required: the PEM of the CA certificate")
 		}
-		certs, err := parseCACertPEM(*in.CertPEM)
+		certs, err := parseCACertPEM(*in.CertPEM, c.now())
 		if err != nil {
 			return nil, err
 		}
@@ -144,7 +145,7 @@ func ClaimConfig(c *store.ExternalIDClaim) claims.Config {
 
 // parseCACertPEM checks a CA's certPem: one or more CERTIFICATE blocks,
 // every one a CA (basicConstraints CA:TRUE). The first is the CA itself.
-func parseCACertPEM(s string) ([]*x509.Certificate, error) {
+func parseCACertPEM(s string, now time.Time) ([]*x509.Certificate, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, FieldInvalid("certPem", nil, "is required: the PEM of the CA certificate (-----BEGIN CERTIFICATE-----)")
 	}
@@ -155,6 +156,14 @@ func parseCACertPEM(s string) ([]*x509.Certificate, error) {
 	for i, c := range certs {
 		if !c.BasicConstraintsValid || !c.IsCA {
 			return nil, FieldInvalid("certPem", nil, "certificate %d (%q) is not a CA certificate (basicConstraints CA:TRUE is missing): register the certificate of the CA that issues your client certificates, not a leaf", i+1, c.Subject.CommonName)
+		}
+		// The same rules as certificate requests: a CA that expired or
+		// has a key too weak to trust would only ever refuse, or be forged.
+		if now.After(c.NotAfter) {
+			return nil, FieldInvalid("certPem", nil, "certificate %d (%q) expired at %s: register a CA certificate that is valid now", i+1, c.Subject.CommonName, c.NotAfter.UTC().Format(time.RFC3339))
+		}
+		if k, ok := c.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < pki.MinRSABits {
+			return nil, FieldInvalid("certPem", nil, "certificate %d (%q) has a %d-bit RSA key: at least %d bits are required", i+1, c.Subject.CommonName, k.N.BitLen(), pki.MinRSABits)
 		}
 	}
 	return certs, nil

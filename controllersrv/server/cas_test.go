@@ -1,8 +1,14 @@
 package server
 
 import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
 	"net/url"
 	"strings"
 	"sync"
@@ -294,5 +300,38 @@ func TestCATrustsOnlyItsFirstCertificate(t *testing.T) {
 	_, fromA := a.issue(leafOpts{CN: "from-a"})
 	if _, r := certLogin(t, s, fromA); r.Status != 200 {
 		t.Fatalf("control: a certificate of the verified first CA certificate: %d %s, want 200", r.Status, r.Body)
+	}
+}
+
+// TestCARefusesExpiredOrWeakCertificates: POST /cas refuses a CA
+// certificate that expired or has an RSA key under 2048 bits, naming
+// certPem, and creates nothing.
+func TestCARefusesExpiredOrWeakCertificates(t *testing.T) {
+	s := testServer(t)
+	admin := newClient(t, s).admin()
+	selfSigned := func(key crypto.Signer, notAfter time.Time) string {
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "bad ca"},
+			NotBefore: notAfter.Add(-48 * time.Hour), NotAfter: notAfter,
+			IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+	}
+	weak, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, certPEM := range map[string]string{
+		"expired": selfSigned(genKey(t), time.Now().Add(-time.Hour)),
+		"rsa1024": selfSigned(weak, time.Now().Add(24*time.Hour)),
+	} {
+		r := admin.do("POST", mgmt+"/cas", caBody(name, certPEM, nil))
+		admin.wantError(r, 400, "COULD_NOT_VALIDATE", "certPem")
+	}
+	r := admin.mustStatus(admin.do("GET", mgmt+"/cas", nil), 200)
+	if n := jsonPath(r.json(t), "meta", "pagination", "totalCount"); n != float64(0) {
+		t.Fatalf("a refused CA was created (%v CAs)", n)
 	}
 }
