@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/smallstep/pkcs7"
@@ -21,8 +22,12 @@ const CACertsContentType = "application/pkcs7-mime"
 // base64 with 64-character lines and no trailing newline (RFC 7030 section
 // 4.1.3).
 func EncodeCACerts(certs []*x509.Certificate) ([]byte, error) {
+	// certificates is a SET OF: DER orders its elements by their
+	// encodings, and strict parsers fall back to BER (with a warning)
+	// when they are not.
+	sorted := slices.SortedFunc(slices.Values(certs), func(a, b *x509.Certificate) int { return bytes.Compare(a.Raw, b.Raw) })
 	var der []byte
-	for _, c := range certs {
+	for _, c := range sorted {
 		der = append(der, c.Raw...)
 	}
 	p7, err := pkcs7.DegenerateCertificate(der)

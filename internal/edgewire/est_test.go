@@ -1,6 +1,7 @@
 package edgewire
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -9,6 +10,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,8 +36,13 @@ func testCert(t *testing.T, n int, isCA bool) *x509.Certificate {
 	return c
 }
 
+// sortedByDER orders certificates as a DER SET OF: by their encodings.
+func sortedByDER(certs ...*x509.Certificate) []*x509.Certificate {
+	return slices.SortedFunc(slices.Values(certs), func(a, b *x509.Certificate) int { return bytes.Compare(a.Raw, b.Raw) })
+}
+
 func TestCACertsRoundTrip(t *testing.T) {
-	want := []*x509.Certificate{testCert(t, 0, true), testCert(t, 1, true)}
+	want := sortedByDER(testCert(t, 0, true), testCert(t, 1, true))
 	body, err := EncodeCACerts(want)
 	if err != nil {
 		t.Fatal(err)
@@ -62,6 +69,33 @@ func TestCACertsRoundTrip(t *testing.T) {
 		}
 		if len(got) != 2 || !got[0].Equal(want[0]) || !got[1].Equal(want[1]) {
 			t.Fatalf("%s: got %d certificates", name, len(got))
+		}
+	}
+}
+
+// TestCACertsDERSetOrder: the certificates SET OF is in DER order
+// whatever order the bundle is given in.
+func TestCACertsDERSetOrder(t *testing.T) {
+	var certs []*x509.Certificate
+	for i := range 6 {
+		certs = append(certs, testCert(t, i, true))
+	}
+	want := sortedByDER(certs...)
+	slices.Reverse(certs) // descending: the order a naive encoder would keep
+	if certs[0].Equal(want[0]) {
+		t.Fatal("test set-up: the reversed order is already sorted")
+	}
+	body, err := EncodeCACerts(certs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseCACerts(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if !got[i].Equal(want[i]) {
+			t.Fatalf("certificate %d of the SET OF is out of DER order", i)
 		}
 	}
 }
