@@ -50,6 +50,10 @@ type Config struct {
 	// RootCAs verifies the controller's TLS certificate. Nil means the
 	// system pool.
 	RootCAs *x509.CertPool
+	// RootCAsFrom names where RootCAs came from (e.g. `ca_file "/x/cas.pem"`),
+	// so that an untrusted controller certificate is reported against the
+	// bundle that was given rather than as if none was.
+	RootCAsFrom string
 	// InsecureSkipVerify disables TLS verification: only for labs.
 	InsecureSkipVerify bool
 	// UserAgent is sent on every request.
@@ -397,6 +401,9 @@ func (c *Client) transportError(r request, err error) error {
 		err = ue.Err
 	}
 	if isTLSVerifyError(err) {
+		if c.cfg.RootCAs != nil && c.cfg.RootCAsFrom != "" {
+			return fmt.Errorf("%s %s%s: the controller's TLS certificate is not signed by a CA in %s (%w): point it at the controller's CA bundle (cas.pem / ca_bundle_pem)", r.method, c.root, r.path, c.cfg.RootCAsFrom, err)
+		}
 		return fmt.Errorf("%s %s%s: the controller's TLS certificate is not trusted (%w): set ca_pem or ca_file to the controller's CA bundle", r.method, c.root, r.path, err)
 	}
 	if !idempotent(r.method) && !isDialError(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {

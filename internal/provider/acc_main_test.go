@@ -69,6 +69,13 @@ func requireRealController(t *testing.T, why string) {
 // every kind of argument (endpoint URL, password, CA file).
 func accProviderConfig(t *testing.T) string {
 	s := accController(t)
+	return accProviderConfigWith(t, s.ManagementURL(), s.CAFile)
+}
+
+// accProviderConfigWith is accProviderConfig with another endpoint or
+// ca_file, for the tests of how the provider block is checked.
+func accProviderConfigWith(t *testing.T, endpoint, caFile string) string {
+	s := accController(t)
 	return fmt.Sprintf(`
 provider "ziti" {
   endpoint = %q
@@ -76,7 +83,7 @@ provider "ziti" {
   password = %q
   ca_file  = %q
 }
-`, s.ManagementURL(), s.Username, s.Password, s.CAFile)
+`, endpoint, s.Username, s.Password, caFile)
 }
 
 // accClient is an admin client for out-of-band changes and checks.

@@ -71,9 +71,14 @@ func configureNetwork(ctx context.Context, version string, cfg *providerModel, d
 	}
 
 	var rootCAs *x509.CertPool
+	var rootCAsFrom string
 	addCAs := func(attr, what string, pemData []byte) {
 		if rootCAs == nil {
 			rootCAs = x509.NewCertPool()
+			rootCAsFrom = fmt.Sprintf("%s %q", attr, what)
+			if attr == what {
+				rootCAsFrom = attr
+			}
 		}
 		if !rootCAs.AppendCertsFromPEM(pemData) {
 			diags.AddAttributeError(path.Root(attr), "No certificates in the CA bundle",
@@ -138,6 +143,7 @@ func configureNetwork(ctx context.Context, version string, cfg *providerModel, d
 		Password:           password,
 		Certificate:        cert,
 		RootCAs:            rootCAs,
+		RootCAsFrom:        rootCAsFrom,
 		InsecureSkipVerify: insecure,
 		UserAgent:          "terraform-provider-ziti/" + version,
 		Log: func(ctx context.Context, msg string, fields map[string]any) {
