@@ -119,8 +119,8 @@ func (c *Controller) CreateEnrollment(in *EnrollmentInput) (*store.Enrollment, e
 	exp := now.Add(c.EnrollmentDuration)
 	if in.ExpiresAt != nil {
 		exp = *in.ExpiresAt
-		if !exp.After(now) {
-			return nil, FieldInvalid("expiresAt", exp.Format(time.RFC3339), "must be in the future")
+		if err := checkEnrollmentExpiry(exp, now); err != nil {
+			return nil, err
 		}
 	}
 	var caID, username *string
@@ -167,8 +167,8 @@ func (c *Controller) RefreshEnrollment(id string, expiresAt *time.Time) error {
 	if expiresAt == nil {
 		return FieldInvalid("expiresAt", nil, "is required (RFC 3339)")
 	}
-	if !expiresAt.After(now) {
-		return FieldInvalid("expiresAt", expiresAt.Format(time.RFC3339), "must be in the future")
+	if err := checkEnrollmentExpiry(*expiresAt, now); err != nil {
+		return err
 	}
 	cur, err := store.Read(c.DB, func(tx *store.Tx) (*store.Enrollment, error) { return tx.GetEnrollment(id) })
 	if err != nil {
@@ -301,5 +301,23 @@ func (c *Controller) EnrollUPDB(token string, e *store.Enrollment, username, pas
 		return err
 	}
 	c.logger().Info("identity enrolled", "identity", au.IdentityID, "method", edgewire.MethodUPDB)
+	return nil
+}
+
+// MaxEnrollmentLifetime bounds an enrollment's expiresAt. OpenZiti v1.7.2
+// only asks for a time in the future (9999-12-31 passes); an enrollment
+// token is a bearer credential, so one that outlives any plan to use it
+// is refused here.
+const MaxEnrollmentLifetime = 366 * 24 * time.Hour
+
+// checkEnrollmentExpiry accepts an expiresAt in the future and at most
+// MaxEnrollmentLifetime away.
+func checkEnrollmentExpiry(exp, now time.Time) error {
+	if !exp.After(now) {
+		return FieldInvalid("expiresAt", exp.Format(time.RFC3339), "must be in the future")
+	}
+	if exp.Sub(now) > MaxEnrollmentLifetime {
+		return FieldInvalid("expiresAt", exp.Format(time.RFC3339), "is more than %d days away: an enrollment token may live at most that long", int(MaxEnrollmentLifetime/(24*time.Hour)))
+	}
 	return nil
 }
