@@ -213,15 +213,31 @@ func currentIdentity(c *Ctx) error {
 	return c.OK(d)
 }
 
+// currentAuthenticators lists the caller's authenticators with the same
+// filter, sort, limit and offset as GET /authenticators.
 func currentAuthenticators(c *Ctx) error {
-	out, err := store.Read(c.API.DB, func(tx *store.Tx) ([]any, error) {
-		return renderAll(tx, c.Identity.ID, c.Identity, (*store.Tx).AuthenticatorsOfIdentity,
-			func(a *store.Authenticator, v *store.Identity) any { return authenticatorDetail(a, v) })
+	q, err := parseListQuery(c, authenticatorFilterable)
+	if err != nil {
+		return err
+	}
+	var out []any
+	var pg Pagination
+	err = c.API.DB.View(func(tx *store.Tx) error {
+		all, err := tx.AuthenticatorsOfIdentity(c.Identity.ID)
+		if err != nil {
+			return err
+		}
+		items, p := page(q, all, authenticatorFields)
+		out, pg = make([]any, 0, len(items)), p
+		for _, a := range items {
+			out = append(out, authenticatorDetail(a, c.Identity))
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return c.ListAll(out)
+	return c.List(out, pg, authenticatorFilterable)
 }
 
 func currentAuthenticator(c *Ctx) error {

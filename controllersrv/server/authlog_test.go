@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -62,4 +63,34 @@ func TestSessionTokenNotCached(t *testing.T) {
 	if got := r.Header.Get("Cache-Control"); got != "no-store" {
 		t.Fatalf("current-api-session Cache-Control %q, want no-store", got)
 	}
+}
+
+// TestCurrentIdentityAuthenticatorsPaged: /current-identity/authenticators
+// honours filter, limit and offset as /authenticators does.
+func TestCurrentIdentityAuthenticatorsPaged(t *testing.T) {
+	s := testServer(t)
+	admin := newClient(t, s).admin()
+	updbUser(admin, "paged", "default", "paged-pw-123")
+	user := newClient(t, s)
+	user.login("/edge/client/v1", "paged", "paged-pw-123")
+	count := func(query string) (int, float64) {
+		r := user.mustStatus(user.do("GET", "/edge/client/v1/current-identity/authenticators?"+query, nil), 200)
+		m := r.json(t)
+		items, _ := m["data"].([]any)
+		total, _ := jsonPath(m, "meta", "pagination", "totalCount").(float64)
+		return len(items), total
+	}
+	for query, want := range map[string][2]float64{
+		"": {1, 1},
+		"filter=" + url.QueryEscape(`method="updb"`): {1, 1},
+		"filter=" + url.QueryEscape(`method="cert"`): {0, 0},
+		"offset=1":         {0, 1},
+		"limit=1&offset=0": {1, 1},
+	} {
+		if n, total := count(query); float64(n) != want[0] || total != want[1] {
+			t.Errorf("?%s: %d items of %v, want %v of %v", query, n, total, want[0], want[1])
+		}
+	}
+	r := user.do("GET", "/edge/client/v1/current-identity/authenticators?filter="+url.QueryEscape(`password="x"`), nil)
+	user.wantError(r, 400, "INVALID_FILTER", "")
 }
