@@ -30,8 +30,8 @@ func (in *NamedInput) apply(v *store.Named, keys Keys, patch bool) error {
 		if in.Name == nil || strings.TrimSpace(*in.Name) == "" {
 			return FieldInvalid("name", nil, "must be a non-empty string")
 		}
-		if len(*in.Name) > 255 {
-			return FieldInvalid("name", nil, "must be at most 255 characters")
+		if p := nameProblem(*in.Name); p != "" {
+			return FieldInvalid("name", nil, "%s", p)
 		}
 		v.Name = *in.Name
 	}

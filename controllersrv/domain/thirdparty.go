@@ -122,12 +122,14 @@ func identityName(format string, ca *store.CA, commonName, requestedName, identi
 	}
 	r := strings.NewReplacer("[caName]", ca.Name, "[caId]", ca.ID, "[commonName]", commonName,
 		"[requestedName]", requestedName, "[identityId]", identityID)
-	name := strings.TrimSpace(r.Replace(format))
+	// Certificate fields are the holder's text: cleaned to the name
+	// policy rather than refused, so the device still enrolls.
+	name := strings.TrimSpace(sanitizeName(r.Replace(format)))
 	if name == "" {
 		name = identityID
 	}
 	if len(name) > 240 {
-		name = name[:240]
+		name = strings.ToValidUTF8(name[:240], "")
 	}
 	return name
 }
