@@ -143,7 +143,10 @@ func login(c *Ctx, method string, fn func(*Ctx) (string, string, error), configT
 	if err := c.API.Secondary(c.Context(), policy, identityID, bearer(c)); err != nil {
 		return err
 	}
-	sess := c.API.Sessions.Create(identityID, authID, method, clientIP(c.R), configTypes...)
+	sess, err := c.API.Sessions.Create(identityID, authID, method, clientIP(c.R), configTypes...)
+	if err != nil {
+		return err
+	}
 	c.Session = sess
 	c.Identity = idn
 	c.API.Logger.Info("authenticated", "identity", idn.ID, "method", method, "remoteAddress", c.R.RemoteAddr)
@@ -196,7 +199,9 @@ func (c *Ctx) writeSession(s *auth.Session, idn *store.Identity) error {
 func currentAPISession(c *Ctx) error { return c.writeSession(c.Session, c.Identity) }
 
 func logout(c *Ctx) error {
-	c.API.Sessions.Delete(c.Session.Token)
+	if err := c.API.Sessions.Delete(c.Session.Token); err != nil {
+		return err
+	}
 	return c.Empty()
 }
 

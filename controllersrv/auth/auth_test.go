@@ -1,9 +1,12 @@
 package auth
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
 )
 
 func TestPasswordHash(t *testing.T) {
@@ -29,11 +32,47 @@ func TestPasswordHash(t *testing.T) {
 	}
 }
 
+// testSessions opens a store in a temporary directory with one identity
+// per id and a session table on it.
+func testSessions(t *testing.T, identities ...string) (*Sessions, *store.DB) {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "ctrl.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	err = db.Update(func(tx *store.Tx) error {
+		for _, id := range identities {
+			if err := tx.PutIdentity(&store.Identity{Named: store.Named{ID: id, Name: id}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSessions(db, 30*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, db
+}
+
+func create(t *testing.T, s *Sessions, identityID string) *Session {
+	t.Helper()
+	sess, err := s.Create(identityID, "auth1", "password", "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sess
+}
+
 func TestSessionIdleExpiry(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := NewSessions(30 * time.Minute)
+	s, db := testSessions(t, "id1", "id2")
 	s.SetClock(func() time.Time { return now })
-	sess := s.Create("id1", "auth1", "password", "127.0.0.1")
+	sess := create(t, s, "id1")
 	now = now.Add(29 * time.Minute)
 	if _, ok := s.Touch(sess.Token); !ok {
 		t.Fatal("session expired early")
@@ -47,11 +86,92 @@ func TestSessionIdleExpiry(t *testing.T) {
 	if _, ok := s.Touch(sess.Token); ok {
 		t.Fatal("idle session still valid")
 	}
-	b := s.Create("id2", "a", "cert", "")
+	if n := storedSessions(t, db); n != 0 {
+		t.Fatalf("%d sessions stored after the only one expired, want 0", n)
+	}
+	b := create(t, s, "id2")
 	s.DeleteIdentity("id2")
 	if _, ok := s.Touch(b.Token); ok {
 		t.Fatal("session of a deleted identity survived")
 	}
+	if _, err := s.Create("no-such-identity", "a", "cert", ""); err == nil {
+		t.Fatal("a session was created for an identity that does not exist")
+	}
+}
+
+func storedSessions(t *testing.T, db *store.DB) int {
+	t.Helper()
+	all, err := store.Read(db, func(tx *store.Tx) ([]*store.APISession, error) { return tx.ListAPISessions() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(all)
+}
+
+// TestSessionsStored: a second table on the same store (a restart) knows
+// the sessions of the first, keyed by the token's hash, with the activity
+// the first flushed; activity is written by Flush only, never per Touch;
+// a logout and an identity's deletion are in the store at once.
+func TestSessionsStored(t *testing.T) {
+	now := time.Now().UTC()
+	s, db := testSessions(t, "id1", "id2")
+	s.SetClock(func() time.Time { return now })
+	a, b, c := create(t, s, "id1"), create(t, s, "id1"), create(t, s, "id2")
+
+	before := storedRecord(t, db, a.ID)
+	if before.TokenHash != TokenHash(a.Token) || before.TokenHash == a.Token {
+		t.Fatalf("stored token hash %q, want the SHA-256 of the token", before.TokenHash)
+	}
+	now = now.Add(time.Minute)
+	for range 100 {
+		if _, ok := s.Touch(a.Token); !ok {
+			t.Fatal("live session refused")
+		}
+	}
+	if got := storedRecord(t, db, a.ID).LastActivityAt; !got.Equal(before.LastActivityAt) {
+		t.Fatalf("Touch wrote the store (lastActivityAt %v -> %v): activity is Flush's to write", before.LastActivityAt, got)
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := storedRecord(t, db, a.ID).LastActivityAt; !got.Equal(now) {
+		t.Fatalf("flushed lastActivityAt %v, want %v", got, now)
+	}
+	if err := s.Delete(b.Token); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *store.Tx) error { return tx.DeleteIdentity("id2") }); err != nil {
+		t.Fatal(err)
+	}
+
+	again, err := NewSessions(db, 30*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again.SetClock(func() time.Time { return now })
+	got, ok := again.Touch(a.Token)
+	if !ok || got.ID != a.ID || got.IdentityID != "id1" || got.Token != a.Token || !got.CreatedAt.Equal(a.CreatedAt) {
+		t.Fatalf("after reloading: %+v, %v; want session %s of id1", got, ok, a.ID)
+	}
+	if _, ok := again.Touch(b.Token); ok {
+		t.Fatal("a logged-out session came back after reloading")
+	}
+	if _, ok := again.Touch(c.Token); ok {
+		t.Fatal("the session of a deleted identity came back after reloading")
+	}
+	now = now.Add(31 * time.Minute)
+	if _, ok := again.Touch(a.Token); ok {
+		t.Fatal("idle session still valid after reloading")
+	}
+}
+
+func storedRecord(t *testing.T, db *store.DB, id string) *store.APISession {
+	t.Helper()
+	r, err := store.Read(db, func(tx *store.Tx) (*store.APISession, error) { return tx.GetAPISession(id) })
+	if err != nil {
+		t.Fatalf("session %s: %v", id, err)
+	}
+	return r
 }
 
 func TestIDs(t *testing.T) {

@@ -105,14 +105,16 @@ func (s *Server) serve() {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		t := time.NewTicker(time.Minute)
+		t := time.NewTicker(s.sessions.FlushInterval())
 		defer t.Stop()
 		for {
 			select {
 			case <-s.stop:
 				return
 			case <-t.C:
-				s.sessions.Sweep()
+				if err := s.sessions.Flush(); err != nil {
+					s.logger.Error("writing API session activity to the store failed", "error", err)
+				}
 			}
 		}
 	}()
@@ -165,6 +167,11 @@ func (s *Server) Close() error {
 		}
 		s.closeListeners() // covers listeners never handed to Serve
 		s.wg.Wait()
+		// The activity since the last flush, so that a graceful restart
+		// expires no session early.
+		if err := s.sessions.Flush(); err != nil {
+			errs = append(errs, err)
+		}
 		if err := s.db.Close(); err != nil {
 			errs = append(errs, err)
 		}

@@ -371,9 +371,14 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 	if err != nil {
 		return nil, err
 	}
+	sessions, err := auth.NewSessions(db, cfg.SessionTimeout())
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	s := &Server{
 		cfg: cfg, logger: logger, db: db,
-		sessions: auth.NewSessions(cfg.SessionTimeout()),
+		sessions: sessions,
 		url:      "https://" + cfg.Edge.API.Address,
 		caPEM:    pki.EncodeCertsPEM(bundle...),
 		signing:  signing,

@@ -15,6 +15,7 @@ const (
 	BucketAuthPolicies   = "authPolicies"
 	BucketExtJWTSigners  = "externalJwtSigners"
 	BucketPostureChecks  = "postureChecks"
+	BucketAPISessions    = "apiSessions"
 	BucketMeta           = "meta"
 
 	BucketServices                  = "services"
@@ -45,6 +46,7 @@ const (
 	idxExtJWTSignerKid         = "idx.externalJwtSigners.kid"
 	idxExtJWTSignerFingerprint = "idx.externalJwtSigners.fingerprint"
 	idxPostureCheckName        = "idx.postureChecks.name"
+	idxAPISessionIdentity      = "idx.apiSessions.identity" // identityId + "/" + sessionId -> sessionId
 
 	idxServiceName                 = "idx.services.name"
 	idxConfigTypeName              = "idx.configTypes.name"
@@ -57,7 +59,7 @@ const (
 // kinds lists every entity kind; Open creates their record and index
 // buckets. A new kind adds its Kind value here.
 var kinds = []schema{Identities, Enrollments, Authenticators, CAs, EdgeRouters, AuthPolicies, ExternalJWTSigners, PostureChecks,
-	Services, ConfigTypes, Configs, ServicePolicies, EdgeRouterPolicies, ServiceEdgeRouterPolicies}
+	APISessions, Services, ConfigTypes, Configs, ServicePolicies, EdgeRouterPolicies, ServiceEdgeRouterPolicies}
 
 // buckets is every bucket Open creates: those of the kinds, plus buckets
 // that belong to no kind.

@@ -32,8 +32,8 @@ func (v *Identity) IsDisabled(now time.Time) bool {
 	return v.DisabledAt != nil && (v.DisabledUntil == nil || v.DisabledUntil.After(now))
 }
 
-// Identities stores identities; deleting one deletes its enrollments and
-// authenticators and removes its "@id" entries from policies.
+// Identities stores identities; deleting one deletes its enrollments,
+// authenticators and API sessions and removes its "@id" entries from policies.
 var Identities = &Kind[Identity]{
 	Bucket: BucketIdentities,
 	ID:     NamedID[Identity],
@@ -51,6 +51,9 @@ var Identities = &Kind[Identity]{
 			if err := t.DeleteAuthenticator(aid); err != nil && !errors.Is(err, ErrNotFound) {
 				return err
 			}
+		}
+		if err := dropAPISessions(t, v.ID); err != nil {
+			return err
 		}
 		return forgetIdentity(t, v.ID)
 	},
