@@ -202,7 +202,9 @@ func (c *Controller) EnrollAutoCA(chain []*x509.Certificate, name, requestID str
 
 // EnrollOTTCA completes the ottca enrollment e (found by FindEnrollment):
 // the client certificate chain of the connection must validate against the
-// enrollment's CA, which must be verified and allow ottca enrollment.
+// enrollment's CA, which must allow ottca enrollment. As in OpenZiti
+// v1.7.2, the CA need not be verified yet: the enrollment succeeds, and the
+// certificate logs in only once the CA is verified (thirdPartyAnchors).
 // requestID ties the logged reason of a refusal to the request.
 func (c *Controller) EnrollOTTCA(token string, e *store.Enrollment, chain []*x509.Certificate, requestID string) error {
 	caID := ""
@@ -213,12 +215,15 @@ func (c *Controller) EnrollOTTCA(token string, e *store.Enrollment, chain []*x50
 	switch {
 	case ca == nil:
 		return Errorf(http.StatusBadRequest, CodeInvalidEnrollToken, "the CA of this ottca enrollment no longer exists")
-	case !ca.IsVerified:
-		return Errorf(http.StatusBadRequest, CodeCertFailedValidation, "the CA %q is not verified yet: an administrator must verify it (POST /cas/%s/verify) before it can be used", ca.Name, ca.ID)
 	case !ca.IsOttCaEnrollmentEnabled:
 		return Errorf(http.StatusBadRequest, CodeCertFailedValidation, "the CA %q does not allow ottca enrollment (isOttCaEnrollmentEnabled is false)", ca.Name)
 	}
-	if _, err := c.MatchThirdParty(chain, func(x *store.CA) bool { return x.ID == ca.ID }); err != nil {
+	anchors, err := caCertificates(ca)
+	if err == nil {
+		// The first certificate only, as for logins (thirdPartyAnchors).
+		_, err = auth.VerifyPartialChain(chain, anchors[:1], c.now())
+	}
+	if err != nil {
 		c.logger().Info("ottca enrollment refused", "reason", err.Error(), "ca", ca.ID, "subject", chain[0].Subject.CommonName, "requestId", requestID)
 		return Errorf(http.StatusBadRequest, CodeCertFailedValidation, "the client certificate does not validate against the CA %q of this enrollment; the controller log has the reason (request %s)", ca.Name, requestID)
 	}

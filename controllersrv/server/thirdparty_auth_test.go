@@ -81,16 +81,27 @@ func TestThirdPartyCertAuthPartialChain(t *testing.T) {
 		cc := newClient(t, s, tc)
 		return cc.do("POST", "/edge/client/v1/enroll?method=ottca&token="+token, "{}", "Content-Type", "application/json")
 	}
-	// Unverified CAs are used for nothing: neither enrollment nor auth.
-	r := ottca(tc, tok)
-	if r.Status != 400 || !strings.Contains(string(r.Body), "not verified") {
+	// An unverified CA: as OpenZiti v1.7.2 does, the ottca enrollment
+	// succeeds (the device holds a certificate), but that certificate logs
+	// in only once the CA is verified.
+	early := c.createIdentity(map[string]any{"name": "early", "type": "Device", "isAdmin": false, "enrollment": map[string]any{"ottca": caID}})
+	earlyTok, _ := jsonPath(c.mustStatus(c.do("GET", mgmt+"/identities/"+early, nil), 200).data(t), "enrollment", "ottca", "token").(string)
+	_, earlyTC := ica2.issue(leafOpts{CN: "early-laptop"})
+	earlyTC.Certificate = earlyTC.Certificate[:2]
+	if r := ottca(earlyTC, earlyTok); r.Status != 200 {
 		t.Fatalf("ottca with an unverified CA: %d %s", r.Status, r.Body)
 	}
+	if _, r := certLogin(t, s, earlyTC); r.Status != 401 {
+		t.Fatalf("login with a certificate of an unverified CA: %d %s", r.Status, r.Body)
+	}
 	c.verifyCA(caID, ica1)
+	if got := identityOf(t, s, earlyTC); got != early {
+		t.Fatalf("after the CA's verification, cert auth resolved %s, want %s", got, early)
+	}
 
 	// A certificate of another PKI cannot use the token.
 	_, stranger := newExtRoot(t, "Stranger").issue(leafOpts{CN: "mallory"})
-	r = ottca(stranger, tok)
+	r := ottca(stranger, tok)
 	if r.Status != 400 || r.errorCode(t) != "CERT_FAILED_VALIDATION" {
 		t.Fatalf("ottca with a foreign cert: %d %s", r.Status, r.Body)
 	}
