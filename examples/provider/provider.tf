@@ -30,3 +30,20 @@ variable "ziti_admin_password" {
 #   password = var.ziti_admin_password
 #   ca_pem   = ziti_pki_intermediate.edge.ca_bundle_pem
 # }
+#
+# An HA cluster: list its controllers. The provider uses the first and moves
+# to the next when the one in use stops answering (see the high availability
+# guide); every controller's certificate must verify with ca_file/ca_pem.
+#
+# provider "ziti" {
+#   endpoints = [
+#     "https://ctrl1.example.com:1280",
+#     "https://ctrl2.example.com:1280",
+#     "https://ctrl3.example.com:1280",
+#   ]
+#   username        = "admin"
+#   password        = var.ziti_admin_password
+#   ca_file         = "${path.module}/pki/cas.pem"
+#   request_timeout = "30s" # one HTTP request; then the next controller
+#   max_retries     = 4     # per request, across the controllers
+# }

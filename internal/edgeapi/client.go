@@ -4,9 +4,11 @@
 // It logs in lazily (once, on the first request that needs a session),
 // re-authenticates once when the controller answers 401 to a session that
 // has expired, and retries idempotent requests on connection errors, 5xx and
-// 429 with exponential backoff. TLS is verified against the configured CA
-// bundle; skipping verification needs an explicit opt-in. Tokens, passwords,
-// JWTs and keys are never logged and never appear in errors.
+// 429 with exponential backoff. Given several endpoints of one network (the
+// controllers of an HA cluster) it moves to the next one when the one in use
+// stops answering (see failover.go). TLS is verified against the configured
+// CA bundle; skipping verification needs an explicit opt-in. Tokens,
+// passwords, JWTs and keys are never logged and never appear in errors.
 package edgeapi
 
 import (
@@ -17,10 +19,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -42,6 +46,10 @@ type Config struct {
 	// Endpoint is the controller address: a URL (https://host:port, with or
 	// without /edge/management/v1) or host:port.
 	Endpoint string
+	// Endpoints are further controllers of the same network (the members
+	// of an HA cluster), in the same forms. The client uses the first of
+	// Endpoint and Endpoints and moves to the next when it stops answering.
+	Endpoints []string
 	// Username and Password select password authentication.
 	Username, Password string
 	// Certificate selects certificate authentication (method=cert) and is
@@ -58,10 +66,12 @@ type Config struct {
 	InsecureSkipVerify bool
 	// UserAgent is sent on every request.
 	UserAgent string
-	// Timeout bounds one HTTP attempt (default 30s).
+	// Timeout bounds one HTTP attempt (default 30s): a controller that
+	// accepts connections but does not answer is given up after it.
 	Timeout time.Duration
-	// Retries is the number of retries of idempotent requests (default 4;
-	// negative disables). RetryWait and RetryMaxWait bound the backoff
+	// Retries is the number of retries of a request (default 4; negative
+	// disables), on this endpoint or the next; with several endpoints each
+	// is tried at least once. RetryWait and RetryMaxWait bound the backoff
 	// (defaults 250ms and 5s).
 	Retries                 int
 	RetryWait, RetryMaxWait time.Duration
@@ -70,13 +80,17 @@ type Config struct {
 	Log func(ctx context.Context, msg string, fields map[string]any)
 }
 
-// Client talks to one controller. It is safe for concurrent use.
+// Client talks to the controllers of one network. It is safe for
+// concurrent use.
 type Client struct {
-	root   string // scheme://host:port[/prefix], without trailing slash
+	eps    *endpoints
 	cfg    Config
 	http   *resty.Client
 	authMu sync.Mutex
 	token  string
+	// tokenAt is the endpoint whose controller issued token: an API
+	// session of one controller is unknown to the others (see failover.go).
+	tokenAt int
 	// logins counts successful logins, for tests and diagnostics.
 	logins int
 	// firstLogin is the controller's createdAt of the first API session.
@@ -141,7 +155,7 @@ func (cfg *Config) checkCredentials() error {
 
 // New makes a client. It does not contact the controller.
 func New(cfg Config) (*Client, error) {
-	root, err := NormalizeEndpoint(cfg.Endpoint)
+	eps, err := newEndpoints(cfg.Endpoint, cfg.Endpoints)
 	if err != nil {
 		return nil, err
 	}
@@ -168,11 +182,14 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Certificate != nil {
 		tlsCfg.Certificates = []tls.Certificate{*cfg.Certificate}
 	}
+	// A dead controller's address is given up after at most 10s (less
+	// with a shorter Timeout), so the next endpoint gets its turn.
+	connectTimeout := min(10*time.Second, cfg.Timeout)
 	transport := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
-		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:         (&net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}).DialContext,
 		TLSClientConfig:     tlsCfg,
-		TLSHandshakeTimeout: 10 * time.Second,
+		TLSHandshakeTimeout: connectTimeout,
 		// Keep as many connections as Terraform runs operations at once
 		// (-parallelism, default 10): controllersrv speaks HTTP/1.1 only, and
 		// with 4 idle slots every burst closed 6 connections whose
@@ -182,26 +199,27 @@ func New(cfg Config) (*Client, error) {
 		IdleConnTimeout:     90 * time.Second,
 		ForceAttemptHTTP2:   true,
 	}
+	// Retries are the client's own (do): each may go to another endpoint.
 	hc := resty.New().
 		SetTransport(transport).
 		SetTimeout(cfg.Timeout).
 		SetLogger(discardLogger{}).
 		SetDebug(false).
-		SetRetryCount(cfg.Retries).
-		SetRetryWaitTime(cfg.RetryWait).
-		SetRetryMaxWaitTime(cfg.RetryMaxWait).
-		AddRetryCondition(shouldRetry).
-		SetRetryAfter(retryAfter).
+		SetRetryCount(0).
 		SetRedirectPolicy(resty.NoRedirectPolicy())
 	if cfg.UserAgent != "" {
 		hc.SetHeader("User-Agent", cfg.UserAgent)
 	}
 	hc.SetHeader("Accept", "application/json")
-	return &Client{root: root, cfg: cfg, http: hc}, nil
+	return &Client{eps: eps, cfg: cfg, http: hc}, nil
 }
 
-// RootURL is the controller root this client talks to.
-func (c *Client) RootURL() string { return c.root }
+// RootURL is the controller root this client talks to now (the first
+// endpoint until it fails over).
+func (c *Client) RootURL() string { return c.eps.root(c.eps.current()) }
+
+// RootURLs are the roots of every endpoint, in the order they are tried.
+func (c *Client) RootURLs() []string { return append([]string(nil), c.eps.roots...) }
 
 // Logins reports how many times the client has logged in.
 func (c *Client) Logins() int {
@@ -228,54 +246,6 @@ func idempotent(method string) bool {
 	return false
 }
 
-// shouldRetry decides resty's retries. Idempotent requests are retried on
-// connection errors, 5xx and 429. Others (POST, PATCH) only when the
-// request certainly did not reach the application: the connection could not
-// be made, or the server rate-limited it (429).
-func shouldRetry(resp *resty.Response, err error) bool {
-	method := ""
-	if resp != nil && resp.Request != nil {
-		method = resp.Request.Method
-	}
-	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return false
-		}
-		if isTLSVerifyError(err) {
-			return false // retrying cannot fix trust
-		}
-		if isDialError(err) {
-			return true
-		}
-		return idempotent(method)
-	}
-	if resp == nil {
-		return false
-	}
-	code := resp.StatusCode()
-	if code == http.StatusTooManyRequests {
-		return true
-	}
-	return code >= 500 && code != http.StatusNotImplemented && idempotent(method)
-}
-
-// retryAfter honours a server's Retry-After (seconds or an HTTP date) on
-// 429 and 503, within the configured maximum wait; otherwise resty's
-// jittered exponential backoff applies (a zero duration).
-func retryAfter(c *resty.Client, resp *resty.Response) (time.Duration, error) {
-	if resp == nil {
-		return 0, nil
-	}
-	if code := resp.StatusCode(); code != http.StatusTooManyRequests && code != http.StatusServiceUnavailable {
-		return 0, nil
-	}
-	d := parseRetryAfter(resp.Header().Get("Retry-After"), time.Now())
-	if d > c.RetryMaxWaitTime {
-		d = c.RetryMaxWaitTime
-	}
-	return d, nil
-}
-
 // parseRetryAfter reads a Retry-After value; 0 when absent or invalid.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
@@ -294,10 +264,20 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
+// isDialError reports whether err is of a request that never reached a
+// controller: the connection could not be made (refused, unreachable, a TLS
+// handshake that failed or timed out).
 func isDialError(err error) bool {
 	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
+	var ns *notSentError
+	return errors.As(err, &ns) || errors.As(err, &op) && op.Op == "dial"
 }
+
+// notSentError is the error of a request that got no connection.
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
 
 func isTLSVerifyError(err error) bool {
 	var unk x509.UnknownAuthorityError
@@ -317,35 +297,38 @@ type request struct {
 	out         any  // decoded from the envelope's data
 	raw         bool // out is *[]byte: the raw body, no envelope
 	noAuth      bool
+	// repeatable marks a POST that may be sent again whatever became of an
+	// earlier send (a login: a second API session harms nothing).
+	repeatable bool
 }
 
-// do runs a request: session, retries, one re-authentication on 401,
-// envelope decoding.
+// do runs a request: session, retries and failover (see attempt), one
+// re-authentication on 401, envelope decoding.
 func (c *Client) do(ctx context.Context, r request) (*resty.Response, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	var token string
-	if !r.noAuth {
-		var err error
-		if token, err = c.session(ctx, ""); err != nil {
-			return nil, err
-		}
-	}
-	resp, err := c.send(ctx, r, token)
-	if err == nil && resp.StatusCode() == http.StatusUnauthorized && !r.noAuth {
-		// The session expired or was deleted: log in again, once.
-		if token, err = c.session(ctx, token); err != nil {
-			return nil, err
-		}
-		resp, err = c.send(ctx, r, token)
+	resp, at, err := c.attempt(ctx, r)
+	var le *loginError
+	if errors.As(err, &le) {
+		return nil, le.err
 	}
 	if err != nil {
-		return nil, c.transportError(r, err)
+		if isDialError(err) && !isTLSVerifyError(err) {
+			return nil, &unavailableError{c.transportError(r, at, err)}
+		}
+		return nil, c.transportError(r, at, err)
 	}
 	code := resp.StatusCode()
 	if code < 200 || code > 299 {
-		return resp, edgewire.DecodeError(code, r.method, r.path, resp.Header().Get("Content-Type"), resp.Body())
+		apiErr := edgewire.DecodeError(code, r.method, r.path, resp.Header().Get("Content-Type"), resp.Body())
+		if maybeAppliedStatus(r, code, apiErr) {
+			return resp, &maybeAppliedError{fmt.Errorf("%w; the request may or may not have been applied (%s answered %d after it was sent)", apiErr, c.eps.root(at), code)}
+		}
+		if code == http.StatusServiceUnavailable && apiErr.Code == clusterNoLeader {
+			return resp, &unavailableError{apiErr}
+		}
+		return resp, apiErr
 	}
 	if r.out == nil {
 		return resp, nil
@@ -360,7 +343,8 @@ func (c *Client) do(ctx context.Context, r request) (*resty.Response, error) {
 	return resp, nil
 }
 
-func (c *Client) send(ctx context.Context, r request, token string) (*resty.Response, error) {
+// send makes one HTTP attempt of r on endpoint at.
+func (c *Client) send(ctx context.Context, at int, r request, token string) (*resty.Response, error) {
 	req := c.http.R().SetContext(ctx)
 	if token != "" {
 		req.SetHeader(SessionHeader, token)
@@ -375,18 +359,25 @@ func (c *Client) send(ctx context.Context, r request, token string) (*resty.Resp
 		}
 		req.SetHeader("Content-Type", ct).SetBody(r.body)
 	}
+	// A request that got no connection (refused, the TLS handshake cut
+	// short) never reached a controller: safe to send anywhere again.
+	var gotConn atomic.Bool
+	req.SetContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) }}))
 	start := time.Now()
-	resp, err := req.Execute(r.method, c.root+r.path)
+	resp, err := req.Execute(r.method, c.eps.root(at)+r.path)
+	if err != nil && !gotConn.Load() {
+		err = &notSentError{err}
+	}
 	if c.cfg.Log != nil {
 		fields := map[string]any{"method": r.method, "path": r.path, "duration_ms": time.Since(start).Milliseconds()}
-		if resp != nil {
+		if c.eps.len() > 1 {
+			fields["endpoint"] = c.eps.root(at)
+		}
+		if resp != nil && resp.RawResponse != nil {
 			fields["status"] = resp.StatusCode()
-			if resp.Request != nil {
-				fields["attempts"] = resp.Request.Attempt
-			}
 		}
 		if err != nil {
-			fields["error"] = c.transportError(r, err).Error()
+			fields["error"] = c.transportError(r, at, err).Error()
 		}
 		c.cfg.Log(ctx, "edge API request", fields)
 	}
@@ -395,31 +386,47 @@ func (c *Client) send(ctx context.Context, r request, token string) (*resty.Resp
 
 // transportError explains connection failures without echoing the URL's
 // query (which may carry an enrollment token).
-func (c *Client) transportError(r request, err error) error {
+func (c *Client) transportError(r request, at int, err error) error {
+	root := c.eps.root(at)
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
 	if isTLSVerifyError(err) {
 		if c.cfg.RootCAs != nil && c.cfg.RootCAsFrom != "" {
-			return fmt.Errorf("%s %s%s: the controller's TLS certificate is not signed by a CA in %s (%w): point it at the controller's CA bundle (cas.pem / ca_bundle_pem)", r.method, c.root, r.path, c.cfg.RootCAsFrom, err)
+			return fmt.Errorf("%s %s%s: the controller's TLS certificate is not signed by a CA in %s (%w): point it at the controller's CA bundle (cas.pem / ca_bundle_pem)", r.method, root, r.path, c.cfg.RootCAsFrom, err)
 		}
-		return fmt.Errorf("%s %s%s: the controller's TLS certificate is not trusted (%w): set ca_pem or ca_file to the controller's CA bundle", r.method, c.root, r.path, err)
+		return fmt.Errorf("%s %s%s: the controller's TLS certificate is not trusted (%w): set ca_pem or ca_file to the controller's CA bundle", r.method, root, r.path, err)
 	}
-	if !idempotent(r.method) && !isDialError(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+	if !idempotent(r.method) && !r.repeatable && !isDialError(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		// The request was sent and the connection broke before an answer
 		// (a controller restart, a proxy timeout). It is not retried, since
 		// it may have been applied; say so rather than show a bare "EOF".
-		return &maybeAppliedError{fmt.Errorf("%s %s%s: the connection closed before the controller answered (%w); the request may or may not have been applied: run the apply again, and if it then reports a conflict with an existing object, import that object", r.method, c.root, r.path, err)}
+		return &maybeAppliedError{fmt.Errorf("%s %s%s: the connection closed before the controller answered (%w); the request may or may not have been applied: run the apply again, and if it then reports a conflict with an existing object, import that object", r.method, root, r.path, err)}
 	}
-	return fmt.Errorf("%s %s%s: %w", r.method, c.root, r.path, err)
+	return fmt.Errorf("%s %s%s: %w", r.method, root, r.path, err)
 }
 
 // ErrMaybeApplied matches (errors.Is) the error of a POST or PATCH whose
-// connection broke after the request was sent and before an answer came:
-// the controller may or may not have applied it. Callers that can find out
+// connection broke after the request was sent and before an answer came, or
+// that a controller or proxy answered with 500, 502, 503 or 504 (a cluster
+// member whose leader died, a gateway that lost the controller): the
+// controller may or may not have applied it. Such an error of an answer is
+// also an *APIError. Callers that can find out
 // (a create of an object with a unique name: look it up) should.
 var ErrMaybeApplied = errors.New("the request may or may not have been applied")
+
+// ErrUnavailable matches (errors.Is) the error of a request that no
+// controller applied because none could take it, even after the retries:
+// every endpoint refused the connection, or the cluster had no leader
+// (503 CLUSTER_NO_LEADER). Sending it again later is safe.
+var ErrUnavailable = errors.New("no controller could take the request")
+
+type unavailableError struct{ err error }
+
+func (e *unavailableError) Error() string        { return e.err.Error() }
+func (e *unavailableError) Unwrap() error        { return e.err }
+func (e *unavailableError) Is(target error) bool { return target == ErrUnavailable }
 
 type maybeAppliedError struct{ err error }
 
@@ -439,35 +446,37 @@ func (c *Client) FirstLoginAt() time.Time {
 	return c.firstLogin
 }
 
-// session returns a valid token, logging in when there is none or when the
-// caller's token (stale) was rejected and nobody has replaced it yet.
-func (c *Client) session(ctx context.Context, stale string) (string, error) {
+// session returns a valid token and the endpoint it belongs to, logging
+// in when there is none, when the client has moved to another endpoint
+// since (an API session is local to the controller that made it), or when
+// the caller's token (stale) was rejected and nobody has replaced it yet.
+func (c *Client) session(ctx context.Context, stale string) (string, int, error) {
 	c.authMu.Lock()
 	defer c.authMu.Unlock()
-	if c.token != "" && c.token != stale {
-		return c.token, nil
+	if c.token != "" && c.token != stale && c.tokenAt == c.eps.current() {
+		return c.token, c.tokenAt, nil
 	}
 	c.token = ""
 	if err := c.cfg.checkCredentials(); err != nil {
-		return "", err
+		return "", 0, err
 	}
-	s, err := c.authenticate(ctx)
+	s, at, err := c.login(ctx)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
-	c.token = s.Token
+	c.token, c.tokenAt = s.Token, at
 	if c.logins == 0 {
 		c.firstLogin = s.CreatedAt
 	}
 	c.logins++
-	return c.token, nil
+	return c.token, c.tokenAt, nil
 }
 
-// authenticate logs in and returns the new API session. The client keeps
-// using its own session; this is for callers that need the session data.
-func (c *Client) authenticate(ctx context.Context) (*APISession, error) {
+// login logs in on the endpoint in use (or the next ones, when it does not
+// answer) and returns the API session and the endpoint that made it.
+func (c *Client) login(ctx context.Context) (*APISession, int, error) {
 	var s APISession
-	r := request{method: http.MethodPost, path: ManagementPath + "/authenticate", noAuth: true, out: &s}
+	r := request{method: http.MethodPost, path: ManagementPath + "/authenticate", noAuth: true, repeatable: true, out: &s}
 	if c.cfg.Certificate != nil {
 		r.query = url.Values{"method": {"cert"}}
 		r.body = map[string]any{}
@@ -475,39 +484,54 @@ func (c *Client) authenticate(ctx context.Context) (*APISession, error) {
 		r.query = url.Values{"method": {"password"}}
 		r.body = map[string]string{"username": c.cfg.Username, "password": c.cfg.Password}
 	}
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		var ae *APIError
-		if errors.As(err, &ae) && ae.StatusCode == http.StatusUnauthorized {
-			return nil, fmt.Errorf("login to %s failed (%s): check username/password or the client certificate", c.root, ae.Message)
+	resp, at, err := c.attempt(ctx, r)
+	var ae *APIError
+	if err == nil {
+		if code := resp.StatusCode(); code < 200 || code > 299 {
+			ae = edgewire.DecodeError(code, r.method, r.path, resp.Header().Get("Content-Type"), resp.Body())
+			err = ae
+		} else if err = decodeData(resp.Body(), &s); err != nil {
+			err = fmt.Errorf("%s %s: decoding the response: %w", r.method, r.path, err)
 		}
-		return nil, fmt.Errorf("login to %s failed: %w", c.root, err)
+	} else {
+		err = c.transportError(r, at, err)
+	}
+	root := c.eps.root(at)
+	if err != nil {
+		if ae != nil && ae.StatusCode == http.StatusUnauthorized {
+			return nil, at, fmt.Errorf("login to %s failed (%s): check username/password or the client certificate", root, ae.Message)
+		}
+		return nil, at, fmt.Errorf("login to %s failed: %w", root, err)
 	}
 	if s.Token == "" {
 		s.Token = resp.Header().Get(SessionHeader)
 	}
 	if s.Token == "" {
-		return nil, fmt.Errorf("login to %s returned no session token", c.root)
+		return nil, at, fmt.Errorf("login to %s returned no session token", root)
 	}
 	if c.cfg.Log != nil {
-		c.cfg.Log(ctx, "edge API login", map[string]any{"identity_id": s.IdentityID, "expires_at": s.ExpiresAt.Format(time.RFC3339)})
+		fields := map[string]any{"identity_id": s.IdentityID, "expires_at": s.ExpiresAt.Format(time.RFC3339)}
+		if c.eps.len() > 1 {
+			fields["endpoint"] = root
+		}
+		c.cfg.Log(ctx, "edge API login", fields)
 	}
-	return &s, nil
+	return &s, at, nil
 }
 
 // Logout deletes the current API session, if any.
 func (c *Client) Logout(ctx context.Context) error {
 	c.authMu.Lock()
-	token := c.token
+	token, at := c.token, c.tokenAt
 	c.token = ""
 	c.authMu.Unlock()
 	if token == "" {
 		return nil
 	}
 	r := request{method: http.MethodDelete, path: ManagementPath + "/current-api-session", noAuth: true}
-	resp, err := c.send(ctx, r, token)
+	resp, err := c.send(ctx, at, r, token)
 	if err != nil {
-		return c.transportError(r, err)
+		return c.transportError(r, at, err)
 	}
 	if code := resp.StatusCode(); code >= 300 && code != http.StatusUnauthorized {
 		return edgewire.DecodeError(code, r.method, r.path, resp.Header().Get("Content-Type"), resp.Body())

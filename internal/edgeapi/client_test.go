@@ -49,6 +49,10 @@ func newFakeController(t *testing.T) *fakeController {
 // request has been read, as a controller restart does.
 const dropConnection = -1
 
+// noLeader as a failNext status answers 503 CLUSTER_NO_LEADER, as an
+// OpenZiti cluster member does while the cluster elects a leader.
+const noLeader = -2
+
 func (f *fakeController) failNext(path string, statuses ...int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -91,6 +95,10 @@ func (f *fakeController) serve(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			conn.Close() // the request arrived; no answer ever comes
+			return
+		}
+		if fs[0] == noLeader {
+			writeErr(w, http.StatusServiceUnavailable, clusterNoLeader, "Cluster has no leader, unable to make model updates.", nil)
 			return
 		}
 		writeErr(w, fs[0], "INJECTED", "injected failure", "")

@@ -58,8 +58,16 @@ func namedTarget(kind, name string) createTarget {
 
 // maxCreateSends bounds how often createRecovering sends one create: the
 // first time, and again after a lost answer when the lookup shows that the
-// controller did not apply it. submitCAVerification uses the same bound.
-const maxCreateSends = 3
+// controller did not apply it, or after no controller could take it (a
+// cluster electing a leader). submitCAVerification uses the same bound.
+const maxCreateSends = 5
+
+// resendWait is the wait before the n-th send (n >= 2) of a create that
+// was not applied: 1s, 2s, 4s, 8s. A cluster whose leader died elects the
+// next in seconds; until then its members refuse or fail writes.
+func resendWait(n int) time.Duration {
+	return min(time.Second<<(n-2), 8*time.Second)
+}
 
 // createByName is createRecovering for an object with a unique name.
 func createByName(ctx context.Context, c *edgeapi.Client, diags *diag.Diagnostics, kind, name string,
@@ -95,8 +103,15 @@ func createRecovering(ctx context.Context, c *edgeapi.Client, diags *diag.Diagno
 			return id, true
 		}
 		maybe := errors.Is(err, edgeapi.ErrMaybeApplied)
-		if !maybe && lostErr == nil {
+		busy := errors.Is(err, edgeapi.ErrUnavailable) // not applied: no controller could take it
+		if !maybe && !busy && lostErr == nil {
 			break // a plain failure: the controller answered, or never got it
+		}
+		if busy && lostErr == nil {
+			if !waitToResend(ctx, t, send+1) {
+				break
+			}
+			continue
 		}
 		// The answer was lost now, or earlier and this send failed (a key
 		// conflict if the earlier one landed after all): look the key up.
@@ -109,10 +124,13 @@ func createRecovering(ctx context.Context, c *edgeapi.Client, diags *diag.Diagno
 			return "", false
 		}
 		if len(found) == 0 {
-			if !maybe {
+			if !maybe && !busy {
 				break
 			}
 			tflog.Warn(ctx, "the answer to a create was lost and the controller has no such object: sending the create again", map[string]any{"kind": t.kind, "object": t.title, "send": send})
+			if !waitToResend(ctx, t, send+1) {
+				break
+			}
 			continue
 		}
 		f := found[0]
@@ -148,6 +166,22 @@ func createRecovering(ctx context.Context, c *edgeapi.Client, diags *diag.Diagno
 	}
 	apiDiag(diags, op, err)
 	return "", false
+}
+
+// waitToResend waits resendWait before the given send, unless that is
+// past maxCreateSends or ctx ends first (false: give up).
+func waitToResend(ctx context.Context, t createTarget, send int) bool {
+	if send > maxCreateSends {
+		return false
+	}
+	d := resendWait(send)
+	tflog.Debug(ctx, "waiting before sending a create again", map[string]any{"kind": t.kind, "object": t.title, "send": send, "wait": d.String()})
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(d):
+		return true
+	}
 }
 
 // lookupPatience bounds how long the lookup after a lost answer waits for

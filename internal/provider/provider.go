@@ -39,6 +39,11 @@ type providerModel struct {
 	CAPEM              types.String `tfsdk:"ca_pem"`
 	CAFile             types.String `tfsdk:"ca_file"`
 	InsecureSkipVerify types.Bool   `tfsdk:"insecure_skip_verify"`
+	Endpoints          types.List   `tfsdk:"endpoints"`
+	RequestTimeout     types.String `tfsdk:"request_timeout"`
+	MaxRetries         types.Int64  `tfsdk:"max_retries"`
+	RetryWaitMin       types.String `tfsdk:"retry_wait_min"`
+	RetryWaitMax       types.String `tfsdk:"retry_wait_max"`
 }
 
 func (p *zitiProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -53,7 +58,33 @@ func (p *zitiProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Edge management API URL (`https://ctrl.example.com:1280/edge/management/v1`) or `host:port`; `http://` is refused (the API is served only over TLS). Env: `ZITI_API_HOST`.",
+				MarkdownDescription: "Edge management API URL (`https://ctrl.example.com:1280/edge/management/v1`) or `host:port`; `http://` is refused (the API is served only over TLS). Env: `ZITI_API_HOST`. For an HA cluster use `endpoints`.",
+			},
+			"endpoints": schema.ListAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "The controllers of one network (the members of an HA cluster), in the forms `endpoint` takes, instead of `endpoint`. " +
+					"The provider uses the first and moves to the next when the one in use stops answering (connection refused, reset or timed out, " +
+					"or a 502, 503 or 504 answer); reads, updates and deletes are sent again there, and a create whose answer was lost is looked up by its name " +
+					"before it is sent again. All must serve certificates that `ca_pem`/`ca_file` verifies. Env: `ZITI_API_HOST` with the URLs separated by commas.",
+			},
+			"request_timeout": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "How long one HTTP request to a controller may take before it is given up and retried (on the next endpoint, if any), " +
+					"as a Go duration (`\"30s\"`, `\"1m30s\"`). Connecting and the TLS handshake get at most 10s of it. Default `\"30s\"`. Env: `ZITI_REQUEST_TIMEOUT`.",
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "How often a failed request is sent again (on the same controller or the next endpoint) before the error is reported; `0` sends every request once. " +
+					"With several `endpoints` each is tried at least once. Default `4`. Env: `ZITI_MAX_RETRIES`.",
+			},
+			"retry_wait_min": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The first wait before a request is sent again to a controller it already tried; it doubles with each retry up to `retry_wait_max` (a Go duration). A move to an endpoint not yet tried is immediate. Default `\"250ms\"`. Env: `ZITI_RETRY_WAIT_MIN`.",
+			},
+			"retry_wait_max": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The longest wait between retries, also the cap on a controller's `Retry-After` (a Go duration). Default `\"5s\"`. Env: `ZITI_RETRY_WAIT_MAX`.",
 			},
 			"username": schema.StringAttribute{
 				Optional:            true,

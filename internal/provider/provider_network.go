@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -37,7 +38,8 @@ func configureNetwork(ctx context.Context, version string, cfg *providerModel, d
 			data.unknown = true
 		}
 	}
-	if cfg.InsecureSkipVerify.IsUnknown() {
+	if cfg.InsecureSkipVerify.IsUnknown() || endpointsUnknown(cfg.Endpoints) || cfg.MaxRetries.IsUnknown() ||
+		cfg.RequestTimeout.IsUnknown() || cfg.RetryWaitMin.IsUnknown() || cfg.RetryWaitMax.IsUnknown() {
 		data.unknown = true
 	}
 	if data.unknown {
@@ -52,7 +54,8 @@ func configureNetwork(ctx context.Context, version string, cfg *providerModel, d
 				"the admin password and every enrollment token. Set ca_pem or ca_file to the controller's CA bundle instead.")
 	}
 
-	endpoint := stringOrEnv(cfg.Endpoint, envAPIHost)
+	endpoints := controllerEndpoints(ctx, cfg, diags)
+	settings := requestSettingsFrom(cfg, diags)
 	username := stringOrEnv(cfg.Username, envUsername)
 	password := stringOrEnv(cfg.Password, envPassword)
 	identityFile := stringOrEnv(cfg.IdentityFile, envIdentityFile)
@@ -104,8 +107,8 @@ func configureNetwork(ctx context.Context, version string, cfg *providerModel, d
 			return data
 		}
 		cert = &id.cert
-		if endpoint == "" {
-			endpoint = id.ztAPI
+		if len(endpoints) == 0 {
+			endpoints = id.ztAPIs
 		}
 		if rootCAs == nil && len(id.caPEM) > 0 {
 			addCAs("identity_file", identityFile+" (id.ca)", id.caPEM)
@@ -123,10 +126,10 @@ func configureNetwork(ctx context.Context, version string, cfg *providerModel, d
 	}
 
 	switch {
-	case endpoint == "" && cert == nil && username == "":
+	case len(endpoints) == 0 && cert == nil && username == "":
 		data.missing = "the provider has no controller configured"
 		return data
-	case endpoint == "":
+	case len(endpoints) == 0:
 		data.missing = "the provider has credentials but no endpoint"
 		return data
 	case cert == nil && username == "":
@@ -138,7 +141,12 @@ func configureNetwork(ctx context.Context, version string, cfg *providerModel, d
 	}
 
 	client, err := edgeapi.New(edgeapi.Config{
-		Endpoint:           endpoint,
+		Endpoint:           endpoints[0],
+		Endpoints:          endpoints[1:],
+		Timeout:            settings.timeout,
+		Retries:            settings.retries,
+		RetryWait:          settings.waitMin,
+		RetryMaxWait:       settings.waitMax,
 		Username:           username,
 		Password:           password,
 		Certificate:        cert,
@@ -151,7 +159,11 @@ func configureNetwork(ctx context.Context, version string, cfg *providerModel, d
 		},
 	})
 	if err != nil {
-		diags.AddAttributeError(path.Root("endpoint"), "Invalid controller endpoint", err.Error())
+		attr := "endpoint"
+		if !cfg.Endpoints.IsNull() {
+			attr = "endpoints"
+		}
+		diags.AddAttributeError(path.Root(attr), "Invalid controller endpoint", err.Error())
 		return data
 	}
 	data.client = client
@@ -177,9 +189,10 @@ func scrubKeyError(err error) string {
 
 // identity is what the provider uses of an OpenZiti identity JSON file.
 type identity struct {
-	ztAPI string
-	cert  tls.Certificate
-	caPEM []byte
+	// ztAPIs are its controllers: ztAPI, then the others of ztAPIs.
+	ztAPIs []string
+	cert   tls.Certificate
+	caPEM  []byte
 }
 
 // loadIdentityFile reads an OpenZiti identity JSON file:
@@ -213,9 +226,17 @@ func loadIdentityFile(name string) (*identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	id := &identity{ztAPI: raw.ZtAPI}
-	if id.ztAPI == "" && len(raw.ZtAPIs) > 0 {
-		id.ztAPI = raw.ZtAPIs[0]
+	id := &identity{}
+	var roots []string // ztAPI is often also in ztAPIs, maybe as the client API URL
+	for _, api := range append([]string{raw.ZtAPI}, raw.ZtAPIs...) {
+		root, err := edgeapi.NormalizeEndpoint(api)
+		if err != nil {
+			root = api
+		}
+		if api != "" && !slices.Contains(roots, root) {
+			roots = append(roots, root)
+			id.ztAPIs = append(id.ztAPIs, api)
+		}
 	}
 	if raw.ID.CA != "" {
 		if id.caPEM, err = identityValue(name, "id.ca", raw.ID.CA); err != nil {

@@ -18,7 +18,7 @@ import (
 
 // clearZitiEnv unsets the provider's environment fallbacks for one test.
 func clearZitiEnv(t *testing.T) {
-	for _, k := range []string{envAPIHost, envUsername, envPassword, envCAFile, envIdentityFile} {
+	for _, k := range []string{envAPIHost, envUsername, envPassword, envCAFile, envIdentityFile, envRequestTimeout, envMaxRetries, envRetryWaitMin, envRetryWaitMax} {
 		t.Setenv(k, "")
 	}
 }
