@@ -38,11 +38,16 @@ func passwordAuth(c *Ctx) (string, string, error) {
 		return "", "", rateLimited()
 	}
 	defer release()
-	return c.API.PasswordLogin(in.Username, in.Password)
+	identityID, authID, err := c.API.PasswordLogin(in.Username, in.Password)
+	if err != nil {
+		// Whether the username exists or not: see auth.Limiter.
+		c.API.AuthLimiter.Failed(clientIP(c.R))
+	}
+	return identityID, authID, err
 }
 
 func rateLimited() error {
-	return Errorf(http.StatusTooManyRequests, CodeRateLimited, "too many password checks are running (from this address, for this username or in all): try again later")
+	return Errorf(http.StatusTooManyRequests, CodeRateLimited, "too many password checks are running (from this address, for this username or in all), or too many failed from this address: try again later")
 }
 
 func certAuth(c *Ctx) (string, string, error) {

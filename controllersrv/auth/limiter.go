@@ -22,6 +22,14 @@ type LimiterConfig struct {
 	// MaxWait is the longest a check waits for a worker before it is
 	// refused (default 5s).
 	MaxWait time.Duration
+	// SourceFailures is the number of failed checks a source address
+	// may run in a row (default 20); after that, one more per
+	// SourceFailureInterval (default 3s), whatever the usernames.
+	SourceFailures        int
+	SourceFailureInterval time.Duration
+	// Now is the clock that forgives failures (nil: time.Now; tests
+	// move the controller's clock).
+	Now func() time.Time
 }
 
 // Limiter bounds the credential checks (password key derivations) that
@@ -30,11 +38,15 @@ type LimiterConfig struct {
 // milliseconds: without a bound, parallel bad logins exhaust memory and
 // starve every other request. A check over the bound is refused at once,
 // before any key derivation, as the OpenZiti controller's auth rate
-// limiter answers 429 RATE_LIMITED. Guessing one account's password
-// slowly is the auth policy's lockout's job (Attempts), not this one's.
+// limiter answers 429 RATE_LIMITED. Each source also has a budget of
+// failed checks (see Failed), so that a guesser cannot go on at the
+// workers' pace forever by naming usernames that do not exist, which no
+// account's lockout counts; guessing one account's password slowly is
+// the auth policy's lockout's job (Attempts).
 type Limiter struct {
-	cfg     LimiterConfig
-	workers chan struct{}
+	cfg      LimiterConfig
+	workers  chan struct{}
+	failures *failures
 
 	mu       sync.Mutex
 	admitted int
@@ -59,19 +71,35 @@ func NewLimiter(cfg LimiterConfig) *Limiter {
 	if cfg.MaxWait <= 0 {
 		cfg.MaxWait = 5 * time.Second
 	}
-	return &Limiter{cfg: cfg, workers: make(chan struct{}, cfg.Workers), keys: map[string]int{}}
+	if cfg.SourceFailures <= 0 {
+		cfg.SourceFailures = 20
+	}
+	if cfg.SourceFailureInterval <= 0 {
+		cfg.SourceFailureInterval = 3 * time.Second
+	}
+	f := newFailures(cfg.SourceFailures, cfg.SourceFailureInterval)
+	if cfg.Now != nil {
+		f.now = cfg.Now
+	}
+	return &Limiter{cfg: cfg, workers: make(chan struct{}, cfg.Workers), keys: map[string]int{}, failures: f}
 }
+
+// Failed records a failed check from source (a wrong password or an
+// unknown username alike): once a source has spent its budget, Acquire
+// refuses its checks until time forgives one.
+func (l *Limiter) Failed(source string) { l.failures.fail(source) }
 
 // Config is the limiter's configuration with the defaults filled in.
 func (l *Limiter) Config() LimiterConfig { return l.cfg }
 
 // Acquire admits a check for username from source and waits for a
-// worker. It reports false, without waiting, when a bound is reached,
+// worker. It reports false, without waiting, when a bound is reached or
+// source has spent its budget of failures,
 // and after waiting when no worker freed up in MaxWait or ctx ended;
 // otherwise release must be called when the check is done.
 func (l *Limiter) Acquire(ctx context.Context, source, username string) (release func(), ok bool) {
 	src, user := "source\x00"+source, "username\x00"+username
-	if !l.admit(src, user) {
+	if !l.failures.allowed(source) || !l.admit(src, user) {
 		return nil, false
 	}
 	t := time.NewTimer(l.cfg.MaxWait)

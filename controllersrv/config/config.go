@@ -142,13 +142,16 @@ type Config struct {
 		} `yaml:"api"`
 		// AuthRateLimiter bounds the password checks: workers run at
 		// once, queueSize more wait, perSource and perUsername of those
-		// from one address or for one username (0: auth.LimiterConfig's
-		// defaults, sized from the CPU count).
+		// from one address or for one username; one address may fail
+		// perSourceFailures checks in a row, then one more per
+		// perSourceFailureInterval (0: auth.LimiterConfig's defaults).
 		AuthRateLimiter struct {
-			Workers     int `yaml:"workers,omitempty"`
-			QueueSize   int `yaml:"queueSize,omitempty"`
-			PerSource   int `yaml:"perSource,omitempty"`
-			PerUsername int `yaml:"perUsername,omitempty"`
+			Workers                  int      `yaml:"workers,omitempty"`
+			QueueSize                int      `yaml:"queueSize,omitempty"`
+			PerSource                int      `yaml:"perSource,omitempty"`
+			PerUsername              int      `yaml:"perUsername,omitempty"`
+			PerSourceFailures        int      `yaml:"perSourceFailures,omitempty"`
+			PerSourceFailureInterval Duration `yaml:"perSourceFailureInterval,omitempty"`
 		} `yaml:"authRateLimiter,omitempty"`
 		Enrollment struct {
 			SigningCert struct {
@@ -196,7 +199,7 @@ var known = map[string]any{
 	"ctrl": map[string]any{"listener": nil, "options": map[string]any{"advertiseAddress": nil}},
 	"edge": map[string]any{
 		"api":             map[string]any{"address": nil, "sessionTimeout": durationKey},
-		"authRateLimiter": map[string]any{"workers": nil, "queueSize": nil, "perSource": nil, "perUsername": nil},
+		"authRateLimiter": map[string]any{"workers": nil, "queueSize": nil, "perSource": nil, "perUsername": nil, "perSourceFailures": nil, "perSourceFailureInterval": durationKey},
 		"enrollment": map[string]any{
 			"signingCert":  map[string]any{"cert": nil, "key": nil},
 			"edgeIdentity": map[string]any{"duration": durationKey},
@@ -353,8 +356,8 @@ func (c *Config) validate() error {
 	if err := checkHostPort(addr); err != nil {
 		return fmt.Errorf("edge.api.address: %w", err)
 	}
-	if l := c.Edge.AuthRateLimiter; min(l.Workers, l.QueueSize, l.PerSource, l.PerUsername) < 0 {
-		return errors.New("edge.authRateLimiter: workers, queueSize, perSource and perUsername must be 0 (sized from the CPU count) or a positive number of password checks")
+	if l := c.Edge.AuthRateLimiter; min(l.Workers, l.QueueSize, l.PerSource, l.PerUsername, l.PerSourceFailures) < 0 {
+		return errors.New("edge.authRateLimiter: workers, queueSize, perSource, perUsername and perSourceFailures must be 0 (the default) or a positive number of password checks")
 	}
 	if c.Edge.Enrollment.SigningCert.Cert == "" {
 		return errors.New("edge.enrollment.signingCert.cert: required: the signing CA certificate (chain) that signs enrolled identities' certificates")
@@ -369,6 +372,7 @@ func (c *Config) validate() error {
 		{"edge.enrollment.edgeIdentity.duration", c.Edge.Enrollment.EdgeIdentity.Duration.Duration},
 		{"edge.enrollment.edgeRouter.duration", c.Edge.Enrollment.EdgeRouter.Duration.Duration},
 		{"edge.api.sessionTimeout", c.Edge.API.SessionTimeout.Duration},
+		{"edge.authRateLimiter.perSourceFailureInterval", c.Edge.AuthRateLimiter.PerSourceFailureInterval.Duration},
 	} {
 		if d.v < 0 {
 			return fmt.Errorf("%s: must be positive", d.key)

@@ -402,6 +402,9 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 		AuthLimiter: auth.NewLimiter(auth.LimiterConfig{
 			Workers: cfg.Edge.AuthRateLimiter.Workers, Queue: cfg.Edge.AuthRateLimiter.QueueSize,
 			PerSource: cfg.Edge.AuthRateLimiter.PerSource, PerUsername: cfg.Edge.AuthRateLimiter.PerUsername,
+			SourceFailures:        cfg.Edge.AuthRateLimiter.PerSourceFailures,
+			SourceFailureInterval: cfg.Edge.AuthRateLimiter.PerSourceFailureInterval.Duration,
+			Now:                   now,
 		}),
 	}
 	// Every OpenZiti network has the built-in config types (intercept.v1,

@@ -1,0 +1,81 @@
+package auth
+
+import (
+	"net/netip"
+	"sync"
+	"time"
+)
+
+// maxFailureSources bounds the sources failures tracks (about 100 bytes
+// each). Sources whose failures were all forgiven are dropped first; when
+// every one still owes, a new source is not tracked: the table never
+// grows past the bound, and the concurrency bound of the Limiter still
+// holds for the untracked.
+const maxFailureSources = 1 << 16
+
+// failures is the per-source budget of failed credential checks: a source
+// may fail burst checks in a row, then one more per every (the generic
+// cell rate algorithm: one timestamp per source, the time at which all its
+// failures are forgiven). It counts every failure alike, whether the
+// username exists or not, so that guessing against unknown usernames is
+// limited as much as guessing passwords, and the answer (429 once the
+// budget is spent, for any username) tells nothing about which exist.
+type failures struct {
+	burst int
+	every time.Duration
+
+	mu    sync.Mutex
+	now   func() time.Time
+	until map[string]time.Time
+}
+
+func newFailures(burst int, every time.Duration) *failures {
+	return &failures{burst: burst, every: every, now: time.Now, until: map[string]time.Time{}}
+}
+
+// allowed reports whether source may run another check.
+func (f *failures) allowed(source string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u, ok := f.until[sourceKey(source)]
+	return !ok || u.Sub(f.now()) <= time.Duration(f.burst-1)*f.every
+}
+
+// fail records a failed check of source.
+func (f *failures) fail(source string) {
+	key := sourceKey(source)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := f.now()
+	u, ok := f.until[key]
+	if !ok && len(f.until) >= maxFailureSources {
+		for k, v := range f.until {
+			if !v.After(now) {
+				delete(f.until, k)
+			}
+		}
+		if len(f.until) >= maxFailureSources {
+			return
+		}
+	}
+	if u.Before(now) {
+		u = now
+	}
+	f.until[key] = u.Add(f.every)
+}
+
+// sourceKey is the unit a budget belongs to: an IPv4 address, or the /64
+// of an IPv6 one (what one host usually gets, and can change its address
+// within at will).
+func sourceKey(source string) string {
+	a, err := netip.ParseAddr(source)
+	if err != nil {
+		return source
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
+}
