@@ -74,29 +74,10 @@ func (r *certResource) set(ctx context.Context, dst stateSetter, d certData) dia
 	}
 }
 
-// ModifyPlan turns ready_for_renewal true, and plans a replacement, once
-// the certificate is within early_renewal_hours of its end.
+// ModifyPlan plans renewals (pki_renewal.go): ready_for_renewal, and a
+// replacement once the certificate is within early_renewal_hours of its end.
 func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return // create or destroy
-	}
-	var end types.String
-	var early types.Int64
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("validity_end_time"), &end)...)
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("early_renewal_hours"), &early)...)
-	if resp.Diagnostics.HasError() || early.IsUnknown() || !pkiKnown(end) {
-		return
-	}
-	t, err := time.Parse(time.RFC3339, end.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("validity_end_time"), "Corrupt state", "validity_end_time is not RFC 3339: "+err.Error())
-		return
-	}
-	ready := readyForRenewal(t, early.ValueInt64())
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("ready_for_renewal"), types.BoolValue(ready))...)
-	if ready {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("ready_for_renewal"))
-	}
+	r.planRenewal(ctx, req, resp)
 }
 
 func readyForRenewal(end time.Time, earlyHours int64) bool {

@@ -22,7 +22,7 @@ var (
 // certificate or key instead. The import ID is not echoed: it might be a
 // pasted key.
 func (r *certResource) ImportState(_ context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	typ := "ziti" + r.typeSuffix()
+	typ := r.typeName()
 	var instead string
 	switch r.kind {
 	case pki.KindRootCA, pki.KindIntermediateCA:

@@ -51,10 +51,7 @@ func (r *certResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		}
 	}
-	validity := int64(defaultLeafValidityHours)
-	if r.kind.IsCA() {
-		validity = defaultCAValidityHours
-	}
+	validity := r.defaultValidityHours()
 	attrs := map[string]schema.Attribute{
 		"id": computed("The certificate's serial number (decimal)."),
 		"name": schema.StringAttribute{
@@ -85,7 +82,8 @@ func (r *certResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			Computed: true,
 			Default:  int64default.StaticInt64(0),
 			MarkdownDescription: "Renew this many hours before the certificate expires: from then on `ready_for_renewal` is true and a plan replaces the certificate. " +
-				"Changing it does not re-issue the certificate by itself. Default 0 (renew once expired).",
+				"Changing it does not re-issue the certificate by itself. Default 0 (renew once expired). Must be less than `validity_period_hours`." +
+				r.clipNote(),
 			Validators: []validator.Int64{int64validator.AtLeast(0)},
 		},
 		"ready_for_renewal": schema.BoolAttribute{
@@ -199,6 +197,13 @@ func (r *certResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			},
 		},
 	}
+}
+
+func (r *certResource) clipNote() string {
+	if !r.signed() {
+		return ""
+	}
+	return " A certificate whose issuer ends within this window is not replaced (a new one would end with the issuer again): the plan warns to renew the issuer first."
 }
 
 func (r *certResource) csrNote() string {

@@ -21,6 +21,7 @@ func (r *certResource) ValidateConfig(ctx context.Context, req resource.Validate
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.validateRenewal(d.EarlyRenewalHours, d.ValidityPeriodHours, &resp.Diagnostics)
 	if r.signed() {
 		r.validateIssuer(d, &resp.Diagnostics)
 	}
