@@ -78,6 +78,7 @@ func (r *certResource) set(ctx context.Context, dst stateSetter, d certData) dia
 // replacement once the certificate is within early_renewal_hours of its end.
 func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	r.planRenewal(ctx, req, resp)
+	r.modifyPlanWriteOnly(ctx, req, resp)
 }
 
 func readyForRenewal(end time.Time, earlyHours int64) bool {
@@ -87,6 +88,7 @@ func readyForRenewal(end time.Time, earlyHours int64) bool {
 func (r *certResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	d, diags := r.get(ctx, req.Plan)
 	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(r.withWriteOnly(ctx, req.Config, &d)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -94,16 +96,25 @@ func (r *certResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	forgetWriteOnly(&d)
 	resp.Diagnostics.Append(r.set(ctx, &resp.State, d)...)
 }
 
 // Read keeps the state: the certificate lives only there. Renewal is
 // decided in ModifyPlan so that it shows as a replacement in the plan.
-// State written before private_key_pem_pkcs8 existed gets it filled in.
+// State written before private_key_pem_pkcs8 or public_key_fingerprint_sha256
+// existed gets them filled in.
 func (r *certResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	d, diags := r.get(ctx, req.State)
 	resp.Diagnostics.Append(diags...)
-	if diags.HasError() || !d.PrivateKeyPEMPKCS8.IsNull() || !pkiKnown(d.PrivateKeyPEM) {
+	if diags.HasError() {
+		return
+	}
+	if backfillPublicKeyFingerprint(&d, &resp.Diagnostics) && (!d.PrivateKeyPEMPKCS8.IsNull() || !pkiKnown(d.PrivateKeyPEM)) {
+		resp.Diagnostics.Append(r.set(ctx, &resp.State, d)...)
+		return
+	}
+	if !d.PrivateKeyPEMPKCS8.IsNull() || !pkiKnown(d.PrivateKeyPEM) {
 		return
 	}
 	p8, err := pki.ToPKCS8PEM([]byte(d.PrivateKeyPEM.ValueString()))

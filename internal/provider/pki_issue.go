@@ -40,7 +40,7 @@ func (r *certResource) issue(ctx context.Context, d *certData, diags *diag.Diagn
 			return
 		}
 		if p.issuer == nil {
-			diags.AddError("Issuer incomplete", "issuer_cert_pem and issuer_private_key_pem must both be set.")
+			diags.AddError("Issuer incomplete", "issuer_cert_pem and issuer_private_key_pem (or issuer_private_key_pem_wo) must both be set.")
 			return
 		}
 		issuer = p.issuer
@@ -82,6 +82,16 @@ func (r *certResource) issue(ctx context.Context, d *certData, diags *diag.Diagn
 		keyPEM = []byte(d.PrivateKeyPEM.ValueString())
 		alg, _ := pki.AlgorithmOf(pub)
 		d.KeyAlgorithm = types.StringValue(string(alg))
+	} else if pkiKnown(d.PrivateKeyPEMWO) {
+		// A write-only key: certify it and store none of it.
+		key, err = pki.ParsePrivateKeyPEM([]byte(d.PrivateKeyPEMWO.ValueString()))
+		if err != nil {
+			diags.AddAttributeError(path.Root("private_key_pem_wo"), "Invalid private key", scrubKeyError(err))
+			return
+		}
+		pub = key.Public()
+		alg, _ := pki.AlgorithmOf(pub)
+		d.KeyAlgorithm = types.StringValue(string(alg))
 	} else {
 		alg, err := pki.ParseKeyAlgorithm(d.KeyAlgorithm.ValueString())
 		if err != nil {
@@ -120,6 +130,12 @@ func (r *certResource) issue(ctx context.Context, d *certData, diags *diag.Diagn
 		}
 		d.PrivateKeyPEMPKCS8 = types.StringValue(string(p8))
 	}
+	fp, err := pki.PublicKeyFingerprintSHA256(c.PublicKey)
+	if err != nil {
+		diags.AddError("Cannot issue the "+r.kind.String(), err.Error())
+		return
+	}
+	d.PublicKeyFingerprintSHA256 = types.StringValue(fp)
 	d.FingerprintSHA1 = types.StringValue(pki.FingerprintSHA1(c))
 	d.FingerprintSHA256 = types.StringValue(pki.FingerprintSHA256(c))
 	d.SubjectKeyID = types.StringValue(hex.EncodeToString(c.SubjectKeyId))

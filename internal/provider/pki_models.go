@@ -31,6 +31,11 @@ type certModel struct {
 	AuthorityKeyID      types.String  `tfsdk:"authority_key_id"`
 	ValidityStartTime   types.String  `tfsdk:"validity_start_time"`
 	ValidityEndTime     types.String  `tfsdk:"validity_end_time"`
+	// The secret-free mode (pki_write_only.go): the key comes in write-only
+	// and state keeps only its public-key fingerprint.
+	PrivateKeyPEMWO            types.String `tfsdk:"private_key_pem_wo"`
+	PrivateKeyPEMWOVersion     types.Int64  `tfsdk:"private_key_pem_wo_version"`
+	PublicKeyFingerprintSHA256 types.String `tfsdk:"public_key_fingerprint_sha256"`
 }
 
 // subjectModel is the optional subject block; the common name is always name.
@@ -47,6 +52,9 @@ type issuerModel struct {
 	IssuerCertPEM       types.String `tfsdk:"issuer_cert_pem"`
 	IssuerPrivateKeyPEM types.String `tfsdk:"issuer_private_key_pem"`
 	IssuerCABundlePEM   types.String `tfsdk:"issuer_ca_bundle_pem"`
+	// The issuer's key given write-only instead (pki_write_only.go).
+	IssuerPrivateKeyPEMWO        types.String `tfsdk:"issuer_private_key_pem_wo"`
+	IssuerPrivateKeyPEMWOVersion types.Int64  `tfsdk:"issuer_private_key_pem_wo_version"`
 }
 
 // sanModel holds the leaf-only inputs.

@@ -141,10 +141,11 @@ func (r *certResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		}
 		attrs["issuer_private_key_pem"] = schema.StringAttribute{
-			Required:            true,
-			Sensitive:           true,
-			MarkdownDescription: "Private key (PEM) of the issuing CA.",
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			Optional:  true,
+			Sensitive: true,
+			MarkdownDescription: "Private key (PEM) of the issuing CA. It is stored in the state; " +
+				"`issuer_private_key_pem_wo` takes the same key without storing it. One of the two is required.",
+			PlanModifiers: []planmodifier.String{issuerKeyReplace()},
 		}
 		attrs["issuer_ca_bundle_pem"] = schema.StringAttribute{
 			Optional: true,
@@ -179,6 +180,7 @@ func (r *certResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		}
 	}
+	r.writeOnlyAttrs(attrs)
 	resp.Schema = schema.Schema{
 		MarkdownDescription: r.description(),
 		Attributes:          attrs,

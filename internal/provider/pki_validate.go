@@ -25,6 +25,7 @@ func (r *certResource) ValidateConfig(ctx context.Context, req resource.Validate
 	if r.signed() {
 		r.validateIssuer(d, &resp.Diagnostics)
 	}
+	r.validateWriteOnly(d, &resp.Diagnostics)
 	if r.kind.IsCA() {
 		return
 	}
@@ -94,14 +95,14 @@ func (r *certResource) validateIssuer(d certData, diags *diag.Diagnostics) parse
 			}
 		}
 	}
-	if pkiKnown(d.IssuerPrivateKeyPEM) {
-		key, err := pki.ParsePrivateKeyPEM([]byte(d.IssuerPrivateKeyPEM.ValueString()))
+	if issuerKey, issuerKeyPath := issuerKeyInput(d); pkiKnown(issuerKey) {
+		key, err := pki.ParsePrivateKeyPEM([]byte(issuerKey.ValueString()))
 		switch {
 		case err != nil:
-			diags.AddAttributeError(path.Root("issuer_private_key_pem"), "Invalid issuer private key",
+			diags.AddAttributeError(issuerKeyPath, "Invalid issuer private key",
 				err.Error()+". Pass the private_key_pem of the issuing ziti_pki_ca or ziti_pki_intermediate.")
 		case out.cert != nil && !pki.SameKey(key, out.cert.PublicKey):
-			diags.AddAttributeError(path.Root("issuer_private_key_pem"), "Issuer private key does not match the issuer certificate",
+			diags.AddAttributeError(issuerKeyPath, "Issuer private key does not match the issuer certificate",
 				fmt.Sprintf("This private key does not belong to the issuer certificate %q. Pass the private_key_pem of the same resource whose cert_pem is issuer_cert_pem.", out.cert.Subject.CommonName))
 		case out.cert != nil:
 			out.issuer = &pki.Issuer{Cert: out.cert, Key: key}

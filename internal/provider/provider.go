@@ -133,6 +133,7 @@ func (p *zitiProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	data := configureNetwork(ctx, p.version, &cfg, &resp.Diagnostics)
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 }
 
 // providerData is handed to every resource and data source. PKI resources

@@ -5,7 +5,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
-// pkiResources are the offline PKI resources: they need no controller.
+// pkiResources are the offline resources (PKI, ziti_secret_file): they need no controller.
 func pkiResources() []func() resource.Resource {
 	return []func() resource.Resource{
 		NewPKICAResource,
@@ -13,6 +13,7 @@ func pkiResources() []func() resource.Resource {
 		NewPKIServerCertResource,
 		NewPKIClientCertResource,
 		NewPKIDirectoryResource,
+		NewSecretFileResource,
 	}
 }
 

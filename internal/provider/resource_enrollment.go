@@ -58,6 +58,7 @@ type enrollmentModel struct {
 	JWT         types.String `tfsdk:"jwt"`
 	Token       types.String `tfsdk:"token"`
 	Consumed    types.Bool   `tfsdk:"consumed"`
+	StoreJWT    types.Bool   `tfsdk:"store_jwt"`
 }
 
 func (r *enrollmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -107,14 +108,15 @@ func (r *enrollmentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 			"jwt": schema.StringAttribute{
 				Computed: true, Sensitive: true,
-				MarkdownDescription: "The enrollment JWT to hand to the device. Kept after the identity enrolled.",
+				MarkdownDescription: "The enrollment JWT to hand to the device. Kept after the identity enrolled. Null with `store_jwt = false`.",
 			},
 			"token": schema.StringAttribute{
-				Computed: true, Sensitive: true, MarkdownDescription: "The one-time token (the JWT's `jti`).",
+				Computed: true, Sensitive: true, MarkdownDescription: "The one-time token (the JWT's `jti`). Null with `store_jwt = false`.",
 			},
 			"consumed": schema.BoolAttribute{
 				Computed: true, MarkdownDescription: "True once the identity has enrolled with this token.",
 			},
+			"store_jwt": storeJWTAttribute(),
 		},
 	}
 }
@@ -212,6 +214,9 @@ func (r *enrollmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	default:
 		keep()
 	}
+	if !plan.JWT.IsUnknown() {
+		plan.forgetJWTUnlessStored()
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
@@ -279,6 +284,7 @@ func (m *enrollmentModel) fromAPI(d *edgeapi.EnrollmentDetail) {
 	m.JWT = types.StringValue(d.JWT)
 	m.Token = types.StringValue(d.Token)
 	m.Consumed = types.BoolValue(false)
+	m.forgetJWTUnlessStored()
 }
 
 func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -11,7 +11,7 @@ import (
 )
 
 // KeyAlgorithm fills a certificate resource's key_algorithm when it is not
-// configured: the key type of csr_pem or private_key_pem when one is given,
+// configured: the key type of csr_pem, private_key_pem or private_key_pem_wo when one is given,
 // EC-P256 otherwise. So the plan shows the real key type, and a later
 // change of either is a visible replacement.
 func KeyAlgorithm() planmodifier.String { return keyAlgorithm{} }
@@ -28,14 +28,23 @@ func (keyAlgorithm) PlanModifyString(ctx context.Context, req planmodifier.Strin
 	if !req.ConfigValue.IsNull() {
 		return
 	}
-	var csr, key types.String
-	if d := req.Config.GetAttribute(ctx, path.Root("csr_pem"), &csr); d.HasError() {
-		// CAs have neither csr_pem nor an input key: the default applies.
-		csr, key = types.StringNull(), types.StringNull()
-	} else if d := req.Config.GetAttribute(ctx, path.Root("private_key_pem"), &key); d.HasError() {
-		key = types.StringNull()
+	var csr, key, keyWO types.String
+	get := func(name string, dst *types.String) {
+		if d := req.Config.GetAttribute(ctx, path.Root(name), dst); d.HasError() {
+			*dst = types.StringNull() // not an attribute of this kind: CAs have no csr_pem
+		}
+	}
+	get("csr_pem", &csr)
+	get("private_key_pem", &key)
+	get("private_key_pem_wo", &keyWO)
+	if key.IsNull() {
+		key = keyWO
 	}
 	switch {
+	case keyWO.IsUnknown() && !req.StateValue.IsNull():
+		// A write-only key from a value not known yet: the certificate
+		// keeps its key unless private_key_pem_wo_version changes.
+		resp.PlanValue = req.StateValue
 	case csr.IsUnknown() || key.IsUnknown():
 		resp.PlanValue = types.StringUnknown()
 	case !csr.IsNull():
