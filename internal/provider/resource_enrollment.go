@@ -18,6 +18,7 @@ import (
 
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
+	"github.com/zitiform/terraform-provider-ziti/internal/provider/planmodifiers"
 	"github.com/zitiform/terraform-provider-ziti/internal/provider/validators"
 )
 
@@ -89,6 +90,7 @@ func (r *enrollmentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Optional: true, Computed: true,
 				MarkdownDescription: "Expiry (RFC 3339). Computed from `duration` when not set. Changing it refreshes the token in place.",
 				Validators:          []validator.String{validators.RFC3339(), stringvalidator.ConflictsWith(path.MatchRoot("duration"))},
+				PlanModifiers:       []planmodifier.String{planmodifiers.NotInPast("duration")},
 			},
 			"duration": schema.StringAttribute{
 				Optional:            true,
