@@ -2,17 +2,21 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll"
 	"github.com/zitiform/terraform-provider-ziti/internal/pki"
+	"github.com/zitiform/terraform-provider-ziti/internal/provider/validators"
 )
 
 var _ datasource.DataSourceWithConfigure = (*controllerCheckDataSource)(nil)
@@ -30,6 +34,7 @@ type controllerCheckDataSource struct{ networkDataSource }
 type controllerCheckModel struct {
 	Endpoint          types.String `tfsdk:"endpoint"`
 	FailOnProblems    types.Bool   `tfsdk:"fail_on_problems"`
+	Timeout           types.String `tfsdk:"timeout"`
 	ID                types.String `tfsdk:"id"`
 	Address           types.String `tfsdk:"address"`
 	PresentedChainPEM types.String `tfsdk:"presented_chain_pem"`
@@ -68,6 +73,12 @@ func (d *controllerCheckDataSource) Schema(_ context.Context, _ datasource.Schem
 			"fail_on_problems": schema.BoolAttribute{
 				Optional:            true,
 				MarkdownDescription: "Fail the plan with the `problems` when there are any. Default `false`: problems are reported as a warning.",
+			},
+			"timeout": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "How long the whole check may take (a Go duration such as `20s` or `2m`; default `" + defaultCheckTimeout.String() + "`). " +
+					"An endpoint that does not answer within it fails the check with an error naming the endpoint.",
+				Validators: []validator.String{validators.Duration()},
 			},
 			"id":                    str("The checked endpoint (`https://host:port`)."),
 			"address":               str("The `host:port` connected to."),
@@ -124,17 +135,43 @@ func (d *controllerCheckDataSource) Read(ctx context.Context, req datasource.Rea
 		}
 		endpoint = client.RootURL()
 	}
+	// One deadline for everything the check sends: each request's own
+	// timeout and retries would add up to minutes against an endpoint that
+	// accepts connections and never answers.
+	timeout := defaultCheckTimeout
+	if !cfg.Timeout.IsNull() {
+		timeout, _ = time.ParseDuration(cfg.Timeout.ValueString()) // validated
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	failed := func(err error) {
+		msg := err.Error()
+		if ctx.Err() != nil {
+			msg = fmt.Sprintf("controller at %s did not answer within %s: %s\n\nCheck that the endpoint is the controller's Edge API "+
+				"(or a TCP passthrough to it) and that it is up; raise timeout if it is only slow.", checkedRoot(endpoint), timeout, msg)
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Controller check failed", msg)
+	}
 	var jwts []string
 	var notes []string
 	if client != nil {
 		var err error
 		if jwts, err = pendingJWTs(ctx, client); err != nil {
+			if ctx.Err() != nil {
+				failed(err)
+				return
+			}
 			notes = append(notes, "could not read a pending enrollment JWT through the provider's connection: "+err.Error())
 		}
 	}
 	r, err := enroll.CheckController(ctx, endpoint, enroll.CheckOptions{JWTs: jwts})
+	if err == nil && ctx.Err() != nil {
+		// A request past the deadline became a problem: the report is
+		// incomplete.
+		err = ctx.Err()
+	}
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Controller check failed", err.Error())
+		failed(err)
 		return
 	}
 	problems := r.Problems
@@ -146,6 +183,7 @@ func (d *controllerCheckDataSource) Read(ctx context.Context, req datasource.Rea
 	out := controllerCheckModel{
 		Endpoint:          cfg.Endpoint,
 		FailOnProblems:    cfg.FailOnProblems,
+		Timeout:           cfg.Timeout,
 		ID:                types.StringValue(r.Endpoint),
 		Address:           types.StringValue(r.Addr),
 		PresentedChainPEM: types.StringValue(string(pki.EncodeCertsPEM(r.Chain...))),
@@ -181,6 +219,17 @@ func (d *controllerCheckDataSource) Read(ctx context.Context, req datasource.Rea
 			resp.Diagnostics.AddWarning(summary, detail+"\n\nSet fail_on_problems = true to make this an error.")
 		}
 	}
+}
+
+// defaultCheckTimeout bounds a check whose timeout is not set.
+const defaultCheckTimeout = 20 * time.Second
+
+// checkedRoot is the endpoint as the check names it (https://host:port).
+func checkedRoot(endpoint string) string {
+	if root, _, _, err := enroll.EndpointAddr(endpoint); err == nil {
+		return root
+	}
+	return endpoint
 }
 
 func stringList(v []string) types.List {
