@@ -27,12 +27,13 @@ func (r *certResource) ImportState(_ context.Context, _ resource.ImportStateRequ
 	switch r.kind {
 	case pki.KindRootCA, pki.KindIntermediateCA:
 		instead = "To keep an existing CA, do not import it: give its certificate and key to the certificates it signs " +
-			"(issuer_cert_pem = file(\"ca.cert\"), issuer_private_key_pem = file(\"ca.key\"), and issuer_ca_bundle_pem when it is an intermediate), " +
+			"(issuer_cert_pem = file(\"ca.cert\"), issuer_private_key_pem = file(\"ca.key\") or, to keep the key out of the state, issuer_private_key_pem_wo, " +
+			"and issuer_ca_bundle_pem when it is an intermediate), " +
 			"as with a tree made by `ziti pki`. To manage the CA here instead, remove the import and apply: a new CA is issued, " +
 			"to be rolled out as the certificate and CA rotation guide describes."
 	default:
-		instead = "To keep an existing key, do not import the certificate: set private_key_pem = file(\"<name>.key\") (or csr_pem to a request " +
-			"made with a key kept elsewhere) and apply: a new certificate for that key is issued by issuer_cert_pem. " +
+		instead = "To keep an existing key, do not import the certificate: set private_key_pem = file(\"<name>.key\") (private_key_pem_wo keeps it " +
+			"out of the state; csr_pem takes a request made with a key kept elsewhere) and apply: a new certificate for that key is issued by issuer_cert_pem. " +
 			"The old certificate stays valid until it expires."
 	}
 	resp.Diagnostics.AddError(typ+" cannot be imported",
