@@ -9,8 +9,8 @@
 # - enrollments keep their JWT out of state (store_jwt = false); the
 #   ephemeral ziti_enrollment_jwt reads it on each run and hands it to a
 #   write-only argument, here a 0600 file for the device;
-# - the admin password comes from ZITI_PASSWORD, never from a variable
-#   (saved plans store variable values, sensitive or not).
+# - the admin password is an ephemeral variable (or ZITI_PASSWORD): saved
+#   plans store the value of every other variable, sensitive or not.
 #
 # The secret-free state guide (docs/guides/secret-free-state.md) explains
 # each choice; a test applies this directory with terraform and tofu and
@@ -28,8 +28,8 @@ terraform {
 provider "ziti" {
   endpoint = var.controller_endpoint
   username = var.admin_username
+  password = var.admin_password
   ca_file  = var.controller_ca_file
-  # password: ZITI_PASSWORD
 }
 
 # The device CA: its key is in keys/devices-ca.key, nowhere else.

@@ -9,9 +9,17 @@ variable "controller_ca_file" {
 }
 
 variable "admin_username" {
-  description = "Admin login; the password comes from ZITI_PASSWORD."
+  description = "Admin login."
   type        = string
   default     = "admin"
+}
+
+variable "admin_password" {
+  description = "The admin's password (TF_VAR_admin_password; unset: ZITI_PASSWORD). Ephemeral: no plan or state keeps it."
+  type        = string
+  default     = null
+  sensitive   = true
+  ephemeral   = true
 }
 
 variable "name_prefix" {

@@ -128,25 +128,35 @@ func copyExample(t *testing.T, dir, dst string) {
 	}
 }
 
-// showValues is the resources of `show -json`, by address.
-func showValues(t *testing.T, d *tfDriver) map[string]map[string]any {
+// shownResource is one resource of `show -json`.
+type shownResource struct {
+	Address         string         `json:"address"`
+	Values          map[string]any `json:"values"`
+	SensitiveValues map[string]any `json:"sensitive_values"`
+}
+
+// shownResources parses the root module's resources out of the output of
+// `show -json` (which may start with CLI warnings).
+func shownResources(t *testing.T, showOut string) []shownResource {
 	t.Helper()
-	out := d.must("show", "-json", "-no-color")
 	var st struct {
 		Values struct {
 			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
+				Resources []shownResource `json:"resources"`
 			} `json:"root_module"`
 		} `json:"values"`
 	}
-	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &st); err != nil {
+	if err := json.Unmarshal([]byte(showOut[strings.Index(showOut, "{"):]), &st); err != nil {
 		t.Fatalf("show -json: %v", err)
 	}
+	return st.Values.RootModule.Resources
+}
+
+// showValues is the values of the resources of `show -json`, by address.
+func showValues(t *testing.T, d *tfDriver) map[string]map[string]any {
+	t.Helper()
 	m := map[string]map[string]any{}
-	for _, r := range st.Values.RootModule.Resources {
+	for _, r := range shownResources(t, d.must("show", "-json", "-no-color")) {
 		m[r.Address] = r.Values
 	}
 	return m
@@ -163,7 +173,8 @@ func showValues(t *testing.T, d *tfDriver) map[string]map[string]any {
 func TestAccSecretFreeExample(t *testing.T) {
 	s := accController(t)
 	prefix := uniqueName(t, "sf")
-	d := newTFDriver(t, "", "ZITI_PASSWORD="+s.Password,
+	// The password goes through the example's ephemeral variable.
+	d := newTFDriver(t, "", "TF_VAR_admin_password="+s.Password,
 		"TF_VAR_controller_endpoint="+s.URL, "TF_VAR_controller_ca_file="+s.CAFile,
 		"TF_VAR_admin_username="+s.Username, "TF_VAR_name_prefix="+prefix)
 	copyExample(t, "secret-free", d.dir)

@@ -66,22 +66,8 @@ resource "ziti_edge_router" "r" {
 	showOut := d.must("show", "-json", "-no-color")
 
 	// The secrets this run handled, read from state.
-	var st struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address         string         `json:"address"`
-					Values          map[string]any `json:"values"`
-					SensitiveValues map[string]any `json:"sensitive_values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal([]byte(showOut[strings.Index(showOut, "{"):]), &st); err != nil {
-		t.Fatalf("show -json: %v", err)
-	}
 	secrets := map[string]string{"admin password": s.Password}
-	for _, r := range st.Values.RootModule.Resources {
+	for _, r := range shownResources(t, showOut) {
 		for _, attr := range []string{"private_key_pem", "jwt", "token", "enrollment_jwt"} {
 			v, _ := r.Values[attr].(string)
 			if v == "" {

@@ -102,10 +102,11 @@ func (r *certResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 		"validity_end_time":   computed("End of validity (RFC 3339)."),
 	}
 	attrs["private_key_pem"] = schema.StringAttribute{
-		Computed:            true,
-		Sensitive:           true,
-		MarkdownDescription: "The private key (PEM: SEC 1 `EC PRIVATE KEY` or PKCS #1 `RSA PRIVATE KEY`). It is stored in the state: protect the state accordingly.",
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		Computed:  true,
+		Sensitive: true,
+		MarkdownDescription: "The private key (PEM: SEC 1 `EC PRIVATE KEY` or PKCS #1 `RSA PRIVATE KEY`). It is stored in the state: protect the state accordingly, " +
+			"or give the key as `private_key_pem_wo` (then this is null).",
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}
 	if !r.kind.IsCA() {
 		attrs["private_key_pem"] = schema.StringAttribute{
@@ -114,7 +115,7 @@ func (r *certResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			Sensitive: true,
 			MarkdownDescription: "The private key (PEM: SEC 1 `EC PRIVATE KEY` or PKCS #1 `RSA PRIVATE KEY`). Generated unless given: " +
 				"set it to another certificate's `private_key_pem` to share one key, as `ziti pki --key-name` does for the server and client " +
-				"certificates of the controller's identities. Null when `csr_pem` is given. It is stored in the state: protect the state accordingly.",
+				"certificates of the controller's identities. Null when `csr_pem` or `private_key_pem_wo` is given. It is stored in the state: protect the state accordingly.",
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 		}
 	}
@@ -122,7 +123,7 @@ func (r *certResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 		Computed:  true,
 		Sensitive: true,
 		MarkdownDescription: "The same private key as PKCS #8 (`PRIVATE KEY`), the form `ziti pki` writes and reads. " +
-			"Either form works as another resource's `issuer_private_key_pem`. Null when `csr_pem` is given.",
+			"Either form works as another resource's `issuer_private_key_pem`. Null when `csr_pem` or `private_key_pem_wo` is given.",
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}
 	if r.kind.IsCA() {
