@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -20,6 +21,9 @@ var _ provider.Provider = (*zitiProvider)(nil)
 
 type zitiProvider struct {
 	version string
+	// now is the clock of plan-time expiry decisions; nil is time.Now.
+	// Tests set it to see a token expire without waiting for it.
+	now func() time.Time
 }
 
 // New returns a constructor for the provider, as providerserver expects.
@@ -131,6 +135,7 @@ func (p *zitiProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	data := configureNetwork(ctx, p.version, &cfg, &resp.Diagnostics)
+	data.now = p.now
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
@@ -153,6 +158,8 @@ type providerData struct {
 	missing string
 	// reportOnce makes "no controller configured" a single diagnostic.
 	reportOnce sync.Once
+	// now is the provider's clock (see clock).
+	now func() time.Time
 }
 
 func (p *zitiProvider) Resources(_ context.Context) []func() resource.Resource {

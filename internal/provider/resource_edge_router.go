@@ -2,9 +2,12 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -17,7 +20,8 @@ import (
 
 // edgeRouterKind is ziti_edge_router: /edge-routers. The router's
 // enrollment JWT (erott) is a sensitive computed value; changing re_enroll
-// revokes the router's certificates and issues a new JWT, in place.
+// revokes the router's certificates and issues a new JWT, in place, and so
+// does the renewal of a JWT that expired before the router enrolled.
 var edgeRouterKind = &networkKind[edgeRouterModel, edgeapi.EdgeRouterDetail, edgeapi.EdgeRouterCreate]{
 	typeName: "edge_router", what: "edge router", collection: edgeapi.EdgeRouters,
 	schema: edgeRouterSchema, toAPI: (*edgeRouterModel).toAPI, fromAPI: (*edgeRouterModel).fromAPI,
@@ -50,6 +54,7 @@ type edgeRouterModel struct {
 	AppData             types.Map    `tfsdk:"app_data"`
 	Tags                types.Map    `tfsdk:"tags"`
 	ReEnroll            types.Map    `tfsdk:"re_enroll"`
+	OnExpiry            types.String `tfsdk:"on_expiry"`
 	EnrollmentJWT       types.String `tfsdk:"enrollment_jwt"`
 	EnrollmentExpiresAt types.String `tfsdk:"enrollment_expires_at"`
 	IsVerified          types.Bool   `tfsdk:"is_verified"`
@@ -84,8 +89,11 @@ func edgeRouterSchema() schema.Schema {
 			"tags":     tagsAttribute(),
 			"re_enroll": schema.MapAttribute{
 				ElementType: types.StringType, Optional: true,
-				MarkdownDescription: "Arbitrary values; any change re-enrolls the router in place: its certificates are revoked and a new `enrollment_jwt` is issued.",
+				MarkdownDescription: "Arbitrary values; a change of a value already set re-enrolls the router in place: its certificates are revoked " +
+					"and a new `enrollment_jwt` is issued (the plan warns and shows `fingerprint` and `enrollment_jwt` as known after apply). " +
+					"Setting it for the first time (also right after an import) or removing it re-enrolls nothing.",
 			},
+			"on_expiry": onExpiryAttribute("`enrollment_jwt`"),
 			"enrollment_jwt": schema.StringAttribute{
 				Computed: true, Sensitive: true,
 				MarkdownDescription: "The router's enrollment JWT (`erott`); null once the router has enrolled.",
@@ -103,8 +111,9 @@ func edgeRouterSchema() schema.Schema {
 	}
 }
 
-// ModifyPlan keeps the enrollment values from state, except when re_enroll
-// changed: then they are unknown until the re-enrollment.
+// ModifyPlan keeps the enrollment values from state, except when the router
+// re-enrolls (re_enroll fired, or its unused enrollment_jwt expired): then
+// they are unknown until the re-enrollment, and a warning says what it does.
 func (r *edgeRouterResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	r.networkResource.ModifyPlan(ctx, req, resp)
 	if req.Plan.Raw.IsNull() {
@@ -119,7 +128,7 @@ func (r *edgeRouterResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.ReEnroll.Equal(state.ReEnroll) {
+	if !planReEnroll(&plan, &state, r.data.clock(), &resp.Diagnostics) {
 		plan.EnrollmentJWT, plan.EnrollmentExpiresAt = state.EnrollmentJWT, state.EnrollmentExpiresAt
 		plan.IsVerified, plan.Fingerprint = state.IsVerified, state.Fingerprint
 	} else {
@@ -169,6 +178,28 @@ func (m *edgeRouterModel) fromAPI(d *edgeapi.EdgeRouterDetail) {
 	}
 }
 
+// planReEnroll decides whether this plan re-enrolls the router, with a
+// warning that says what that does: re_enroll fired (see triggerFired), or
+// the router never enrolled and its enrollment_jwt expired (on_expiry).
+func planReEnroll(plan, state *edgeRouterModel, now time.Time, diags *diag.Diagnostics) bool {
+	what := fmt.Sprintf("edge router %q", state.Name.ValueString())
+	if triggerFired(state.ReEnroll, plan.ReEnroll) {
+		if state.IsVerified.ValueBool() {
+			diags.AddAttributeWarning(path.Root("re_enroll"), "Edge router re-enrolls",
+				fmt.Sprintf("re_enroll changed: this apply re-enrolls %s. Its current certificate is revoked at once (the running router disconnects) "+
+					"and it must be enrolled again with the new enrollment_jwt.", what))
+		} else {
+			diags.AddAttributeWarning(path.Root("re_enroll"), "Edge router gets a new enrollment JWT",
+				fmt.Sprintf("re_enroll changed: this apply replaces the unused enrollment_jwt of %s with a new one; the old one stops working.", what))
+		}
+		return true
+	}
+	if at, expired := tokenExpiry(state.EnrollmentExpiresAt, now); expired && !state.IsVerified.ValueBool() && !state.EnrollmentJWT.IsNull() {
+		return renewExpired(diags, plan.OnExpiry, what, "enrollment_jwt", at)
+	}
+	return false
+}
+
 // edgeRouterDiffers names the first attribute of the create body that the
 // edge router d does not have, or "" when it has them all. Values the body
 // leaves out match anything (the controller's defaults).
@@ -192,9 +223,10 @@ func edgeRouterDiffers(in *edgeapi.EdgeRouterCreate, d *edgeapi.EdgeRouterDetail
 	return ""
 }
 
-// reEnrollIfAsked re-enrolls the router when re_enroll changed.
-func reEnrollIfAsked(ctx context.Context, c *edgeapi.Client, id string, plan, state *edgeRouterModel, diags *diag.Diagnostics) {
-	if plan.ReEnroll.Equal(state.ReEnroll) {
+// reEnrollIfAsked re-enrolls the router when the plan says so: ModifyPlan
+// (planReEnroll) leaves enrollment_jwt unknown exactly then.
+func reEnrollIfAsked(ctx context.Context, c *edgeapi.Client, id string, plan, _ *edgeRouterModel, diags *diag.Diagnostics) {
+	if !plan.EnrollmentJWT.IsUnknown() {
 		return
 	}
 	if err := c.ReEnrollEdgeRouter(ctx, id); err != nil {

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -56,6 +55,7 @@ type enrollmentModel struct {
 	Duration    types.String `tfsdk:"duration"`
 	RenewBefore types.String `tfsdk:"renew_before"`
 	Rotation    types.Map    `tfsdk:"rotation"`
+	OnExpiry    types.String `tfsdk:"on_expiry"`
 	JWT         types.String `tfsdk:"jwt"`
 	Token       types.String `tfsdk:"token"`
 	Consumed    types.Bool   `tfsdk:"consumed"`
@@ -105,9 +105,11 @@ func (r *enrollmentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 			"rotation": schema.MapAttribute{
 				ElementType: types.StringType, Optional: true,
-				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
-				MarkdownDescription: "Arbitrary values; any change replaces the enrollment with a new token (explicit re-issue).",
+				PlanModifiers: []planmodifier.Map{replaceOnTriggerChange("A changed rotation value replaces the enrollment with a new token.")},
+				MarkdownDescription: "Arbitrary values; a change of a value already set replaces the enrollment with a new token (explicit re-issue). " +
+					"Setting it for the first time (also right after an import) or removing it replaces nothing.",
 			},
+			"on_expiry": onExpiryAttribute("`jwt`"),
 			"jwt": schema.StringAttribute{
 				Computed: true, Sensitive: true,
 				MarkdownDescription: "The enrollment JWT to hand to the device. Kept after the identity enrolled. Null with `store_jwt = false`.",
@@ -164,9 +166,11 @@ func (r *enrollmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
+	r.warnUnverifiedCA(ctx, req, resp)
 	if req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0 {
 		return // create or replacement: everything computed is new
 	}
+	now := r.data.clock()
 	if req.Plan.Raw.Equal(req.State.Raw) {
 		// Nothing changed (every enrollment of a no-change plan): only a
 		// renewal can be due. Read the two attributes that decide it
@@ -176,7 +180,8 @@ func (r *enrollmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("expires_at"), &expiresAt)...)
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("renew_before"), &renewBefore)...)
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("consumed"), &consumed)...)
-		if resp.Diagnostics.HasError() || consumed.ValueBool() || !renewDue(expiresAt, renewBefore, time.Now()) {
+		_, expired := tokenExpiry(expiresAt, now)
+		if resp.Diagnostics.HasError() || consumed.ValueBool() || (!expired && !renewDue(expiresAt, renewBefore, now)) {
 			return
 		}
 	}
@@ -201,6 +206,7 @@ func (r *enrollmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		}
 		tflog.Debug(ctx, "enrollment refresh planned", map[string]any{"reason": why})
 	}
+	expiredAt, expired := tokenExpiry(state.ExpiresAt, now)
 	switch {
 	case state.Consumed.ValueBool():
 		// A consumed token cannot be refreshed; re-issue is a rotation.
@@ -211,7 +217,13 @@ func (r *enrollmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		refresh("expires_at unknown")
 	case !cfg.Duration.Equal(state.Duration) && cfg.ExpiresAt.IsNull():
 		refresh("duration changed")
-	case renewDue(state.ExpiresAt, plan.RenewBefore, time.Now()):
+	case expired && cfg.ExpiresAt.IsNull():
+		if renewExpired(&resp.Diagnostics, plan.OnExpiry, "enrollment "+state.ID.ValueString()+" of identity "+state.IdentityID.ValueString(), "jwt", expiredAt) {
+			refresh("expired unused")
+		} else {
+			keep()
+		}
+	case renewDue(state.ExpiresAt, plan.RenewBefore, now):
 		refresh("within renew_before of expiry")
 	default:
 		keep()
@@ -293,7 +305,7 @@ func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequ
 	var plan enrollmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	c := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || c == nil {
+	if resp.Diagnostics.HasError() || c == nil || refuseUnverifiedCA(ctx, c, &plan, &resp.Diagnostics) {
 		return
 	}
 	in := &edgeapi.EnrollmentCreate{

@@ -43,6 +43,7 @@ resource "ziti_enrollment" "dev" {
   identity_id = ziti_identity.dev.id
   method      = "ott"
   duration    = "2h"
+  rotation    = { n = "1" }
 }
 resource "ziti_identity" "user" {
   name = "%[1]s-user"
@@ -107,7 +108,7 @@ resource "ziti_enrollment" "user" {
 				// A rotation replaces the used token with a new one for
 				// the enrolled identity (which then may hold a second
 				// certificate): accepted by both controllers.
-				Config: strings.Replace(config, "  duration    = \"2h\"\n", "  duration    = \"2h\"\n  rotation    = { n = \"2\" }\n", 1),
+				Config: strings.Replace(config, `rotation    = { n = "1" }`, `rotation    = { n = "2" }`, 1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("ziti_enrollment.dev", plancheck.ResourceActionReplace)},
 				},
@@ -125,13 +126,10 @@ resource "ziti_enrollment" "user" {
 	})
 }
 
-func TestAccEnrollmentRefreshRotationImport(t *testing.T) {
-	cfg := accProviderConfig(t)
-	c := accClient(t)
-	name := uniqueName(t, "ref")
-	var id, jwt, oobJWT string
-	config := func(extra string) string {
-		return cfg + fmt.Sprintf(`
+// ottEnrollmentConfig is cfg, an identity named name and its ott
+// enrollment ziti_enrollment.x with the extra arguments.
+func ottEnrollmentConfig(cfg, name, extra string) string {
+	return cfg + fmt.Sprintf(`
 resource "ziti_identity" "x" {
   name = %q
 }
@@ -141,7 +139,14 @@ resource "ziti_enrollment" "x" {
 %s
 }
 `, name, extra)
-	}
+}
+
+func TestAccEnrollmentRefreshRotationImport(t *testing.T) {
+	cfg := accProviderConfig(t)
+	c := accClient(t)
+	name := uniqueName(t, "ref")
+	var id, jwt, oobJWT string
+	config := func(extra string) string { return ottEnrollmentConfig(cfg, name, extra) }
 	aboutFromNow := func(d time.Duration) func(string) error {
 		return func(v string) error {
 			exp, err := time.Parse(time.RFC3339, v)
@@ -216,8 +221,9 @@ resource "ziti_enrollment" "x" {
 				),
 			},
 			{
-				// A fixed expiry, exactly as given.
-				Config: config(fmt.Sprintf("  expires_at = %q", fixed)),
+				// A fixed expiry, exactly as given. The first rotation
+				// value only records itself.
+				Config: config(fmt.Sprintf("  expires_at = %q\n  rotation = { n = \"0\" }", fixed)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("ziti_enrollment.x", plancheck.ResourceActionUpdate)},
 				},

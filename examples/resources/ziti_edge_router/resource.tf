@@ -4,7 +4,9 @@ resource "ziti_edge_router" "edge_eu" {
   is_tunneler_enabled = true
   cost                = 10
 
-  # Change a value to re-enroll the router in place (new enrollment_jwt).
+  # Change a value to re-enroll the router in place: its certificate is
+  # revoked and a new enrollment_jwt issued. Adding re_enroll to an enrolled
+  # or imported router revokes nothing; only a later change does.
   re_enroll = {
     round = "1"
   }

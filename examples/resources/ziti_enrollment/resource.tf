@@ -11,6 +11,7 @@ resource "ziti_enrollment" "sensor" {
   # Refresh the token in place when an unused one has less than a day left.
   renew_before = "24h"
   # Change a value to re-issue the token (a replacement), e.g. after it leaked.
+  # Its first value only records itself: it replaces nothing.
   rotation = {
     issue = "1"
   }
