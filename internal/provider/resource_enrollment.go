@@ -88,7 +88,7 @@ func (r *enrollmentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 			"expires_at": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "Expiry (RFC 3339). Computed from `duration` when not set. Changing it refreshes the token in place.",
+				MarkdownDescription: "Expiry (RFC 3339). Computed from `duration` when not set. Changing it refreshes the token in place. A time that has passed is refused when the enrollment is created or this changes.",
 				Validators:          []validator.String{validators.RFC3339(), stringvalidator.ConflictsWith(path.MatchRoot("duration"))},
 				PlanModifiers:       []planmodifier.String{planmodifiers.NotInPast("duration")},
 			},
