@@ -9,13 +9,14 @@ import (
 )
 
 // NotInPast refuses an RFC 3339 time that has already passed when the plan
-// would send it: when the resource is created or the value changes. It is a
-// plan modifier, not a validator, because it needs the state: a value that
-// is unchanged since it was applied is left alone, since what it set (an
-// enrollment token's expiry, say) may have been used long ago, and a
-// configuration must not stop planning only because time went by.
-// instead names the attribute to use instead of a fixed time (such as
-// "duration"), or is empty.
+// would send it: when the resource is created (also as the new half of a
+// replacement, which Terraform plans without a prior state) or the value
+// changes. It is a plan modifier, not a validator, because it needs the
+// state: a value unchanged since it was applied is left alone, since what it
+// set (an enrollment token's expiry, say) may have been used long ago, and a
+// configuration must not stop planning only because time went by. instead
+// names the attribute to use instead of a fixed time (such as "duration"),
+// or is empty.
 func NotInPast(instead string) planmodifier.String { return notInPast{instead: instead} }
 
 type notInPast struct{ instead string }
