@@ -4,7 +4,6 @@ import (
 	"crypto/x509/pkix"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -46,16 +45,8 @@ resource "ziti_pki_client_cert" "c" {
 			t.Fatal(err)
 		}
 	}
-	// Diagnostics are boxed and wrapped: compare the words.
-	flat := func(s string) string { return strings.Join(strings.Fields(strings.ReplaceAll(s, "│", " ")), " ") }
-	expect := func(out string, want ...string) {
-		t.Helper()
-		for _, w := range want {
-			if !regexp.MustCompile(w).MatchString(flat(out)) {
-				t.Fatalf("output does not match %q:\n%s", w, tail(out, 60))
-			}
-		}
-	}
+	flat := flatOutput
+	expect := func(out string, want ...string) { t.Helper(); expectOutput(t, out, want...) }
 
 	writeCA(time.Now(), 90*time.Minute)
 	expect(d.must("plan", "-input=false", "-no-color"),

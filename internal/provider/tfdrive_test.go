@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -113,4 +114,21 @@ func tail(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// flatOutput is CLI output as one line of words: diagnostics are boxed and
+// wrapped to the terminal width.
+func flatOutput(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "│", " ")), " ")
+}
+
+// expectOutput fails the test unless the words of out (flatOutput) match
+// each regular expression of want.
+func expectOutput(t *testing.T, out string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !regexp.MustCompile(w).MatchString(flatOutput(out)) {
+			t.Fatalf("output does not match %q:\n%s", w, tail(out, 80))
+		}
+	}
 }
