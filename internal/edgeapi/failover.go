@@ -39,6 +39,11 @@ import (
 // another cluster member answers 401 to its token. The client therefore
 // logs in again on the endpoint it moved to (session).
 
+// MsgFailover is the Config.Log message of a move to the next endpoint
+// (fields from, to, method, path, error or status): worth a warning in a
+// log, unlike the per-request lines.
+const MsgFailover = "edge API failover: the controller in use did not answer, moving to the next endpoint"
+
 // clusterNoLeader is the error code of an OpenZiti cluster member asked to
 // change the model while the cluster has no leader: nothing was applied.
 const clusterNoLeader = "CLUSTER_NO_LEADER"
@@ -84,15 +89,17 @@ func (e *endpoints) current() int {
 }
 
 // advance moves from endpoint from to the next one, unless another request
-// has moved already (then the current one is returned): one failure of a
-// controller moves every request once, not once per request in flight.
-func (e *endpoints) advance(from int) int {
+// has moved already (then the current one is returned, moved false): one
+// failure of a controller moves every request once, not once per request
+// in flight.
+func (e *endpoints) advance(from int) (next int, moved bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.cur == from {
 		e.cur = (from + 1) % len(e.roots)
+		return e.cur, true
 	}
-	return e.cur
+	return e.cur, false
 }
 
 // verdict is what to do after one attempt.
@@ -191,9 +198,16 @@ func (c *Client) attempt(ctx context.Context, r request) (*resty.Response, int, 
 		}
 		next := at
 		if v == failover && c.eps.len() > 1 {
-			next = c.eps.advance(at)
-			if c.cfg.Log != nil {
-				c.cfg.Log(ctx, "edge API failover", map[string]any{"from": c.eps.root(at), "to": c.eps.root(next), "method": r.method, "path": r.path})
+			var moved bool
+			next, moved = c.eps.advance(at)
+			if c.cfg.Log != nil && moved {
+				fields := map[string]any{"from": c.eps.root(at), "to": c.eps.root(next), "method": r.method, "path": r.path}
+				if err != nil {
+					fields["error"] = c.transportError(r, at, err).Error()
+				} else {
+					fields["status"] = resp.StatusCode()
+				}
+				c.cfg.Log(ctx, MsgFailover, fields)
 			}
 		}
 		if tried[next] {

@@ -67,12 +67,16 @@ func TestFailoverWhenTheControllerIsGone(t *testing.T) {
 	if got := fs[1].hitCount("GET " + ManagementPath + "/identities/id-one"); got != 4 {
 		t.Fatalf("second controller served %d GETs, want 4", got)
 	}
-	if !logHas(*lines, "edge API failover") {
+	if !logHas(*lines, MsgFailover) {
 		t.Fatalf("no failover log line in %q", *lines)
 	}
 	// The second dies too: the third takes over, and after it the first
 	// again (round robin) once it is back.
 	fs[1].srv.Close()
+	// Its pooled connection, closed under the client: a POST on it would
+	// be sent and cut (ErrMaybeApplied, tested below), not refused. The
+	// transport drops such a connection as soon as it sees the close.
+	c.http.GetClient().CloseIdleConnections()
 	if _, err := c.CreateIdentity(ctx, &IdentityCreate{Name: "x", Type: "Device"}); err != nil {
 		t.Fatalf("a POST that got no connection goes to the next controller: %v", err)
 	}

@@ -31,8 +31,15 @@ type faultRig struct {
 // provider.
 func newFaultRig(t *testing.T, api *edgeapi.Client, url, user, pw, caFile string, n int, env ...string) *faultRig {
 	t.Helper()
+	return newFaultRigHCL(t, api, passwordProviderHCL(url, user, caFile), pw, n, env...)
+}
+
+// newFaultRigHCL is newFaultRig with the terraform and provider blocks
+// given (several endpoints, say).
+func newFaultRigHCL(t *testing.T, api *edgeapi.Client, providerHCL, pw string, n int, env ...string) *faultRig {
+	t.Helper()
 	prefix := fmt.Sprintf("fault-%d", time.Now().UnixNano()%1e6)
-	d := newTFDriver(t, passwordProviderHCL(url, user, caFile)+fmt.Sprintf(`
+	d := newTFDriver(t, providerHCL+fmt.Sprintf(`
 resource "ziti_identity" "x" {
   count = %d
   name  = "%s-${count.index}"
@@ -91,6 +98,37 @@ func (r *faultRig) waitForCount(k int, timeout time.Duration, stop <-chan struct
 		time.Sleep(20 * time.Millisecond)
 	}
 	return seen, false
+}
+
+// faultStrike says when applyWithFault's fault struck.
+type faultStrike struct {
+	seen int       // identities seen on the controller when it struck
+	at   time.Time // when it struck
+	ok   bool      // false: the apply ended (or k was not reached) first
+}
+
+// applyWithFault runs the apply and, in parallel, once at least k of the
+// rig's identities exist on the controller (polled), runs fault, which may
+// wait on stop (closed when the apply has ended). It returns when the fault
+// struck, when the apply started and ended, and its output and error.
+func (r *faultRig) applyWithFault(k int, fault func(stop <-chan struct{})) (faultStrike, time.Time, time.Time, string, error) {
+	struck := make(chan faultStrike, 1)
+	applied := make(chan struct{})
+	go func() {
+		seen, ok := r.waitForCount(k, 3*time.Minute, applied)
+		if !ok || seen >= r.n {
+			struck <- faultStrike{seen: seen}
+			return
+		}
+		at := time.Now()
+		fault(applied)
+		struck <- faultStrike{seen: seen, at: at, ok: true}
+	}()
+	start := time.Now()
+	out, err := r.apply()
+	end := time.Now()
+	close(applied)
+	return <-struck, start, end, out, err
 }
 
 // stateIDs are the ids of the ziti_identity resources in the state.

@@ -186,29 +186,12 @@ func TestAccFaultControllerKilledDuringApply(t *testing.T) {
 			t.Fatalf("only %d of %d rounds killed the controller during the apply", done, rounds)
 		}
 		k := 20 + rand.IntN(131)
-		type kill struct {
-			seen int
-			at   time.Time
-			down time.Duration
-			ok   bool
-		}
-		killed := make(chan kill, 1)
-		applied := make(chan struct{})
-		go func() {
-			seen, ok := rig.waitForCount(k, 3*time.Minute, applied)
-			if !ok || seen >= n {
-				killed <- kill{seen: seen}
-				return
-			}
+		var down time.Duration
+		kl, t0, end, out, applyErr := rig.applyWithFault(k, func(<-chan struct{}) {
 			at := time.Now()
 			crash()
-			killed <- kill{seen: seen, at: at, down: time.Since(at), ok: true}
-		}()
-		t0 := time.Now()
-		out, applyErr := rig.apply()
-		end := time.Now()
-		close(applied)
-		kl := <-killed
+			down = time.Since(at)
+		})
 		if !kl.ok || !kl.at.Before(end) {
 			t.Logf("attempt %d: the apply finished before the kill (K=%d, %d seen): not counted", attempt, k, kl.seen)
 			if kl.ok {
@@ -232,7 +215,7 @@ func TestAccFaultControllerKilledDuringApply(t *testing.T) {
 			outcome = fmt.Sprintf("failed after %v with:\n  %s\n ", end.Sub(t0).Round(time.Millisecond), strings.Join(lines, "\n  "))
 		}
 		t.Logf("round %d: kill -9 when %d identities existed (K=%d), %v into the apply, serving again after %v; the apply %s; lost answers: %d created and adopted, %d not applied and sent again; %d identities on the controller",
-			round, kl.seen, k, kl.at.Sub(t0).Round(time.Millisecond), kl.down.Round(time.Millisecond), outcome, adopted, resent, onCtrl)
+			round, kl.seen, k, kl.at.Sub(t0).Round(time.Millisecond), down.Round(time.Millisecond), outcome, adopted, resent, onCtrl)
 		rig.same(fmt.Sprintf("round %d, after the killed apply", round))
 		rig.converge()
 	}

@@ -155,6 +155,10 @@ func configureNetwork(ctx context.Context, version string, cfg *providerModel, d
 		InsecureSkipVerify: insecure,
 		UserAgent:          "terraform-provider-ziti/" + version,
 		Log: func(ctx context.Context, msg string, fields map[string]any) {
+			if msg == edgeapi.MsgFailover {
+				tflog.Warn(ctx, msg, fields)
+				return
+			}
 			tflog.Debug(ctx, msg, fields)
 		},
 	})

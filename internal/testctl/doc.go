@@ -54,6 +54,15 @@
 // one rendered by data.ziti_controller_config; RouterOptions.Enroll lets an
 // enrollment client under test enroll the router StartRouter runs.
 //
+// StartCluster (StartClusterT in a test) forms a real OpenZiti HA cluster
+// of n controllers on loopback ports, the way OpenZiti's HA quickstart does
+// (`ziti edge quickstart ha`, then `ziti edge quickstart join` for each
+// further member: one root CA, SPIFFE controller ids, raft membership
+// through `ziti agent cluster init/add`), and returns a Cluster whose
+// Members are Controller handles: Stop(kill) takes one down and leaves it
+// down, Restart brings it back from its own ctrl.yaml, ClusterMembers and
+// Cluster.Leader read the raft membership.
+//
 // # The real controller
 //
 // ZitiBinary finds `ziti`: $ZITI_BIN, else bin/ziti at the repository root.
