@@ -6,9 +6,10 @@
 #   and reach the resources only as write-only arguments, through the
 #   ephemeral ziti_pki_private_key; the PKI resources keep the certificates
 #   and each key's public-key fingerprint, so a wrong key is still refused;
-# - enrollments keep their JWT out of state (store_jwt = false); the
-#   ephemeral ziti_enrollment_jwt reads it on each run and hands it to a
-#   write-only argument, here a 0600 file for the device;
+# - enrollments and edge routers keep their JWT out of state (store_jwt,
+#   store_enrollment_jwt = false); the ephemeral ziti_enrollment_jwt reads
+#   it on each run and hands it to a write-only argument, here a 0600 file
+#   for the device or router;
 # - the admin password is an ephemeral variable (or ZITI_PASSWORD): saved
 #   plans store the value of every other variable, sensitive or not.
 #
@@ -104,5 +105,22 @@ ephemeral "ziti_enrollment_jwt" "sensor" {
 resource "ziti_secret_file" "sensor_jwt" {
   path               = "${var.out_dir}/sensor-01.jwt"
   content_wo         = ephemeral.ziti_enrollment_jwt.sensor.jwt
+  content_wo_version = 1
+}
+
+# An edge router: its enrollment JWT goes to a file for the router host.
+resource "ziti_edge_router" "edge" {
+  name                 = "${var.name_prefix}-edge-router-01"
+  role_attributes      = ["public"]
+  store_enrollment_jwt = false
+}
+
+ephemeral "ziti_enrollment_jwt" "edge" {
+  edge_router_id = ziti_edge_router.edge.id
+}
+
+resource "ziti_secret_file" "edge_jwt" {
+  path               = "${var.out_dir}/edge-router-01.jwt"
+  content_wo         = ephemeral.ziti_enrollment_jwt.edge.jwt
   content_wo_version = 1
 }

@@ -7,9 +7,12 @@ output "devices_ca" {
   }
 }
 
-output "sensor_jwt_file" {
-  description = "The file that holds the sensor's enrollment JWT."
-  value       = ziti_secret_file.sensor_jwt.path
+output "jwt_files" {
+  description = "The files that hold the sensor's and the edge router's enrollment JWTs."
+  value = {
+    sensor      = ziti_secret_file.sensor_jwt.path
+    edge_router = ziti_secret_file.edge_jwt.path
+  }
 }
 
 output "enrollments" {

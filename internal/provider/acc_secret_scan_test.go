@@ -204,6 +204,17 @@ func TestAccSecretFreeExample(t *testing.T) {
 			t.Errorf("%s keeps its token in state despite store_jwt = false", e)
 		}
 	}
+	if res["ziti_edge_router.edge"]["enrollment_jwt"] != nil {
+		t.Error("ziti_edge_router.edge keeps its JWT in state despite store_enrollment_jwt = false")
+	}
+	routerJWT, _ := os.ReadFile(filepath.Join(d.dir, "out", "edge-router-01.jwt"))
+	router, err := accClient(t).GetEdgeRouter(t.Context(), fmt.Sprint(res["ziti_edge_router.edge"]["id"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if router.EnrollmentJWT == nil || string(routerJWT) != *router.EnrollmentJWT {
+		t.Error("out/edge-router-01.jwt does not hold the edge router's enrollment JWT")
+	}
 	jwtFile := filepath.Join(d.dir, "out", "sensor-01.jwt")
 	st, err := os.Stat(jwtFile)
 	if err != nil || st.Mode().Perm() != 0o600 {

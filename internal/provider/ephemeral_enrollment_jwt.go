@@ -48,7 +48,7 @@ func (e *enrollmentJWTEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReq
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Ephemeral (Terraform >= 1.10, OpenTofu >= 1.11): the JWT of a pending enrollment, read from the controller on each run " +
 			"and never stored in state or plan. Hand it to a write-only argument (a secret store's `*_wo` argument, or `ziti_secret_file.content_wo`) " +
-			"and set `store_jwt = false` on the `ziti_enrollment`, so that no copy of the token lives in state. " +
+			"and set `store_jwt = false` on the `ziti_enrollment` (`store_enrollment_jwt = false` on the `ziti_edge_router`), so that no copy of the token lives in state. " +
 			"Once the enrollment is used (or gone), `pending` is false and `jwt` null.",
 		Attributes: map[string]schema.Attribute{
 			"enrollment_id": schema.StringAttribute{
@@ -136,10 +136,26 @@ func storeJWTAttribute() rschema.BoolAttribute {
 	}
 }
 
+// storeEnrollmentJWTAttribute is ziti_edge_router's store_enrollment_jwt,
+// null meaning true as for store_jwt.
+func storeEnrollmentJWTAttribute() rschema.BoolAttribute {
+	return rschema.BoolAttribute{
+		Optional: true,
+		MarkdownDescription: "Set to `false` to keep `enrollment_jwt` out of state (and plan): it is null, and the JWT is read when needed " +
+			"with the ephemeral `ziti_enrollment_jwt` (`edge_router_id = ziti_edge_router.<name>.id`). Default true.",
+	}
+}
+
+// storedJWT is jwt, or null when the store setting is false.
+func storedJWT(store types.Bool, jwt types.String) types.String {
+	if !store.IsNull() && !store.IsUnknown() && !store.ValueBool() {
+		return types.StringNull()
+	}
+	return jwt
+}
+
 // forgetJWTUnlessStored nulls the token values of an enrollment whose
 // store_jwt is false.
 func (m *enrollmentModel) forgetJWTUnlessStored() {
-	if !m.StoreJWT.IsNull() && !m.StoreJWT.IsUnknown() && !m.StoreJWT.ValueBool() {
-		m.JWT, m.Token = types.StringNull(), types.StringNull()
-	}
+	m.JWT, m.Token = storedJWT(m.StoreJWT, m.JWT), storedJWT(m.StoreJWT, m.Token)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -11,7 +12,8 @@ import (
 )
 
 // TestAccEnrollmentJWTOutOfState: store_jwt = false takes an existing
-// enrollment's token out of state in place (same enrollment); the
+// enrollment's token out of state in place (same enrollment), and
+// store_enrollment_jwt = false an edge router's; the
 // ephemeral ziti_enrollment_jwt then reads an identity's and an edge
 // router's pending JWT from the controller and ziti_secret_file writes each
 // to a 0600 file, the JWT the controller holds; a refresh of the token
@@ -33,8 +35,9 @@ resource "ziti_enrollment" "d" {
 }
 resource "ziti_edge_router" "r" {
   name = "%[1]s-r"
+  %[4]s
 }
-`, name, store, duration)
+`, name, store, duration, strings.Replace(store, "store_jwt", "store_enrollment_jwt", 1))
 		if sinks {
 			c += fmt.Sprintf(`
 ephemeral "ziti_enrollment_jwt" "d" {
@@ -111,9 +114,20 @@ resource "ziti_secret_file" "r" {
 			{
 				Config: config("store_jwt = false", "2h", false, 1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("ziti_enrollment.d", plancheck.ResourceActionUpdate)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("ziti_enrollment.d", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("ziti_edge_router.r", plancheck.ResourceActionUpdate),
+					},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckNoResourceAttr("ziti_edge_router.r", "enrollment_jwt"),
+					resource.TestCheckResourceAttrSet("ziti_edge_router.r", "enrollment_expires_at"),
+					resource.TestCheckResourceAttrWith("ziti_edge_router.r", "id", func(v string) error {
+						if v != routerID {
+							return fmt.Errorf("the edge router was replaced")
+						}
+						return nil
+					}),
 					resource.TestCheckNoResourceAttr("ziti_enrollment.d", "jwt"),
 					resource.TestCheckNoResourceAttr("ziti_enrollment.d", "token"),
 					resource.TestCheckResourceAttrWith("ziti_enrollment.d", "id", func(v string) error {

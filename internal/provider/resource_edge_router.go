@@ -59,6 +59,7 @@ type edgeRouterModel struct {
 	EnrollmentExpiresAt types.String `tfsdk:"enrollment_expires_at"`
 	IsVerified          types.Bool   `tfsdk:"is_verified"`
 	Fingerprint         types.String `tfsdk:"fingerprint"`
+	StoreEnrollmentJWT  types.Bool   `tfsdk:"store_enrollment_jwt"`
 }
 
 func edgeRouterSchema() schema.Schema {
@@ -101,6 +102,7 @@ func edgeRouterSchema() schema.Schema {
 			"enrollment_expires_at": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "Expiry of `enrollment_jwt` (RFC 3339).",
 			},
+			"store_enrollment_jwt": storeEnrollmentJWTAttribute(),
 			"is_verified": schema.BoolAttribute{
 				Computed: true, MarkdownDescription: "Whether the router has enrolled.",
 			},
@@ -135,6 +137,9 @@ func (r *edgeRouterResource) ModifyPlan(ctx context.Context, req resource.Modify
 		plan.EnrollmentJWT, plan.EnrollmentExpiresAt = types.StringUnknown(), types.StringUnknown()
 		plan.IsVerified, plan.Fingerprint = types.BoolUnknown(), types.StringUnknown()
 	}
+	if !plan.EnrollmentJWT.IsUnknown() {
+		plan.EnrollmentJWT = storedJWT(plan.StoreEnrollmentJWT, plan.EnrollmentJWT)
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
@@ -166,7 +171,7 @@ func (m *edgeRouterModel) fromAPI(d *edgeapi.EdgeRouterDetail) {
 	m.Disabled = types.BoolValue(d.Disabled)
 	m.AppData = tagsToMap(d.AppData, m.AppData)
 	m.Tags = tagsToMap(d.Tags, m.Tags)
-	m.EnrollmentJWT = optString(d.EnrollmentJWT)
+	m.EnrollmentJWT = storedJWT(m.StoreEnrollmentJWT, optString(d.EnrollmentJWT))
 	m.EnrollmentExpiresAt = types.StringNull()
 	if d.EnrollmentExpiresAt != nil {
 		m.EnrollmentExpiresAt = timeString(*d.EnrollmentExpiresAt)
