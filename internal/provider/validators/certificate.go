@@ -22,16 +22,23 @@ func CertificatePEM() validator.String {
 	return certificatePEM("must be one PEM certificate", "the signer's certificate", false)
 }
 
+// VerificationCertificatePEM checks that a string is exactly one PEM
+// certificate: a CA verification certificate.
+func VerificationCertificatePEM() validator.String {
+	return certificatePEM("must be one PEM certificate", "the verification certificate signed by the CA", false)
+}
+
 func certificatePEM(desc, what string, ca bool) validator.String {
 	return stringCheck{desc: desc, check: func(p path.Path, s string, diags *diag.Diagnostics) {
+		name := p.String()
 		certs, err := pki.ParseCertsPEM([]byte(s))
 		switch {
 		case err != nil:
-			diags.AddAttributeError(p, "Invalid cert_pem", "cert_pem must hold a PEM certificate: "+err.Error())
+			diags.AddAttributeError(p, "Invalid "+name, name+" must hold a PEM certificate: "+err.Error())
 		case len(certs) != 1:
-			diags.AddAttributeError(p, "Invalid cert_pem", fmt.Sprintf("cert_pem holds %d certificates: give exactly one, %s (not a chain).", len(certs), what))
+			diags.AddAttributeError(p, "Invalid "+name, fmt.Sprintf("%s holds %d certificates: give exactly one, %s (not a chain).", name, len(certs), what))
 		case ca && !certs[0].IsCA:
-			diags.AddAttributeError(p, "Not a CA certificate", "cert_pem is not a CA certificate (basicConstraints CA:true): give the third-party CA's certificate, not a leaf.")
+			diags.AddAttributeError(p, "Not a CA certificate", name+" is not a CA certificate (basicConstraints CA:true): give the third-party CA's certificate, not a leaf.")
 		}
 	}}
 }
