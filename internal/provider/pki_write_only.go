@@ -100,7 +100,7 @@ func (r *certResource) validateWriteOnly(d certData, diags *diag.Diagnostics) {
 					"issuer_private_key_pem_wo to the same key from an ephemeral ziti_pki_private_key.")
 		}
 	}
-	if !pkiKnown(d.PrivateKeyPEMWO) {
+	if d.PrivateKeyPEMWO.IsNull() {
 		return
 	}
 	for _, other := range []struct {
@@ -111,6 +111,9 @@ func (r *certResource) validateWriteOnly(d certData, diags *diag.Diagnostics) {
 			diags.AddAttributeError(path.Root("private_key_pem_wo"), "Both private_key_pem_wo and "+other.name+" given",
 				fmt.Sprintf("Give the certificate's key one way: private_key_pem_wo (the key stays out of state), %s, or neither (a key is generated). Remove one.", other.name))
 		}
+	}
+	if d.PrivateKeyPEMWO.IsUnknown() {
+		return
 	}
 	k, err := pki.ParsePrivateKeyPEM([]byte(d.PrivateKeyPEMWO.ValueString()))
 	if err != nil {

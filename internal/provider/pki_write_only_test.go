@@ -7,6 +7,12 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
@@ -234,6 +240,119 @@ resource "ziti_pki_server_cert" "s" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
+			},
+		},
+	})
+}
+
+// TestPKIReadFillsPublicKeyFingerprint: state written before
+// public_key_fingerprint_sha256 existed (the attribute null) gets it from
+// cert_pem on the next refresh, and the key's own fingerprint it is.
+func TestPKIReadFillsPublicKeyFingerprint(t *testing.T) {
+	ctx := t.Context()
+	r := &certResource{kind: pki.KindRootCA}
+	var sresp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &sresp)
+	d := certData{}
+	d.Name, d.KeyAlgorithm = types.StringValue("old-ca"), types.StringValue("EC-P256")
+	d.ValidityPeriodHours, d.EarlyRenewalHours = types.Int64Value(24), types.Int64Value(0)
+	var diags diag.Diagnostics
+	r.issue(ctx, &d, &diags)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	key := pkiMust(pki.ParsePrivateKeyPEM([]byte(d.PrivateKeyPEM.ValueString())))
+	want := pkiMust(pki.PublicKeyFingerprintSHA256(key.Public()))
+	d.PublicKeyFingerprintSHA256 = types.StringNull() // as an older provider wrote it
+	forgetWriteOnly(&d)
+	st := tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(sresp.Schema.Type().TerraformType(ctx), nil)}
+	if diags := r.set(ctx, &st, d); diags.HasError() {
+		t.Fatal(diags)
+	}
+	resp := fwresource.ReadResponse{State: st}
+	r.Read(ctx, fwresource.ReadRequest{State: st}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	var got types.String
+	resp.State.GetAttribute(ctx, path.Root("public_key_fingerprint_sha256"), &got)
+	if got.ValueString() != want {
+		t.Fatalf("public_key_fingerprint_sha256 after refresh = %q, want %q", got.ValueString(), want)
+	}
+	var keyPEM types.String
+	resp.State.GetAttribute(ctx, path.Root("private_key_pem"), &keyPEM)
+	if keyPEM.ValueString() != d.PrivateKeyPEM.ValueString() {
+		t.Fatal("the refresh changed private_key_pem")
+	}
+}
+
+// TestAccPKIWriteOnlyValidation: the mistakes with write-only keys fail
+// while planning, naming the argument and the fix, without the key.
+func TestAccPKIWriteOnlyValidation(t *testing.T) {
+	dir := t.TempDir()
+	ecKey := filepath.Join(dir, "ec.key")
+	if _, _, err := pki.LoadOrCreateKeyFile(ecKey, pki.ECP256); err != nil {
+		t.Fatal(err)
+	}
+	root := `
+provider "ziti" {}
+resource "ziti_pki_ca" "root" {
+  name = "val-root"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: pkiProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PlanOnly: true,
+				Config: root + `
+resource "ziti_pki_client_cert" "c" {
+  name                      = "val-c"
+  issuer_cert_pem           = ziti_pki_ca.root.cert_pem
+  issuer_private_key_pem    = ziti_pki_ca.root.private_key_pem
+  issuer_private_key_pem_wo = ziti_pki_ca.root.private_key_pem
+}
+`,
+				ExpectError: regexp.MustCompile(`Both issuer_private_key_pem and issuer_private_key_pem_wo given`),
+			},
+			{
+				PlanOnly: true,
+				Config: root + `
+resource "ziti_pki_client_cert" "c" {
+  name                   = "val-c"
+  csr_pem                = ziti_pki_ca.root.cert_pem
+  private_key_pem_wo     = ziti_pki_ca.root.private_key_pem
+  issuer_cert_pem        = ziti_pki_ca.root.cert_pem
+  issuer_private_key_pem = ziti_pki_ca.root.private_key_pem
+}
+`,
+				ExpectError: regexp.MustCompile(`Both private_key_pem_wo and csr_pem given`),
+			},
+			{
+				PlanOnly: true,
+				Config: `
+provider "ziti" {}
+resource "ziti_pki_ca" "root" {
+  name               = "val-root"
+  private_key_pem_wo = "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid private key.*private_key_pem_wo`),
+			},
+			{
+				PlanOnly: true,
+				Config: fmt.Sprintf(`
+provider "ziti" {}
+ephemeral "ziti_pki_private_key" "k" {
+  path          = %q
+  key_algorithm = "RSA-2048"
+}
+resource "ziti_pki_ca" "root" {
+  name               = "val-root"
+  private_key_pem_wo = ephemeral.ziti_pki_private_key.k.private_key_pem
+}
+`, ecKey),
+				ExpectError: regexp.MustCompile(`(?s)The key file holds another key type.*EC-P256`),
 			},
 		},
 	})
