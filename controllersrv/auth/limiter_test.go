@@ -8,14 +8,25 @@ import (
 )
 
 func TestLimiterBounds(t *testing.T) {
-	l := NewLimiter(LimiterConfig{Workers: 1, Queue: 3, PerSource: 2, PerUsername: 1, MaxWait: 50 * time.Millisecond})
+	l := NewLimiter(LimiterConfig{Workers: 1, Queue: 3, PerSource: 2, PerUsername: 1, MaxWait: 50 * time.Millisecond, RefusalDelay: 30 * time.Millisecond})
 	ctx := context.Background()
 	rel, ok := l.Acquire(ctx, "10.0.0.1", "alice")
 	if !ok {
 		t.Fatal("first check refused")
 	}
+	t0 := time.Now()
 	if _, ok := l.Acquire(ctx, "10.0.0.2", "alice"); ok {
 		t.Fatal("a second check of one username admitted (perUsername 1)")
+	}
+	if time.Since(t0) < 30*time.Millisecond {
+		t.Fatal("a refusal was answered before RefusalDelay")
+	}
+	// A client that goes away is not kept waiting.
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	t0 = time.Now()
+	if _, ok := l.Acquire(gone, "10.0.0.2", "alice"); ok || time.Since(t0) > 20*time.Millisecond {
+		t.Fatal("a refusal for a cancelled request waited or was admitted")
 	}
 	// Admitted (bob from the same source) but no worker frees up in MaxWait.
 	began := time.Now()
@@ -55,7 +66,7 @@ func TestLimiterBounds(t *testing.T) {
 // own budget; the addresses of one IPv6 /64 share one.
 func TestLimiterSourceFailures(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	l := NewLimiter(LimiterConfig{Workers: 1, SourceFailures: 3, SourceFailureInterval: time.Minute, Now: func() time.Time { return now }})
+	l := NewLimiter(LimiterConfig{Workers: 1, SourceFailures: 3, SourceFailureInterval: time.Minute, RefusalDelay: time.Millisecond, Now: func() time.Time { return now }})
 	check := func(source string) bool {
 		rel, ok := l.Acquire(context.Background(), source, "whoever")
 		if ok {

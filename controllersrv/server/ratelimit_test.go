@@ -64,7 +64,10 @@ func TestLoginFloodRateLimited(t *testing.T) {
 // every other password login from that address, are 429 RATE_LIMITED with
 // the same message, while another address still logs in.
 func TestLoginGuessesLimitedPerSource(t *testing.T) {
-	s := testServer(t)
+	// The controller's clock stands still: no failure is forgiven while
+	// the refusals are held for a second each.
+	clock := &testClock{t: time.Now()}
+	s := testServerWith(t, func(o *Options) { o.Now = clock.Now })
 	admin := newClient(t, s).admin()
 	updbUser(admin, "alice", "default", "alice-pw-123")
 	attacker := newClient(t, s)

@@ -124,7 +124,7 @@ func TestDurabilityKill9Repeated(t *testing.T) {
 }
 
 // startChild runs TestChildController on home and logs in as admin.
-func startChild(t *testing.T, home string) (*client, *exec.Cmd) {
+func startChild(t testing.TB, home string) (*client, *exec.Cmd) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestChildController$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "CONTROLLERSRV_CHILD_HOME="+home)

@@ -1,0 +1,326 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// BenchmarkLoginFlood is what parallel bad logins cost the other clients
+// of a controller: a controller in a child process (so that its memory is
+// its own), 16 clients each doing one authenticated GET every 20 ms, first
+// alone (the quiet baseline) and then while 100 and 1,000 attackers each
+// send bad password logins back to back, for usernames that do not exist
+// (the case no lockout counts). Attackers come from one address
+// (sources=1) or each from its own loopback address (sources=N: the
+// per-address failure budget does not help, only the bound on concurrent
+// checks does). It reports the controller's RSS idle and at its peak
+// during the flood (sampled every 10 ms from /proc), the GET p50/p99 quiet
+// and under the flood, their ratios, and the attackers' answers.
+// Target: peak RSS under 2x idle, GET p99 under 2x the quiet baseline.
+// BENCH_FLOOD_SECONDS sets the length of each phase (default 4).
+func BenchmarkLoginFlood(b *testing.B) {
+	phase := 4 * time.Second
+	if s, err := strconv.Atoi(os.Getenv("BENCH_FLOOD_SECONDS")); err == nil && s > 0 {
+		phase = time.Duration(s) * time.Second
+	}
+	for _, n := range []int{100, 1000} {
+		for _, sources := range []int{1, n} {
+			b.Run(fmt.Sprintf("attackers=%d/sources=%d", n, sources), func(b *testing.B) {
+				for range b.N {
+					floodOnce(b, n, sources, phase, false)
+				}
+			})
+		}
+		b.Run(fmt.Sprintf("attackers=%d/control", n), func(b *testing.B) {
+			for range b.N {
+				floodOnce(b, n, n, phase, true)
+			}
+		})
+	}
+}
+
+// floodOnce measures one flood. With control set the attackers are
+// harmless clients instead, each sending GET /version once a second (the
+// pace a refused login is answered at): what that many connections cost
+// whatever they send.
+func floodOnce(b *testing.B, attackers, sources int, phase time.Duration, control bool) {
+	admin, cmd := startChild(b, b.TempDir())
+	pid := cmd.Process.Pid
+	s := admin.s
+	d := admin.mustStatus(admin.do("GET", "/edge/management/v1/current-identity", nil), 200).data(b)
+	path := "/edge/management/v1/identities/" + d["id"].(string)
+	getters := make([]*client, 16)
+	for i := range getters {
+		getters[i] = newClient(b, s)
+		getters[i].check = false
+		getters[i].admin()
+	}
+	get := func(d time.Duration) []time.Duration {
+		stop := make(chan struct{})
+		time.AfterFunc(d, func() { close(stop) })
+		return pacedGets(getters, path, 20*time.Millisecond, stop)
+	}
+	// Warm up (connections, caches), let the memory of the logins above
+	// go back to the system, then the quiet baseline.
+	get(time.Second)
+	settle(b, pid)
+	quietRSS := sampleRSS(b, pid)
+	quiet := get(phase)
+	idle := median64(quietRSS())
+
+	// The flood: attackers start, and once each has had an answer (its TLS
+	// handshake done) the GETs are measured for the same time.
+	var answers [600]atomic.Int64
+	var errs, sent atomic.Int64
+	stop := make(chan struct{})
+	var started, wg sync.WaitGroup
+	started.Add(attackers)
+	for i := range attackers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := attackerClient(b, s, i%sources)
+			first := true
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					if first {
+						started.Done()
+					}
+					return
+				default:
+				}
+				var st int
+				if control {
+					st = version(c, s.URL())
+					time.Sleep(time.Second)
+				} else {
+					st = badLogin(c, s.URL(), fmt.Sprintf("nobody-%d-%d", i, n))
+				}
+				sent.Add(1)
+				if st > 0 && st < len(answers) {
+					answers[st].Add(1)
+				} else {
+					errs.Add(1)
+				}
+				if first {
+					first = false
+					started.Done()
+				}
+			}
+		}()
+	}
+	ramp := time.Now()
+	started.Wait()
+	rampTime := time.Since(ramp)
+	floodRSS := sampleRSS(b, pid)
+	cpu0, self0, sent0 := cpuSeconds(b, pid), selfCPUSeconds(), sent.Load()
+	t0 := time.Now()
+	flood := get(phase)
+	wall := time.Since(t0).Seconds()
+	cpu, self := cpuSeconds(b, pid)-cpu0, selfCPUSeconds()-self0
+	rate := float64(sent.Load()-sent0) / wall
+	peak := slices.Max(floodRSS())
+	close(stop)
+	wg.Wait()
+
+	qp50, qp99 := percentile(quiet, 50), percentile(quiet, 99)
+	fp50, fp99 := percentile(flood, 50), percentile(flood, 99)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(float64(idle)/1024, "idle-rss-MiB")
+	b.ReportMetric(float64(peak)/1024, "peak-rss-MiB")
+	b.ReportMetric(float64(peak)/float64(idle), "rss-x")
+	b.ReportMetric(ms(qp50), "quiet-p50-ms")
+	b.ReportMetric(ms(qp99), "quiet-p99-ms")
+	b.ReportMetric(ms(fp50), "flood-p50-ms")
+	b.ReportMetric(ms(fp99), "flood-p99-ms")
+	b.ReportMetric(float64(fp99)/float64(qp99), "p99-x")
+	b.ReportMetric(float64(len(flood)), "gets")
+	b.ReportMetric(float64(answers[http.StatusTooManyRequests].Load()), "429s")
+	b.ReportMetric(float64(answers[http.StatusUnauthorized].Load()), "401s")
+	expected := []int{http.StatusTooManyRequests, http.StatusUnauthorized}
+	if control {
+		expected = []int{http.StatusOK}
+	}
+	var other int64
+	for st := range answers {
+		if !slices.Contains(expected, st) {
+			other += answers[st].Load()
+		}
+	}
+	b.ReportMetric(float64(other+errs.Load()), "other")
+	b.ReportMetric(rampTime.Seconds(), "ramp-s")
+	b.ReportMetric(rate, "attack-req/s")
+	b.ReportMetric(cpu/wall, "ctrl-cores")
+	b.ReportMetric(self/wall, "clients-cores")
+	b.ReportMetric(0, "ns/op")
+}
+
+// pacedGets runs one goroutine per client, each sending a GET every
+// interval (or right after the previous answer when that came later),
+// until stop; it returns every latency.
+func pacedGets(clients []*client, path string, interval time.Duration, stop <-chan struct{}) []time.Duration {
+	var mu sync.Mutex
+	var out []time.Duration
+	var wg sync.WaitGroup
+	for _, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTicker(interval)
+			defer t.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-t.C:
+				}
+				t0 := time.Now()
+				r := c.do("GET", path, nil)
+				d := time.Since(t0)
+				if r.Status != http.StatusOK {
+					c.t.Errorf("GET %s under load: %d %s", path, r.Status, r.Body)
+					return
+				}
+				mu.Lock()
+				out = append(out, d)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// attackerClient is an HTTP client whose connection comes from the
+// loopback address 127.0.x.y numbered by source (127.0.0.1 for source 0).
+func attackerClient(tb testing.TB, s *Server, source int) *http.Client {
+	return newClientFrom(tb, s, fmt.Sprintf("127.0.%d.%d", source/250, source%250+1)).http
+}
+
+// badLogin sends one password login for an unknown username and returns
+// the status (0 on a transport error).
+func badLogin(c *http.Client, url, user string) int {
+	resp, err := c.Post(url+"/edge/client/v1/authenticate?method=password", "application/json",
+		strings.NewReader(`{"username":"`+user+`","password":"guess"}`))
+	if err != nil {
+		return 0
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// version sends GET /version and returns the status (0 on a transport
+// error).
+func version(c *http.Client, url string) int {
+	resp, err := c.Get(url + "/version")
+	if err != nil {
+		return 0
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// percentile is the p-th percentile of ds (sorted in place).
+func percentile(ds []time.Duration, p int) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	return ds[min(len(ds)-1, len(ds)*p/100)]
+}
+
+// settle waits (at most 15 s) until the controller's RSS has not dropped
+// by more than 1 MiB for 2 s: the memory of the logins at its start given
+// back to the system, so that idle means idle.
+func settle(b testing.TB, pid int) {
+	deadline := time.Now().Add(15 * time.Second)
+	low, since := vmKiB(b, pid, "VmRSS"), time.Now()
+	for time.Now().Before(deadline) && time.Since(since) < 2*time.Second {
+		time.Sleep(100 * time.Millisecond)
+		if v := vmKiB(b, pid, "VmRSS"); v < low-1024 {
+			low, since = v, time.Now()
+		}
+	}
+}
+
+// sampleRSS samples the controller's RSS (KiB) every 10 ms until the
+// returned function is called, which returns the samples.
+func sampleRSS(b testing.TB, pid int) func() []int64 {
+	var out []int64
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			out = append(out, vmKiB(b, pid, "VmRSS"))
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() []int64 { close(stop); <-done; return out }
+}
+
+func median64(v []int64) int64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// cpuSeconds is the user+system CPU time of process pid so far.
+func cpuSeconds(b testing.TB, pid int) float64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The fields after the command name, which is in parentheses.
+	f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) / 100 // clock ticks (USER_HZ)
+}
+
+// selfCPUSeconds is this process's CPU time: the attackers' and the GET
+// clients' share of the machine.
+func selfCPUSeconds() float64 {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
+// vmKiB reads a "Vm..." line (kB) of /proc/pid/status.
+func vmKiB(b testing.TB, pid int, field string) int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Fatalf("reading the controller's memory: %v", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
+			f := strings.Fields(rest)
+			if len(f) > 0 {
+				v, err := strconv.ParseInt(f[0], 10, 64)
+				if err == nil {
+					return v
+				}
+			}
+		}
+	}
+	b.Fatalf("no %s in /proc/%d/status", field, pid)
+	return 0
+}
