@@ -37,9 +37,10 @@ func EncodePublicKeyPEM(pub crypto.PublicKey) ([]byte, error) {
 }
 
 // LoadOrCreateKeyFile reads the private key in the PEM file at path, or,
-// when there is no such file, generates one of alg and writes it there
-// (mode 0600, parent directories 0700) without replacing a file another
-// process wrote meanwhile. created reports whether this call made it.
+// when there is no such file, generates one of alg and writes it there as
+// PKCS #8 (the form `ziti pki` reads; mode 0600, parent directories 0700)
+// without replacing a file another process wrote meanwhile. created
+// reports whether this call made it.
 // Errors name the path, never key material.
 func LoadOrCreateKeyFile(path string, alg KeyAlgorithm) (key crypto.Signer, created bool, err error) {
 	b, err := os.ReadFile(path)
@@ -57,7 +58,7 @@ func LoadOrCreateKeyFile(path string, alg KeyAlgorithm) (key crypto.Signer, crea
 	if err != nil {
 		return nil, false, err
 	}
-	keyPEM, err := EncodePrivateKeyPEM(key)
+	keyPEM, err := EncodePrivateKeyPKCS8PEM(key)
 	if err != nil {
 		return nil, false, err
 	}

@@ -15,6 +15,9 @@ func TestLoadOrCreateKeyFile(t *testing.T) {
 	if err != nil || !created {
 		t.Fatalf("first call: created=%v err=%v", created, err)
 	}
+	if b, _ := os.ReadFile(path); !strings.HasPrefix(string(b), "-----BEGIN PRIVATE KEY-----") {
+		t.Error("a new key file is not PKCS #8, which ziti pki needs")
+	}
 	st, err := os.Stat(path)
 	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("key file mode: %v %v", st, err)

@@ -42,7 +42,7 @@ func (e *pkiPrivateKeyEphemeral) Metadata(_ context.Context, req ephemeral.Metad
 func (e *pkiPrivateKeyEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Ephemeral (Terraform >= 1.10, OpenTofu >= 1.11): a private key kept in a key file, never in state or plan. " +
-			"The first run that finds no file at `path` generates a key there (mode 0600, parent directories 0700); every later run reads the " +
+			"The first run that finds no file at `path` generates a key there (PKCS #8, mode 0600, parent directories 0700); every later run reads the " +
 			"same key, so certificates issued for it stay valid. Feed `private_key_pem` to write-only arguments: `private_key_pem_wo` and " +
 			"`issuer_private_key_pem_wo` of the `ziti_pki_*` resources, `ziti_ca.ca_private_key_pem_wo`. Works offline. " +
 			"Back the file up: it is the only copy of the key.",
@@ -50,7 +50,8 @@ func (e *pkiPrivateKeyEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReq
 			"path": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "The key file (PEM: PKCS #8, SEC 1 or PKCS #1; not encrypted). Created when absent, never overwritten. " +
-					"A relative path is relative to the working directory Terraform runs in: use `\"${path.root}/keys/ca.key\"`.",
+					"A relative path is relative to the working directory Terraform runs in: use `\"${path.root}/keys/ca.key\"`. " +
+					"For a `ziti pki` tree, use the key's place in it (`<pki_root>/<ca>/keys/<name>.key`) and leave `private_key_pem` out of the `ziti_pki_directory` block.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"key_algorithm": schema.StringAttribute{
