@@ -358,82 +358,101 @@ resource "ziti_enrollment" "dev" {
 // TestAccEdgeRouterExpiredJWTRenewed: a router that never enrolled and
 // whose enrollment JWT expired gets a new JWT in place
 // (POST /edge-routers/{id}/re-enroll) on the next apply, and enrolls with
-// it. Both controllers give router JWTs a fixed lifetime (OpenZiti at least
-// five minutes), so the provider's clock is moved past the expiry instead
-// of waiting for it; the controllers and the enrollment are real.
+// it; also when the JWT is kept out of state (store_enrollment_jwt =
+// false). Both controllers give router JWTs a fixed lifetime (OpenZiti at
+// least five minutes), so the provider's clock is moved past the expiry
+// instead of waiting for it; the controllers and the enrollment are real.
 func TestAccEdgeRouterExpiredJWTRenewed(t *testing.T) {
 	cfg := accProviderConfig(t)
 	requireServerFeature(t, "edge-routers")
+	c := accClient(t)
 	var shift atomic.Int64
 	providers := map[string]func() (tfprotov6.ProviderServer, error){
 		"ziti": providerserver.NewProtocol6WithError(&zitiProvider{version: "test",
 			now: func() time.Time { return time.Now().Add(time.Duration(shift.Load())) }}),
 	}
-	name := uniqueName(t, "erexp")
-	var oldJWT, newJWT, expiresAt string
-	config := cfg + fmt.Sprintf(`
+	for _, store := range []string{"", "store_enrollment_jwt = false"} {
+		t.Run(fmt.Sprintf("%q", store), func(t *testing.T) {
+			var id, oldJWT, newJWT, expiresAt string
+			config := cfg + fmt.Sprintf(`
 resource "ziti_edge_router" "x" {
   name = %q
+  %s
 }
-`, name)
-	pastExpiry := func() {
-		exp, err := time.Parse(time.RFC3339, expiresAt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		shift.Store(int64(time.Until(exp) + time.Minute))
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providers,
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrWith("ziti_edge_router.x", "enrollment_jwt", captureAttr(&oldJWT)),
-					resource.TestCheckResourceAttrWith("ziti_edge_router.x", "enrollment_expires_at", captureAttr(&expiresAt)),
-				),
-			},
-			{
-				PreConfig: pastExpiry,
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("ziti_edge_router.x", plancheck.ResourceActionUpdate),
-						plancheck.ExpectUnknownValue("ziti_edge_router.x", tfjsonpath.New("enrollment_jwt")),
+`, uniqueName(t, "erexp"), store)
+			// The controller's JWT: the state has none without store.
+			controllerJWT := func(dst *string) resource.TestCheckFunc {
+				return func(*terraformState) error {
+					r, err := c.GetEdgeRouter(context.Background(), id)
+					if err != nil || r.EnrollmentJWT == nil {
+						return fmt.Errorf("router %s has no enrollment JWT (err %w)", id, err)
+					}
+					*dst = *r.EnrollmentJWT
+					return nil
+				}
+			}
+			pastExpiry := func() {
+				exp, err := time.Parse(time.RFC3339, expiresAt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				shift.Store(int64(time.Until(exp) + time.Minute))
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: providers,
+				Steps: []resource.TestStep{
+					{
+						Config: config,
+						Check: resource.ComposeTestCheckFunc(
+							resource.TestCheckResourceAttrWith("ziti_edge_router.x", "id", captureAttr(&id)),
+							resource.TestCheckResourceAttrWith("ziti_edge_router.x", "enrollment_expires_at", captureAttr(&expiresAt)),
+							controllerJWT(&oldJWT),
+						),
+					},
+					{
+						PreConfig: pastExpiry,
+						Config:    config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction("ziti_edge_router.x", plancheck.ResourceActionUpdate),
+								plancheck.ExpectUnknownValue("ziti_edge_router.x", tfjsonpath.New("enrollment_expires_at")),
+							},
+						},
+						Check: resource.ComposeTestCheckFunc(
+							func(*terraformState) error { shift.Store(0); return nil },
+							controllerJWT(&newJWT),
+							func(*terraformState) error {
+								if newJWT == oldJWT {
+									return fmt.Errorf("the expired JWT was not renewed")
+								}
+								return nil
+							},
+						),
+					},
+					{
+						// The old JWT is gone, the new one enrolls the
+						// router; an enrolled router has no JWT to renew,
+						// whatever the time.
+						PreConfig: func() {
+							if err := enrollRouterJWT(oldJWT); err == nil {
+								t.Fatal("the replaced JWT still enrolls the router")
+							}
+							if err := enrollRouterJWT(newJWT); err != nil {
+								t.Fatalf("enrolling with the renewed JWT: %v", err)
+							}
+							pastExpiry()
+						},
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: resource.ComposeAggregateTestCheckFunc(
+							func(*terraformState) error { shift.Store(0); return nil },
+							resource.TestCheckResourceAttr("ziti_edge_router.x", "is_verified", "true"),
+						),
 					},
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					func(*terraformState) error { shift.Store(0); return nil },
-					resource.TestCheckResourceAttrWith("ziti_edge_router.x", "enrollment_jwt", func(v string) error {
-						if v == "" || v == oldJWT {
-							return fmt.Errorf("the expired JWT was not renewed")
-						}
-						newJWT = v
-						return nil
-					}),
-				),
-			},
-			{
-				// The old JWT is gone, the new one enrolls the router; an
-				// enrolled router has no JWT to renew, whatever the time.
-				PreConfig: func() {
-					if err := enrollRouterJWT(oldJWT); err == nil {
-						t.Fatal("the replaced JWT still enrolls the router")
-					}
-					if err := enrollRouterJWT(newJWT); err != nil {
-						t.Fatalf("enrolling with the renewed JWT: %v", err)
-					}
-					pastExpiry()
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					func(*terraformState) error { shift.Store(0); return nil },
-					resource.TestCheckResourceAttr("ziti_edge_router.x", "is_verified", "true"),
-				),
-			},
-		},
-	})
+			})
+		})
+	}
 }

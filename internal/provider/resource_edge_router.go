@@ -199,7 +199,7 @@ func planReEnroll(plan, state *edgeRouterModel, now time.Time, diags *diag.Diagn
 		}
 		return true
 	}
-	if at, expired := tokenExpiry(state.EnrollmentExpiresAt, now); expired && !state.IsVerified.ValueBool() && !state.EnrollmentJWT.IsNull() {
+	if at, expired := tokenExpiry(state.EnrollmentExpiresAt, now); expired && !state.IsVerified.ValueBool() {
 		return renewExpired(diags, plan.OnExpiry, what, "enrollment_jwt", at)
 	}
 	return false
