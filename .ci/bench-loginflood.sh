@@ -30,7 +30,7 @@ for n in 100 1000; do
 		fp50=$(metric "$c" flood-p50-ms) fp99=$(metric "$c" flood-p99-ms) px=$(metric "$c" p99-x)
 		r429=$(metric "$c" 429s) r401=$(metric "$c" 401s) other=$(metric "$c" other)
 		[ -n "$px" ] && [ -n "$rx" ] || die "could not read the benchmark output for $c"
-		printf '  %-26s %9.1f %9.1f %5.2fx %7.1f/%-7.1f %7.1f/%-7.1f %5.2fx %7d %5d\n' \
+		printf '  %-26s %9.1f %9.1f %5.2fx %7.1f/%-7.1f %7.1f/%-7.1f %5.2fx %7.0f %5.0f\n' \
 			"$c" "$idle" "$peak" "$rx" "$qp50" "$qp99" "$fp50" "$fp99" "$px" "$r429" "$r401"
 		rows+=("{\"case\":\"$c\",\"idle_rss_mib\":$idle,\"peak_rss_mib\":$peak,\"rss_ratio\":$rx,\"quiet_p50_ms\":$qp50,\"quiet_p99_ms\":$qp99,\"flood_p50_ms\":$fp50,\"flood_p99_ms\":$fp99,\"p99_ratio\":$px,\"429s\":$r429,\"401s\":$r401,\"other\":$other}")
 		if [ "$other" != 0 ]; then
