@@ -53,6 +53,9 @@ var CAs = &Kind[store.CA, CAInput]{
 		if in.CertPEM == nil {
 			return nil, FieldInvalid("certPem", nil, "is required: the PEM of the CA certificate")
 		}
+		if err := claimSchemeOnURI(in.ExternalIDClaim); err != nil {
+			return nil, err
+		}
 		certs, err := parseCACertPEM(*in.CertPEM, c.now())
 		if err != nil {
 			return nil, err
@@ -94,6 +97,11 @@ func (in *CAInput) apply(v *store.CA, keys Keys, patch bool) error {
 		if in.ExternalIDClaim == nil {
 			v.ExternalIDClaim = nil
 		} else {
+			if !patch {
+				if err := claimComplete(in.ExternalIDClaim); err != nil {
+					return err
+				}
+			}
 			if patch && v.ExternalIDClaim != nil {
 				merged := *v.ExternalIDClaim
 				mergeClaim(&merged, in.ExternalIDClaim)
@@ -108,6 +116,42 @@ func (in *CAInput) apply(v *store.CA, keys Keys, patch bool) error {
 		}
 	}
 	return nil
+}
+
+// claimComplete refuses a create or PUT externalIdClaim that leaves a
+// field out, as OpenZiti's specification does (all six are required; ""
+// and 0 are values), in the order and with the answer OpenZiti gives.
+func claimComplete(c *store.ExternalIDClaim) error {
+	for _, f := range []struct {
+		name    string
+		missing bool
+	}{
+		{"index", c.Index == nil}, {"location", c.Location == nil}, {"matcher", c.Matcher == nil},
+		{"matcherCriteria", c.MatcherCriteria == nil}, {"parser", c.Parser == nil}, {"parserCriteria", c.ParserCriteria == nil},
+	} {
+		if f.missing {
+			field := "externalIdClaim." + f.name
+			return &Error{Status: http.StatusBadRequest, Code: CodeCouldNotValidate, Message: specInvalidMessage,
+				Cause: &FieldError{Field: field, Reason: field + " in body is required"}}
+		}
+	}
+	return nil
+}
+
+// specInvalidMessage is OpenZiti's message for a body its specification
+// refuses.
+const specInvalidMessage = "The supplied request contains an invalid document or no valid accept content were available, see cause"
+
+// claimSchemeOnURI refuses, when a CA is created, a SCHEME matcher
+// anywhere but SAN_URI, with OpenZiti's answer (its code is
+// REFERENCED_ENTITY_NOT_FOUND). OpenZiti accepts it in an update.
+func claimSchemeOnURI(c *store.ExternalIDClaim) error {
+	if c == nil || c.Matcher == nil || *c.Matcher != claims.MatcherScheme || (c.Location != nil && *c.Location == claims.LocationSANURI) {
+		return nil
+	}
+	return &Error{Status: http.StatusBadRequest, Code: CodeReferenceNotFound,
+		Message: "the value 'SCHEME' for 'matcher' is invalid: scheme matcher can only be used with URI locations",
+		Cause:   &FieldError{Field: "externalIdClaim.matcher", Reason: "scheme matcher can only be used with URI locations", Value: claims.MatcherScheme}}
 }
 
 // mergeClaim applies a PATCH of externalIdClaim: only sent sub-fields

@@ -134,9 +134,12 @@ func caSchema() schema.Schema {
 				Validators:          []validator.String{validators.ControllerDefaulted(`"[caName]-[commonName]"`)},
 			},
 			"external_id_claim": schema.SingleNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "How to pull a value out of client certificates to match an identity's `external_id`: where to look (location), what to match (matcher) and how to extract it (parser). Omit it rather than set it to `{}`, which is refused.",
-				Validators:          []validator.Object{validators.NotEmptyObject("Omit external_id_claim to not match certificates to external ids, or set location, matcher and parser.")},
+				Optional: true,
+				MarkdownDescription: "How to pull a value out of client certificates to match an identity's `external_id`: where to look (location), what to match (matcher) and how to extract it (parser). Omit it rather than set it to `{}`, which is refused. " +
+					"The controller requires all six fields (`\"\"` and `0` when unused). Refused while planning, as the controller refuses them or fails every login through them: " +
+					"`SCHEME` other than with `SAN_URI`, `PREFIX` or `SUFFIX` with `SAN_URI`, `PREFIX`, `SUFFIX` or `SCHEME` with an empty `matcher_criteria`, `SPLIT` with an empty `parser_criteria`.",
+				Validators: []validator.Object{validators.NotEmptyObject("Omit external_id_claim to not match certificates to external ids, or set location, matcher and parser."),
+					claimCombinations{}},
 				Attributes: map[string]schema.Attribute{
 					"location": schema.StringAttribute{
 						Optional: true, MarkdownDescription: externalIDClaimDescriptions["location"],

@@ -19,6 +19,7 @@ resource "ziti_ca" "devices" {
     matcher          = "SCHEME"
     matcher_criteria = "spiffe"
     parser           = "NONE"
+    parser_criteria  = ""
     index            = 0
   }
 
