@@ -8,7 +8,7 @@ import (
 )
 
 func TestLimiterBounds(t *testing.T) {
-	l := NewLimiter(LimiterConfig{Workers: 1, Queue: 3, PerSource: 2, PerUsername: 1, MaxWait: 50 * time.Millisecond, RefusalDelay: 30 * time.Millisecond})
+	l := NewLimiter(LimiterConfig{Workers: 1, Queue: 3, PerSource: 2, PerUsername: 1, MaxWait: 300 * time.Millisecond, RefusalDelay: 20 * time.Millisecond})
 	ctx := context.Background()
 	rel, ok := l.Acquire(ctx, "10.0.0.1", "alice")
 	if !ok {
@@ -18,22 +18,26 @@ func TestLimiterBounds(t *testing.T) {
 	if _, ok := l.Acquire(ctx, "10.0.0.2", "alice"); ok {
 		t.Fatal("a second check of one username admitted (perUsername 1)")
 	}
-	if time.Since(t0) < 30*time.Millisecond {
+	if time.Since(t0) < 20*time.Millisecond {
 		t.Fatal("a refusal was answered before RefusalDelay")
 	}
 	// A client that goes away is not kept waiting.
+	slow := NewLimiter(LimiterConfig{Workers: 1, PerUsername: 1, RefusalDelay: time.Minute})
+	if _, ok := slow.Acquire(ctx, "10.0.0.1", "alice"); !ok {
+		t.Fatal("first check refused")
+	}
 	gone, cancel := context.WithCancel(ctx)
 	cancel()
 	t0 = time.Now()
-	if _, ok := l.Acquire(gone, "10.0.0.2", "alice"); ok || time.Since(t0) > 20*time.Millisecond {
-		t.Fatal("a refusal for a cancelled request waited or was admitted")
+	if _, ok := slow.Acquire(gone, "10.0.0.2", "alice"); ok || time.Since(t0) > 10*time.Second {
+		t.Fatal("a refusal for a cancelled request waited its RefusalDelay or was admitted")
 	}
 	// Admitted (bob from the same source) but no worker frees up in MaxWait.
 	began := time.Now()
 	if _, ok := l.Acquire(ctx, "10.0.0.1", "bob"); ok {
 		t.Fatal("a check got a worker while the only one was busy")
 	}
-	if time.Since(began) < 50*time.Millisecond {
+	if time.Since(began) < 300*time.Millisecond {
 		t.Fatal("refused before MaxWait")
 	}
 	// Source 10.0.0.1 holds one check; a second waits; a third is over perSource.
