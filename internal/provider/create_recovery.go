@@ -119,6 +119,14 @@ func createRecovering(ctx context.Context, c *edgeapi.Client, diags *diag.Diagno
 			lostErr = err
 		}
 		found, ferr := findPatiently(ctx, find)
+		if ferr == nil && len(found) == 0 && !maybe && !busy {
+			// The controller refused this send (a key conflict) and yet the
+			// lookup finds nothing: in a cluster the lookup may have gone to
+			// a member that applies the leader's log a moment later (an
+			// earlier send, committed as its leader died, is applied by the
+			// next leader). Look again before deciding.
+			found, ferr = findAgain(ctx, find)
+		}
 		if ferr != nil {
 			diags.AddError(op, fmt.Sprintf("%s\n\nLooking the %s up %s, to find out whether the controller created it, failed too: %s", err, t.kind, t.lookup, ferr))
 			return "", false
@@ -209,6 +217,28 @@ func findPatiently(ctx context.Context, find func(context.Context) ([]createCand
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, 10*time.Second)
+	}
+}
+
+// replicaLag bounds how long findAgain looks for an object that a refused
+// send says exists: a cluster member applies the leader's log within
+// moments, even just after an election.
+const replicaLag = 5 * time.Second
+
+// findAgain runs find until it finds something, fails, or replicaLag has
+// passed (then its last, empty answer).
+func findAgain(ctx context.Context, find func(context.Context) ([]createCandidate, error)) ([]createCandidate, error) {
+	deadline := time.Now().Add(replicaLag)
+	for wait := 250 * time.Millisecond; ; wait *= 2 {
+		select {
+		case <-ctx.Done():
+			return nil, nil
+		case <-time.After(wait):
+		}
+		found, err := find(ctx)
+		if err != nil || len(found) > 0 || time.Now().After(deadline) {
+			return found, err
+		}
 	}
 }
 
