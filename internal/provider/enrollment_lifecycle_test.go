@@ -210,13 +210,20 @@ resource "ziti_enrollment" "x" {
 
 // TestAccEnrollmentExpiredUnused: a pending token that expired unused is
 // renewed in place by the next plan (on_expiry defaults to "renew"), and
-// the new token enrolls; with on_expiry = "warn" it stays as it is.
+// the new token enrolls; with on_expiry = "warn" it stays as it is. Also
+// with the JWT kept out of state (store_jwt = false).
 func TestAccEnrollmentExpiredUnused(t *testing.T) {
 	cfg := accProviderConfig(t)
 	c := accClient(t)
+	for _, store := range []string{"", "store_jwt = false"} {
+		t.Run(fmt.Sprintf("%q", store), func(t *testing.T) { testEnrollmentExpiredUnused(t, cfg, c, store) })
+	}
+}
+
+func testEnrollmentExpiredUnused(t *testing.T, cfg string, c *edgeapi.Client, store string) {
 	name := uniqueName(t, "expired")
 	var id, jwt, deadJWT string
-	config := func(extra string) string { return ottEnrollmentConfig(cfg, name, extra) }
+	config := func(extra string) string { return ottEnrollmentConfig(cfg, name, "  "+store+"\n"+extra) }
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -241,13 +248,14 @@ func TestAccEnrollmentExpiredUnused(t *testing.T) {
 						}
 						return nil
 					}),
-					resource.TestCheckResourceAttrWith("ziti_enrollment.x", "jwt", func(v string) error {
-						if v == deadJWT {
-							return fmt.Errorf("the expired JWT is still in state")
+					func(*terraformState) error {
+						d, err := c.GetEnrollment(context.Background(), id)
+						if err != nil || d.JWT == deadJWT {
+							return fmt.Errorf("the expired JWT was not renewed (err %w)", err)
 						}
-						jwt = v
+						jwt = d.JWT
 						return nil
-					}),
+					},
 					resource.TestCheckResourceAttrWith("ziti_enrollment.x", "expires_at", func(v string) error {
 						exp, err := time.Parse(time.RFC3339, v)
 						if err != nil || exp.Before(time.Now().Add(defaultEnrollmentDuration-5*time.Minute)) {
