@@ -85,20 +85,19 @@ func (c *Controller) MatchThirdParty(chain []*x509.Certificate, keep func(*store
 }
 
 // ResolveThirdParty maps a leaf validated by ca to an identity: by
-// externalId when the CA has an externalIdClaim, else by the certificate's
-// fingerprint; an unknown certificate of an auto-enrollment CA creates its
-// identity on first use.
+// externalId when the CA has an externalIdClaim that yields one for the
+// leaf, else (no claim, or no value in this certificate, as OpenZiti does)
+// by the certificate's fingerprint; an unknown certificate of an
+// auto-enrollment CA creates its identity on first use.
 func (c *Controller) ResolveThirdParty(ca *store.CA, leaf *x509.Certificate, requestedName string) (identityID, authenticatorID string, err error) {
 	if ca.ExternalIDClaim != nil {
-		value, err := claims.Extract(ClaimConfig(ca.ExternalIDClaim), claims.SubjectOf(leaf))
-		if err != nil {
-			return "", "", fmt.Errorf("externalIdClaim: %w", err)
+		if value, err := claims.Extract(ClaimConfig(ca.ExternalIDClaim), claims.SubjectOf(leaf)); err == nil && value != "" {
+			found, _ := store.Read(c.DB, func(tx *store.Tx) (*store.Identity, error) { return tx.IdentityByExternalID(value) })
+			if found == nil {
+				return "", "", fmt.Errorf("no identity has externalId %q", value)
+			}
+			return found.ID, "", nil
 		}
-		found, _ := store.Read(c.DB, func(tx *store.Tx) (*store.Identity, error) { return tx.IdentityByExternalID(value) })
-		if found == nil {
-			return "", "", fmt.Errorf("no identity has externalId %q", value)
-		}
-		return found.ID, "", nil
 	}
 	fp := pki.FingerprintSHA1(leaf)
 	au, _ := store.Read(c.DB, func(tx *store.Tx) (*store.Authenticator, error) { return tx.AuthenticatorByFingerprint(fp) })

@@ -197,7 +197,16 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	if req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0 {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	// The resource's ModifyPlan does not see the attributes' replacements
+	// (resp.RequiresReplace starts empty): compare the certificates here.
+	var was, now pemCertsValue
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("cert_pem"), &was)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("cert_pem"), &now)...)
+	if !now.IsUnknown() && !pki.SameCertsPEM(was.ValueString(), now.ValueString()) {
+		warnCAReplacement(ctx, req, resp)
 		return
 	}
 	var state caModel
@@ -214,6 +223,17 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("is_verified"), state.IsVerified)...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("verification_token"), state.VerificationToken)...)
+}
+
+// warnCAReplacement says what a new cert_pem costs: the old CA is deleted,
+// and with it every login with a certificate it issued.
+func warnCAReplacement(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var name types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("name"), &name)...)
+	resp.Diagnostics.AddAttributeWarning(path.Root("cert_pem"), "CA "+name.ValueString()+" is replaced: devices with its certificates will be refused",
+		"A new cert_pem replaces the CA: the old one is deleted in this apply, and from then on every device whose certificate it issued can no longer log in. "+
+			"To rotate without that window, keep this ziti_ca as it is, add a second ziti_ca with the new certificate and another name, move the devices to certificates from it, "+
+			"and remove the old one when none uses them (see the Certificate and CA rotation guide). create_before_destroy does not help: the name is unique, and the old CA would still be deleted in the same apply.")
 }
 
 func (m *caModel) claim(ctx context.Context, diags *diag.Diagnostics) *edgeapi.ExternalIDClaim {

@@ -46,9 +46,20 @@ func newThirdPartyCA(t *testing.T, cn string) *thirdPartyCA {
 // clientCert issues a device certificate with a SPIFFE URI SAN.
 func (ca *thirdPartyCA) clientCert(t *testing.T, cn string) (*enroll.Key, []*x509.Certificate) {
 	t.Helper()
-	key, _ := pki.GenerateKey(pki.ECP256)
 	u, _ := url.Parse("spiffe://acme/" + cn)
-	is, err := pki.Issue(pki.Request{Kind: pki.KindClient, Subject: pkix.Name{CommonName: cn}, Validity: time.Hour, URIs: []*url.URL{u}}, key.Public(), nil, ca.issuer)
+	return ca.issueClient(t, cn, []*url.URL{u})
+}
+
+// plainClientCert issues a device certificate without SANs.
+func (ca *thirdPartyCA) plainClientCert(t *testing.T, cn string) (*enroll.Key, []*x509.Certificate) {
+	t.Helper()
+	return ca.issueClient(t, cn, nil)
+}
+
+func (ca *thirdPartyCA) issueClient(t *testing.T, cn string, uris []*url.URL) (*enroll.Key, []*x509.Certificate) {
+	t.Helper()
+	key, _ := pki.GenerateKey(pki.ECP256)
+	is, err := pki.Issue(pki.Request{Kind: pki.KindClient, Subject: pkix.Name{CommonName: cn}, Validity: time.Hour, URIs: uris}, key.Public(), nil, ca.issuer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +68,21 @@ func (ca *thirdPartyCA) clientCert(t *testing.T, cn string) (*enroll.Key, []*x50
 		t.Fatal(err)
 	}
 	return k, is.Chain
+}
+
+// enrollOTTCA enrolls a device with its third-party certificate (key,
+// chain) and an ottca enrollment JWT.
+func enrollOTTCA(t *testing.T, jwt string, key *enroll.Key, chain []*x509.Certificate) {
+	t.Helper()
+	tok, err := enroll.ParseToken(jwt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := enroll.Enroll(ctx, enroll.Request{Token: tok, ThirdParty: key, ThirdPartyChain: chain}); err != nil {
+		t.Fatalf("ottca enrollment: %v", err)
+	}
 }
 
 func heredoc(s string) string { return "<<-EOT\n" + s + "EOT\n" }
@@ -350,16 +376,8 @@ resource "ziti_enrollment" "dev" {
 			{
 				// The device enrolls with its third-party certificate.
 				PreConfig: func() {
-					tok, err := enroll.ParseToken(jwt)
-					if err != nil {
-						t.Fatal(err)
-					}
 					key, chain := ca.clientCert(t, name+"-dev")
-					ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-					defer cancel()
-					if _, err := enroll.Enroll(ctx, enroll.Request{Token: tok, ThirdParty: key, ThirdPartyChain: chain}); err != nil {
-						t.Fatalf("ottca enrollment: %v", err)
-					}
+					enrollOTTCA(t, jwt, key, chain)
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
