@@ -1,3 +1,7 @@
+resource "ziti_identity" "laptop" {
+  name = "laptop-01"
+}
+
 resource "ziti_enrollment" "laptop" {
   identity_id = ziti_identity.laptop.id
   method      = "ott"
