@@ -143,20 +143,18 @@ resource "ziti_edge_router" "x" {
 	})
 }
 
-// TestAccEnrollmentRotationFirstAppearance: an imported pending enrollment
-// with rotation already in its configuration keeps its token; a later
-// change of rotation replaces it.
-func TestAccEnrollmentRotationFirstAppearance(t *testing.T) {
-	cfg := accProviderConfig(t)
-	c := accClient(t)
+// pendingEnrollment creates, out of band, an identity name with a pending
+// ott enrollment that expires in two hours, and returns their ids and the
+// enrollment's JWT (the token already handed out).
+func pendingEnrollment(t *testing.T, c *edgeapi.Client, name string) (identityID, enrID, jwt string) {
+	t.Helper()
 	ctx := context.Background()
-	name := uniqueName(t, "rotfirst")
 	identityID, err := c.CreateIdentity(ctx, &edgeapi.IdentityCreate{Name: name, Type: "Device"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.DeleteIdentity(ctx, identityID) })
-	enrID, err := c.CreateEnrollment(ctx, &edgeapi.EnrollmentCreate{Method: "ott", IdentityID: identityID, ExpiresAt: time.Now().Add(2 * time.Hour)})
+	enrID, err = c.CreateEnrollment(ctx, &edgeapi.EnrollmentCreate{Method: "ott", IdentityID: identityID, ExpiresAt: time.Now().Add(2 * time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,9 +162,13 @@ func TestAccEnrollmentRotationFirstAppearance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	handedOut := d.JWT
-	config := func(round string) string {
-		return cfg + fmt.Sprintf(`
+	return identityID, enrID, d.JWT
+}
+
+// importedEnrollmentConfig imports the ott enrollment enrID of identityID
+// as ziti_enrollment.x, with extra in its block.
+func importedEnrollmentConfig(cfg, enrID, identityID, extra string) string {
+	return cfg + fmt.Sprintf(`
 import {
   to = ziti_enrollment.x
   id = %q
@@ -174,9 +176,85 @@ import {
 resource "ziti_enrollment" "x" {
   identity_id = %q
   method      = "ott"
-  rotation    = { round = %q }
+  %s
 }
-`, enrID, identityID, round)
+`, enrID, identityID, extra)
+}
+
+// TestAccEnrollmentDurationFirstAppearance: an imported pending enrollment
+// with duration already in its configuration keeps its token and expiry
+// (the plan shows both known, unchanged); a later change of duration
+// refreshes the token in place.
+func TestAccEnrollmentDurationFirstAppearance(t *testing.T) {
+	cfg := accProviderConfig(t)
+	c := accClient(t)
+	identityID, enrID, handedOut := pendingEnrollment(t, c, uniqueName(t, "durfirst"))
+	d, err := c.GetEnrollment(context.Background(), enrID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expiry := d.ExpiresAt.UTC().Format(time.RFC3339)
+	config := func(duration string) string {
+		return importedEnrollmentConfig(cfg, enrID, identityID, fmt.Sprintf("duration = %q", duration))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: config("72h"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("ziti_enrollment.x", plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue("ziti_enrollment.x", tfjsonpath.New("jwt"), knownvalue.StringExact(handedOut)),
+						plancheck.ExpectKnownValue("ziti_enrollment.x", tfjsonpath.New("expires_at"), knownvalue.StringExact(expiry)),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("ziti_enrollment.x", "jwt", handedOut),
+					resource.TestCheckResourceAttr("ziti_enrollment.x", "expires_at", expiry),
+					resource.TestCheckResourceAttr("ziti_enrollment.x", "duration", "72h"),
+				),
+			},
+			{
+				// A change of the value it had refreshes in place.
+				Config: config("48h"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("ziti_enrollment.x", plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue("ziti_enrollment.x", tfjsonpath.New("jwt")),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("ziti_enrollment.x", "id", enrID),
+					resource.TestCheckResourceAttrWith("ziti_enrollment.x", "jwt", func(v string) error {
+						if v == handedOut {
+							return fmt.Errorf("a new duration kept the token")
+						}
+						return nil
+					}),
+					resource.TestCheckResourceAttrWith("ziti_enrollment.x", "expires_at", func(v string) error {
+						exp, err := time.Parse(time.RFC3339, v)
+						if err != nil || exp.Before(time.Now().Add(47*time.Hour)) || exp.After(time.Now().Add(49*time.Hour)) {
+							return fmt.Errorf("expires_at %q is not about 48h from now", v)
+						}
+						return nil
+					}),
+				),
+			},
+		},
+	})
+}
+
+// TestAccEnrollmentRotationFirstAppearance: an imported pending enrollment
+// with rotation already in its configuration keeps its token; a later
+// change of rotation replaces it.
+func TestAccEnrollmentRotationFirstAppearance(t *testing.T) {
+	cfg := accProviderConfig(t)
+	c := accClient(t)
+	identityID, enrID, handedOut := pendingEnrollment(t, c, uniqueName(t, "rotfirst"))
+	config := func(round string) string {
+		return importedEnrollmentConfig(cfg, enrID, identityID, fmt.Sprintf("rotation = { round = %q }", round))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,

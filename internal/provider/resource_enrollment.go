@@ -93,9 +93,10 @@ func (r *enrollmentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				PlanModifiers:       []planmodifier.String{planmodifiers.NotInPast("duration")},
 			},
 			"duration": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Lifetime from creation or refresh, a Go duration such as `\"24h\"` (default 24h when `expires_at` is not set). Changing it refreshes the token in place.",
-				Validators:          []validator.String{validators.Duration()},
+				Optional: true,
+				MarkdownDescription: "Lifetime from creation or refresh, a Go duration such as `\"24h\"` (default 24h when `expires_at` is not set). Changing a value it already had refreshes the token in place; " +
+					"setting it where it was not set (after an import, or on an enrollment created with the default lifetime) or removing it only records it: the token keeps its expiry, and the next refresh uses the new lifetime.",
+				Validators: []validator.String{validators.Duration()},
 			},
 			"renew_before": schema.StringAttribute{
 				Optional: true,
@@ -198,7 +199,9 @@ func (r *enrollmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 			plan.ExpiresAt = state.ExpiresAt
 		}
 	}
+	refreshed := false
 	refresh := func(why string) {
+		refreshed = true
 		plan.JWT, plan.Token = types.StringUnknown(), types.StringUnknown()
 		plan.Consumed = types.BoolValue(false)
 		if cfg.ExpiresAt.IsNull() {
@@ -215,7 +218,7 @@ func (r *enrollmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		refresh("expires_at changed")
 	case cfg.ExpiresAt.IsUnknown():
 		refresh("expires_at unknown")
-	case !cfg.Duration.Equal(state.Duration) && cfg.ExpiresAt.IsNull():
+	case durationChanged(state.Duration, cfg.Duration) && cfg.ExpiresAt.IsNull():
 		refresh("duration changed")
 	case expired && cfg.ExpiresAt.IsNull():
 		if renewExpired(&resp.Diagnostics, plan.OnExpiry, "enrollment "+state.ID.ValueString()+" of identity "+state.IdentityID.ValueString(), "jwt", expiredAt) {
@@ -228,10 +231,25 @@ func (r *enrollmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	default:
 		keep()
 	}
+	if !refreshed && !state.Consumed.ValueBool() && state.Duration.IsNull() && !cfg.Duration.IsNull() && !cfg.Duration.IsUnknown() && cfg.ExpiresAt.IsNull() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("duration"), "duration recorded, token kept",
+			fmt.Sprintf("duration = %q is new for enrollment %s: this apply records it and the pending token keeps its expiry (%s). "+
+				"The next refresh (renew_before, on_expiry, a later change of duration) uses it; to refresh the token now, set expires_at instead.",
+				cfg.Duration.ValueString(), state.ID.ValueString(), state.ExpiresAt.ValueString()))
+	}
 	if !plan.JWT.IsUnknown() {
 		plan.forgetJWTUnlessStored()
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// durationChanged reports whether a new duration refreshes the token: only
+// a change of a value it already had does. Its first appearance (right after
+// an import, or on an enrollment created with the default lifetime) and its
+// removal only record the new value: the token keeps its expiry, as for a
+// trigger (triggerFired), and the next refresh uses the new lifetime.
+func durationChanged(state, cfg types.String) bool {
+	return !state.IsNull() && !cfg.IsNull() && !cfg.Equal(state)
 }
 
 // renewDue reports whether expiry is within renewBefore of now.
