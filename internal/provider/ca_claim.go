@@ -3,11 +3,14 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
 )
 
 // claimCombinations refuses, while planning, the external_id_claim
@@ -42,6 +45,17 @@ func (claimCombinations) ValidateObject(_ context.Context, req validator.ObjectR
 	}
 	if set == 0 {
 		return // {}: refused by NotEmptyObject
+	}
+	// A value outside its enum is reported by the field's own validator,
+	// which the framework skips when this one reports an error: leave it
+	// the word.
+	for name, allowed := range map[string][]string{"location": edgeapi.ClaimLocations, "matcher": edgeapi.ClaimMatchers, "parser": edgeapi.ClaimParsers} {
+		if s, ok := fields[name].(types.String); ok && !s.IsNull() && !s.IsUnknown() && !slices.Contains(allowed, s.ValueString()) {
+			return
+		}
+	}
+	if i, ok := fields["index"].(types.Int64); ok && !i.IsNull() && !i.IsUnknown() && i.ValueInt64() < 0 {
+		return
 	}
 	str := func(name string) (string, bool) {
 		s, ok := fields[name].(types.String)

@@ -205,7 +205,8 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 	var was, now pemCertsValue
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("cert_pem"), &was)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("cert_pem"), &now)...)
-	if !now.IsUnknown() && !pki.SameCertsPEM(was.ValueString(), now.ValueString()) {
+	// An unknown one (a ziti_pki_ca replaced in this apply) replaces it too.
+	if now.IsUnknown() || !pki.SameCertsPEM(was.ValueString(), now.ValueString()) {
 		warnCAReplacement(ctx, req, resp)
 		return
 	}

@@ -238,4 +238,29 @@ resource "ziti_ca" "x" {
 			t.Errorf("the plan does not say %q:\n%s", want, tail(out, 40))
 		}
 	}
+
+	// A certificate known only at apply (its ziti_pki_ca is replaced)
+	// replaces the CA too, and warns the same.
+	pkiConfig := func(cn string) string {
+		return passwordProviderHCL(s.URL, s.Username, s.CAFile) + fmt.Sprintf(`
+resource "ziti_pki_ca" "root" {
+  name = %q
+}
+resource "ziti_ca" "x" {
+  name     = %q
+  cert_pem = ziti_pki_ca.root.cert_pem
+}
+`, cn, name)
+	}
+	if err := os.WriteFile(filepath.Join(d.dir, "main.tf"), []byte(pkiConfig(name+"-root")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d.must("apply", "-auto-approve", "-no-color")
+	if err := os.WriteFile(filepath.Join(d.dir, "main.tf"), []byte(pkiConfig(name+"-root-2")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out = d.must("plan", "-no-color")
+	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "Warning: CA "+name+" is replaced") {
+		t.Errorf("a cert_pem known only at apply replaces the CA without the warning:\n%s", tail(out, 40))
+	}
 }
