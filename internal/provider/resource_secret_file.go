@@ -26,6 +26,8 @@ func NewSecretFileResource() resource.Resource { return &secretFileResource{} }
 
 type secretFileResource struct{}
 
+var _ resource.ResourceWithImportState = (*secretFileResource)(nil)
+
 type secretFileModel struct {
 	ID               types.String `tfsdk:"id"`
 	Path             types.String `tfsdk:"path"`
@@ -117,6 +119,19 @@ func (r *secretFileResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	cfg.ID, cfg.ContentWO = cfg.Path, types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+// ImportState refuses the import, as the ziti_pki_* resources do: the
+// content is write-only, so an imported file could never be compared with
+// content_wo, and the next plans would keep whatever it holds. Declaring
+// the resource and applying writes content_wo over an existing file, which
+// is what adopting it means. The import ID (a path) is not echoed.
+func (r *secretFileResource) ImportState(_ context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.AddError("ziti_secret_file cannot be imported",
+		"ziti_secret_file keeps only its path in state: its content comes from the write-only content_wo, which Terraform never "+
+			"stores or compares, so after an import no plan could tell whether the file holds content_wo, and it would keep whatever it holds. "+
+			"To adopt an existing file, remove the import and apply with content_wo set: the file at path is written with content_wo "+
+			"(atomically, mode 0600), replacing what it held.")
 }
 
 func (r *secretFileResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
