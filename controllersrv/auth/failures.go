@@ -26,19 +26,30 @@ type failures struct {
 
 	mu    sync.Mutex
 	now   func() time.Time
-	until map[string]time.Time
+	until map[string]debt
 }
+
+// debt is what a source owes: the time at which all its failures are
+// forgiven, and when it last failed.
+type debt struct{ until, last time.Time }
 
 func newFailures(burst int, every time.Duration) *failures {
-	return &failures{burst: burst, every: every, now: time.Now, until: map[string]time.Time{}}
+	return &failures{burst: burst, every: every, now: time.Now, until: map[string]debt{}}
 }
 
-// allowed reports whether source may run another check.
-func (f *failures) allowed(source string) bool {
+// standing reports whether source may run another check, and whether it
+// is clean: it has not failed a check for as long as a full budget takes
+// to be forgiven (burst*every). A flood's addresses fail again long
+// before that, however slowly each is served.
+func (f *failures) standing(source string) (allowed, clean bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	u, ok := f.until[sourceKey(source)]
-	return !ok || u.Sub(f.now()) <= time.Duration(f.burst-1)*f.every
+	d, ok := f.until[sourceKey(source)]
+	if !ok {
+		return true, true
+	}
+	now := f.now()
+	return d.until.Sub(now) <= time.Duration(f.burst-1)*f.every, now.Sub(d.last) >= time.Duration(f.burst)*f.every
 }
 
 // fail records a failed check of source.
@@ -47,10 +58,10 @@ func (f *failures) fail(source string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.now()
-	u, ok := f.until[key]
+	d, ok := f.until[key]
 	if !ok && len(f.until) >= maxFailureSources {
 		for k, v := range f.until {
-			if !v.After(now) {
+			if !v.until.After(now) {
 				delete(f.until, k)
 			}
 		}
@@ -58,10 +69,10 @@ func (f *failures) fail(source string) {
 			return
 		}
 	}
-	if u.Before(now) {
-		u = now
+	if d.until.Before(now) {
+		d.until = now
 	}
-	f.until[key] = u.Add(f.every)
+	f.until[key] = debt{until: d.until.Add(f.every), last: now}
 }
 
 // sourceKey is the unit a budget belongs to: an IPv4 address, or the /64

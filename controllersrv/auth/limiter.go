@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 )
@@ -48,15 +49,29 @@ type LimiterConfig struct {
 // workers' pace forever by naming usernames that do not exist, which no
 // account's lockout counts; guessing one account's password slowly is
 // the auth policy's lockout's job (Attempts).
+//
+// Checks from a clean source (one that has not failed a check for
+// SourceFailures*SourceFailureInterval, such as an administrator's
+// address) have a lane of their own: Queue more may be admitted beyond
+// the bound that a flood fills, and they get the next free worker before
+// any check of a source that failed lately. During a flood from many
+// addresses each attacking address fails again well within that time,
+// so an honest login from elsewhere waits for the running check instead
+// of being refused. The lane
+// depends only on the source's own past, never on the username, so its
+// answers tell nothing about which usernames exist.
 type Limiter struct {
 	cfg      LimiterConfig
-	workers  chan struct{}
 	failures *failures
 
 	mu       sync.Mutex
 	admitted int
 	keys     map[string]int
 	lastEnd  time.Time // when the last check ended
+	busy     int       // workers running a check
+	// Checks waiting for a worker, first in first out, those of
+	// clean sources before the others.
+	waitClean, waitOther []chan struct{}
 }
 
 // NewLimiter returns a Limiter sized by cfg.
@@ -90,7 +105,7 @@ func NewLimiter(cfg LimiterConfig) *Limiter {
 	if cfg.Now != nil {
 		f.now = cfg.Now
 	}
-	return &Limiter{cfg: cfg, workers: make(chan struct{}, cfg.Workers), keys: map[string]int{}, failures: f}
+	return &Limiter{cfg: cfg, keys: map[string]int{}, failures: f}
 }
 
 // Failed records a failed check from source (a wrong password or an
@@ -116,7 +131,8 @@ func (l *Limiter) Config() LimiterConfig { return l.cfg }
 // waiting refusal holds only its request's goroutine.
 func (l *Limiter) Acquire(ctx context.Context, source, username string) (release func(), ok bool) {
 	src, user := "source\x00"+source, "username\x00"+username
-	if !l.failures.allowed(source) || !l.admit(src, user) {
+	allowed, clean := l.failures.standing(source)
+	if !allowed || !l.admit(src, user, clean) {
 		t := time.NewTimer(l.cfg.RefusalDelay)
 		defer t.Stop()
 		select {
@@ -125,14 +141,7 @@ func (l *Limiter) Acquire(ctx context.Context, source, username string) (release
 		}
 		return nil, false
 	}
-	t := time.NewTimer(l.cfg.MaxWait)
-	defer t.Stop()
-	select {
-	case l.workers <- struct{}{}:
-	case <-t.C:
-		l.leave(src, user)
-		return nil, false
-	case <-ctx.Done():
+	if !l.worker(ctx, clean) {
 		l.leave(src, user)
 		return nil, false
 	}
@@ -153,16 +162,20 @@ func (l *Limiter) Acquire(ctx context.Context, source, username string) (release
 			if l.backToBack() {
 				debug.FreeOSMemory()
 			}
-			<-l.workers
+			l.freeWorker()
 			l.leave(src, user)
 		})
 	}, true
 }
 
-func (l *Limiter) admit(src, user string) bool {
+func (l *Limiter) admit(src, user string, clean bool) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.admitted >= l.cfg.Workers+l.cfg.Queue || l.keys[src] >= l.cfg.PerSource || l.keys[user] >= l.cfg.PerUsername {
+	bound := l.cfg.Workers + l.cfg.Queue
+	if clean {
+		bound += l.cfg.Queue
+	}
+	if l.admitted >= bound || l.keys[src] >= l.cfg.PerSource || l.keys[user] >= l.cfg.PerUsername {
 		return false
 	}
 	l.admitted++
@@ -191,4 +204,56 @@ func (l *Limiter) leave(src, user string) {
 			delete(l.keys, k)
 		}
 	}
+}
+
+// worker waits (at most MaxWait, or until ctx ends) for a free worker
+// and reports whether it got one. Clean checks are served before the
+// others.
+func (l *Limiter) worker(ctx context.Context, clean bool) bool {
+	l.mu.Lock()
+	if l.busy < l.cfg.Workers && len(l.waitClean) == 0 && (clean || len(l.waitOther) == 0) {
+		l.busy++
+		l.mu.Unlock()
+		return true
+	}
+	ch := make(chan struct{})
+	q := &l.waitOther
+	if clean {
+		q = &l.waitClean
+	}
+	*q = append(*q, ch)
+	l.mu.Unlock()
+	t := time.NewTimer(l.cfg.MaxWait)
+	defer t.Stop()
+	select {
+	case <-ch:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	l.mu.Lock()
+	i := slices.Index(*q, ch)
+	if i >= 0 {
+		*q = slices.Delete(*q, i, i+1)
+	}
+	l.mu.Unlock()
+	if i < 0 { // handed a worker while giving up: pass it on
+		l.freeWorker()
+	}
+	return false
+}
+
+// freeWorker hands a worker to the first waiting check, clean ones
+// first, or marks it free.
+func (l *Limiter) freeWorker() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, q := range []*[]chan struct{}{&l.waitClean, &l.waitOther} {
+		if len(*q) > 0 {
+			close((*q)[0])
+			*q = (*q)[1:]
+			return
+		}
+	}
+	l.busy--
 }

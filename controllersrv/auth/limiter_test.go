@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 )
@@ -126,5 +127,110 @@ func TestLimiterSourceFailuresBounded(t *testing.T) {
 	f.fail("192.0.2.1")
 	if len(f.until) != 1 {
 		t.Fatalf("%d sources tracked after every other was forgiven, want 1", len(f.until))
+	}
+}
+
+// TestLimiterCleanSourceFirst: while sources that failed lately fill the
+// queue, a check from a source that owes no failure is still admitted
+// and gets the next free worker before them.
+func TestLimiterCleanSourceFirst(t *testing.T) {
+	l := NewLimiter(LimiterConfig{Workers: 1, Queue: 2, PerSource: 10, PerUsername: 10, MaxWait: 10 * time.Second, RefusalDelay: time.Millisecond})
+	ctx := context.Background()
+	for _, src := range []string{"10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"} {
+		l.Failed(src)
+	}
+	rel, ok := l.Acquire(ctx, "10.0.0.1", "nobody-1")
+	if !ok {
+		t.Fatal("first check refused")
+	}
+	order := make(chan string, 3)
+	var wg sync.WaitGroup
+	wait := func(src, user string) {
+		r, ok := l.Acquire(ctx, src, user)
+		if !ok {
+			order <- "refused " + user
+			return
+		}
+		order <- user // before the release: the order the worker was handed in
+		r()
+	}
+	wg.Add(3) // the waiters
+	go func() { defer wg.Done(); wait("10.0.0.2", "nobody-2") }()
+	waitFor(t, func() bool { l.mu.Lock(); defer l.mu.Unlock(); return len(l.waitOther) == 1 })
+	go func() { defer wg.Done(); wait("10.0.0.3", "nobody-3") }()
+	waitFor(t, func() bool { l.mu.Lock(); defer l.mu.Unlock(); return len(l.waitOther) == 2 })
+	if _, ok := l.Acquire(ctx, "10.0.0.4", "nobody-4"); ok {
+		t.Fatal("a check of a source that failed lately was admitted beyond Workers+Queue")
+	}
+	go func() { defer wg.Done(); wait("192.0.2.1", "admin") }()
+	waitFor(t, func() bool { l.mu.Lock(); defer l.mu.Unlock(); return len(l.waitClean) == 1 })
+	rel()
+	for i, want := range []string{"admin", "nobody-2", "nobody-3"} {
+		if got := <-order; got != want {
+			t.Fatalf("worker %d went to %q, want %q (clean sources first, then in order)", i+2, got, want)
+		}
+	}
+	wg.Wait()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.admitted != 0 || l.busy != 0 || len(l.keys) != 0 {
+		t.Fatalf("after every release: admitted %d, busy %d, keys %v", l.admitted, l.busy, l.keys)
+	}
+}
+
+// TestLimiterWaiterGivesUp: a check that stops waiting leaves no trace in
+// the queue, and the worker still goes to the next.
+func TestLimiterWaiterGivesUp(t *testing.T) {
+	l := NewLimiter(LimiterConfig{Workers: 1, MaxWait: 10 * time.Second})
+	rel, ok := l.Acquire(context.Background(), "10.0.0.1", "a")
+	if !ok {
+		t.Fatal("first check refused")
+	}
+	gone, cancel := context.WithCancel(context.Background())
+	done := make(chan bool)
+	go func() { _, ok := l.Acquire(gone, "10.0.0.2", "b"); done <- ok }()
+	waitFor(t, func() bool { l.mu.Lock(); defer l.mu.Unlock(); return len(l.waitClean) == 1 })
+	cancel()
+	if <-done {
+		t.Fatal("a cancelled check got a worker")
+	}
+	rel()
+	r, ok := l.Acquire(context.Background(), "10.0.0.3", "c")
+	if !ok {
+		t.Fatal("the worker was lost to a check that gave up")
+	}
+	r()
+	if l.admitted != 0 || l.busy != 0 || len(l.waitClean)+len(l.waitOther) != 0 {
+		t.Fatalf("after every release: admitted %d, busy %d, waiting %d", l.admitted, l.busy, len(l.waitClean)+len(l.waitOther))
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+	}
+}
+
+// TestFailuresClean: a source is clean until it fails, and again only
+// once it has not failed for a whole budget's time, even when its
+// failures were forgiven long before (a flood's address served slowly).
+func TestFailuresClean(t *testing.T) {
+	f := newFailures(20, 3*time.Second)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	f.now = func() time.Time { return now }
+	if allowed, clean := f.standing("10.0.0.1"); !allowed || !clean {
+		t.Fatal("a source that never failed is not clean")
+	}
+	f.fail("10.0.0.1")
+	now = now.Add(10 * time.Second) // the one failure forgiven after 3 s
+	if allowed, clean := f.standing("10.0.0.1"); !allowed || clean {
+		t.Fatalf("10 s after a failure: allowed %v clean %v, want allowed, not clean", allowed, clean)
+	}
+	now = now.Add(50 * time.Second)
+	if _, clean := f.standing("10.0.0.1"); !clean {
+		t.Fatal("60 s (20 x 3 s) after its last failure a source is not clean")
 	}
 }

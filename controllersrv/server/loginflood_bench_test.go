@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -125,9 +127,15 @@ func floodOnce(b *testing.B, attackers, sources int, phase time.Duration, contro
 	rampTime := time.Since(ramp)
 	floodRSS := sampleRSS(b, pid)
 	cpu0, self0, sent0 := cpuSeconds(b, pid), selfCPUSeconds(), sent.Load()
+	// Halfway through the flood the admin logs in with the right
+	// password, from an address of its own: how long an honest login
+	// waits behind the attack.
+	adminLogin := make(chan [2]float64, 1)
+	time.AfterFunc(phase/2, func() { adminLogin <- timedAdminLogin(b, s) })
 	t0 := time.Now()
 	flood := get(phase)
 	wall := time.Since(t0).Seconds()
+	al := <-adminLogin
 	cpu, self := cpuSeconds(b, pid)-cpu0, selfCPUSeconds()-self0
 	rate := float64(sent.Load()-sent0) / wall
 	peak := slices.Max(floodRSS())
@@ -159,6 +167,8 @@ func floodOnce(b *testing.B, attackers, sources int, phase time.Duration, contro
 		}
 	}
 	b.ReportMetric(float64(other+errs.Load()), "other")
+	b.ReportMetric(al[0], "admin-login-ms")
+	b.ReportMetric(al[1], "admin-login-status")
 	b.ReportMetric(rampTime.Seconds(), "ramp-s")
 	b.ReportMetric(rate, "attack-req/s")
 	b.ReportMetric(cpu/wall, "ctrl-cores")
@@ -206,6 +216,23 @@ func pacedGets(clients []*client, path string, interval time.Duration, stop <-ch
 // loopback address 127.0.x.y numbered by source (127.0.0.1 for source 0).
 func attackerClient(tb testing.TB, s *Server, source int) *http.Client {
 	return newClientFrom(tb, s, fmt.Sprintf("127.0.%d.%d", source/250, source%250+1)).http
+}
+
+// timedAdminLogin logs in as the admin from 127.0.200.1 (no attacker's
+// address) and returns how long the answer took (ms) and its status.
+func timedAdminLogin(b testing.TB, s *Server) [2]float64 {
+	c := newClientFrom(b, s, "127.0.200.1").http
+	version(c, s.URL()) // the connection first: its handshake is not the login's cost
+	u, p := s.AdminCredentials()
+	body, _ := json.Marshal(map[string]string{"username": u, "password": p})
+	t0 := time.Now()
+	resp, err := c.Post(s.URL()+"/edge/management/v1/authenticate?method=password", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return [2]float64{float64(time.Since(t0).Microseconds()) / 1000, 0}
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return [2]float64{float64(time.Since(t0).Microseconds()) / 1000, float64(resp.StatusCode)}
 }
 
 // badLogin sends one password login for an unknown username and returns
