@@ -2,13 +2,16 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -33,6 +36,7 @@ type controllerCheckDataSource struct{ networkDataSource }
 
 type controllerCheckModel struct {
 	Endpoint          types.String `tfsdk:"endpoint"`
+	Endpoints         types.List   `tfsdk:"endpoints"`
 	FailOnProblems    types.Bool   `tfsdk:"fail_on_problems"`
 	Timeout           types.String `tfsdk:"timeout"`
 	ID                types.String `tfsdk:"id"`
@@ -51,6 +55,7 @@ type controllerCheckModel struct {
 	ControllerVersion types.String `tfsdk:"controller_version"`
 	PassthroughOK     types.Bool   `tfsdk:"passthrough_ok"`
 	Problems          types.List   `tfsdk:"problems"`
+	Results           types.List   `tfsdk:"results"`
 }
 
 func (d *controllerCheckDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -68,7 +73,16 @@ func (d *controllerCheckDataSource) Schema(_ context.Context, _ datasource.Schem
 			"endpoint": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "The address clients enroll through: the `iss` of enrollment JWTs, i.e. the controller's advertised " +
-					"`https://host:port` (a path is ignored) or `host:port`. Defaults to the provider's `endpoint`.",
+					"`https://host:port` (a path is ignored) or `host:port`. Defaults to the provider's endpoints: all of them (see `results`).",
+				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("endpoints"))},
+			},
+			"endpoints": schema.ListAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Several endpoints to check at once, e.g. every controller of an HA cluster, each as `endpoint` takes it. " +
+					"Defaults to the provider's `endpoints` (or its one `endpoint`). All are checked concurrently within the one `timeout`; " +
+					"`results` has one element per endpoint, and the attributes above describe the first that answered (`id` names it). " +
+					"An endpoint that cannot be checked is a problem naming it (an error with `fail_on_problems = true`, or when none answered).",
+				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.UniqueValues(), listvalidator.NoNullValues()},
 			},
 			"fail_on_problems": schema.BoolAttribute{
 				Optional:            true,
@@ -77,7 +91,8 @@ func (d *controllerCheckDataSource) Schema(_ context.Context, _ datasource.Schem
 			"timeout": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "How long the whole check may take (a Go duration such as `20s` or `2m`; default `" + defaultCheckTimeout.String() + "`). " +
-					"An endpoint that does not answer within it fails the check with an error naming the endpoint.",
+					"An endpoint that does not answer within it is named: the check fails with an error when it is the only one (or none answers); " +
+					"among several it is a problem with its element of `results`.",
 				Validators: []validator.String{validators.Duration()},
 			},
 			"id":                    str("The checked endpoint (`https://host:port`)."),
@@ -106,7 +121,8 @@ func (d *controllerCheckDataSource) Schema(_ context.Context, _ datasource.Schem
 			"passthrough_ok": schema.BoolAttribute{Computed: true,
 				MarkdownDescription: "`true` when the presented leaf is proven to be the enrollment JWT signer, i.e. TLS reaches the controller unterminated. `false` when it is not, or could not be determined."},
 			"problems": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "Human-readable problems found; empty when everything is right."},
+				MarkdownDescription: "Human-readable problems found; empty when everything is right. With several endpoints, each names its endpoint."},
+			"results": resultsAttribute(),
 		},
 	}
 }
@@ -123,17 +139,16 @@ func (d *controllerCheckDataSource) Read(ctx context.Context, req datasource.Rea
 	if d.data != nil {
 		client = d.data.client
 	}
-	endpoint := cfg.Endpoint.ValueString()
-	if endpoint == "" {
-		if client == nil {
-			detail := "Set endpoint on the data source, or configure the provider's endpoint."
+	targets := checkTargets(ctx, &cfg, client, &resp.Diagnostics)
+	if len(targets) == 0 {
+		if !resp.Diagnostics.HasError() {
+			detail := "Set endpoint (or endpoints) on the data source, or configure the provider's endpoint."
 			if d.data != nil && d.data.unknown {
 				detail = "The provider's endpoint is not known yet; set endpoint on the data source to check during plan."
 			}
 			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "No endpoint to check", detail)
-			return
 		}
-		endpoint = client.RootURL()
+		return
 	}
 	// One deadline for everything the check sends: each request's own
 	// timeout and retries would add up to minutes against an endpoint that
@@ -144,44 +159,61 @@ func (d *controllerCheckDataSource) Read(ctx context.Context, req datasource.Rea
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	failed := func(err error) {
-		msg := err.Error()
-		if ctx.Err() != nil {
-			msg = fmt.Sprintf("controller at %s did not answer within %s: %s\n\nCheck that the endpoint is the controller's Edge API "+
-				"(or a TCP passthrough to it) and that it is up; raise timeout if it is only slow.", checkedRoot(endpoint), timeout, msg)
-		}
-		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Controller check failed", msg)
-	}
 	var jwts []string
 	var notes []string
 	if client != nil {
 		var err error
 		if jwts, err = pendingJWTs(ctx, client); err != nil {
 			if ctx.Err() != nil {
-				failed(err)
+				resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Controller check failed", checkFailure(ctx, client.RootURL(), timeout, err))
 				return
 			}
 			notes = append(notes, "could not read a pending enrollment JWT through the provider's connection: "+err.Error())
 		}
 	}
-	r, err := enroll.CheckController(ctx, endpoint, enroll.CheckOptions{JWTs: jwts})
-	if err == nil && ctx.Err() != nil {
-		// A request past the deadline became a problem: the report is
-		// incomplete.
-		err = ctx.Err()
+	checks := checkEndpoints(ctx, targets, jwts)
+	several := len(checks) > 1
+	var first *enroll.CheckReport
+	var problems, failures, troubled []string
+	results := make([]attr.Value, 0, len(checks))
+	for _, c := range checks {
+		var failure string
+		var own []string
+		if c.err != nil {
+			failure = checkFailure(ctx, c.endpoint, timeout, c.err)
+			failures = append(failures, failure)
+		} else {
+			own = c.report.Problems
+			if c.report.LeafIsSigner == nil {
+				own = append(own, notes...)
+			}
+			if first == nil {
+				first = c.report
+			}
+		}
+		results = append(results, resultObject(c, failure, own))
+		if failure != "" {
+			own = []string{failure}
+		}
+		if len(own) > 0 {
+			troubled = append(troubled, checkedRoot(c.endpoint))
+		}
+		for _, p := range own {
+			if several && c.err == nil {
+				p = checkedRoot(c.endpoint) + ": " + p
+			}
+			problems = append(problems, p)
+		}
 	}
-	if err != nil {
-		failed(err)
+	if first == nil {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Controller check failed", strings.Join(failures, "\n\n"))
 		return
 	}
-	problems := r.Problems
-	if r.LeafIsSigner == nil {
-		problems = append(problems, notes...)
-	}
-
+	r := first
 	leaf := r.Chain[0]
 	out := controllerCheckModel{
 		Endpoint:          cfg.Endpoint,
+		Endpoints:         cfg.Endpoints,
 		FailOnProblems:    cfg.FailOnProblems,
 		Timeout:           cfg.Timeout,
 		ID:                types.StringValue(r.Endpoint),
@@ -199,6 +231,7 @@ func (d *controllerCheckDataSource) Read(ctx context.Context, req datasource.Rea
 		ControllerVersion: types.StringValue(r.Version),
 		PassthroughOK:     types.BoolValue(r.PassthroughOK),
 		Problems:          stringList(problems),
+		Results:           types.ListValueMust(types.ObjectType{AttrTypes: endpointResultAttrs}, results),
 	}
 	var ips []string
 	for _, ip := range leaf.IPAddresses {
@@ -209,7 +242,10 @@ func (d *controllerCheckDataSource) Read(ctx context.Context, req datasource.Rea
 
 	if len(problems) > 0 {
 		summary := "Controller check: enrollment through " + r.Addr + " will not work as configured"
-		if r.PassthroughOK {
+		switch {
+		case several:
+			summary = "Controller check: problems at " + strings.Join(troubled, ", ")
+		case r.PassthroughOK:
 			summary = "Controller check: problems with " + r.Addr
 		}
 		detail := "- " + strings.Join(problems, "\n- ")
@@ -219,6 +255,28 @@ func (d *controllerCheckDataSource) Read(ctx context.Context, req datasource.Rea
 			resp.Diagnostics.AddWarning(summary, detail+"\n\nSet fail_on_problems = true to make this an error.")
 		}
 	}
+}
+
+// checkTargets returns the endpoints to check: endpoint, or endpoints, or
+// the provider's, the one in use first. nil when there is none.
+func checkTargets(ctx context.Context, cfg *controllerCheckModel, client *edgeapi.Client, diags *diag.Diagnostics) []string {
+	switch {
+	case cfg.Endpoint.ValueString() != "":
+		return []string{cfg.Endpoint.ValueString()}
+	case !cfg.Endpoints.IsNull():
+		var out []string
+		diags.Append(cfg.Endpoints.ElementsAs(ctx, &out, false)...)
+		return out
+	case client == nil:
+		return nil
+	}
+	out := []string{client.RootURL()}
+	for _, e := range client.RootURLs() {
+		if e != out[0] {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // defaultCheckTimeout bounds a check whose timeout is not set.
