@@ -93,9 +93,13 @@ func TestLoginGuessesLimitedPerSource(t *testing.T) {
 			unknown = append(unknown, d)
 		}
 	}
-	mk, mu := median(known), median(unknown)
-	if ratio := float64(mu) / float64(mk); ratio < 0.5 || ratio > 2 {
-		t.Errorf("median time of a 401: unknown username %v, wrong password %v: the time tells whether a username exists", mu, mk)
+	// The fastest of each kind: a skipped key derivation would make the
+	// unknown-username 401 about a hundred times faster, while other work
+	// on the machine only ever adds time, so the minimum keeps the signal
+	// and a wide band keeps load noise out.
+	mk, mu := slices.Min(known), slices.Min(unknown)
+	if ratio := float64(mu) / float64(mk); ratio < 0.25 || ratio > 4 {
+		t.Errorf("fastest 401: unknown username %v, wrong password %v: the time tells whether a username exists", mu, mk)
 	}
 	var messages []string
 	for _, user := range []string{"alice", "nobody-else"} {
@@ -123,10 +127,4 @@ func newClientFrom(t testing.TB, s *Server, local string) *client {
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}
 	tr.DialContext = d.DialContext
 	return c
-}
-
-func median(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	return s[len(s)/2]
 }
