@@ -7,9 +7,9 @@
 # (GET /version once a second) instead. Reports the controller's RSS idle
 # and at its peak (sampled from /proc every 10 ms), GET p50/p99 quiet and
 # under the flood, and the attackers' 429 and 401 answers. Target: peak RSS
-# under 2x idle and GET p99 under 2x quiet. Halfway through each flood the
-# admin logs in with the right password from an address of its own: its
-# latency and status. BENCH_ENFORCE=1 turns a miss
+# under 2x idle and GET p99 under 2x quiet. At the end of each flood, the
+# attack still on, the admin logs in with the right password from an
+# address of its own: its latency and status (a refusal is a miss). BENCH_ENFORCE=1 turns a miss
 # into a failure; BENCH_FLOOD_SECONDS sets each phase (default 4).
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -40,7 +40,7 @@ for n in 100 1000; do
 			echo "  $c: $other answers were neither 429 nor 401 (or 200 for the control)" >&2
 			missed=1
 		fi
-		if [ "$alst" != 200 ]; then
+		if [ "${alst%.*}" != 200 ]; then
 			echo "  $c: the admin's login during the flood was answered $alst" >&2
 			missed=1
 		fi

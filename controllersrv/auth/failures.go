@@ -30,7 +30,7 @@ type failures struct {
 }
 
 // debt is what a source owes: the time at which all its failures are
-// forgiven, and when it last failed.
+// forgiven, and when it last failed or was refused.
 type debt struct{ until, last time.Time }
 
 func newFailures(burst int, every time.Duration) *failures {
@@ -38,9 +38,10 @@ func newFailures(burst int, every time.Duration) *failures {
 }
 
 // standing reports whether source may run another check, and whether it
-// is clean: it has not failed a check for as long as a full budget takes
-// to be forgiven (burst*every). A flood's addresses fail again long
-// before that, however slowly each is served.
+// is clean: it has not failed a check nor been refused one for as long
+// as a full budget takes to be forgiven (burst*every). A flood's
+// addresses fail or are refused again long before that, however slowly
+// each is served.
 func (f *failures) standing(source string) (allowed, clean bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -53,7 +54,14 @@ func (f *failures) standing(source string) (allowed, clean bool) {
 }
 
 // fail records a failed check of source.
-func (f *failures) fail(source string) {
+func (f *failures) fail(source string) { f.record(source, f.every) }
+
+// refused records a check of source refused before it ran: no debt, but
+// the source is not clean for a while.
+func (f *failures) refused(source string) { f.record(source, 0) }
+
+// record adds owed to source's debt and marks it not clean.
+func (f *failures) record(source string, owed time.Duration) {
 	key := sourceKey(source)
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -72,7 +80,7 @@ func (f *failures) fail(source string) {
 	if d.until.Before(now) {
 		d.until = now
 	}
-	f.until[key] = debt{until: d.until.Add(f.every), last: now}
+	f.until[key] = debt{until: d.until.Add(owed), last: now}
 }
 
 // sourceKey is the unit a budget belongs to: an IPv4 address, or the /64

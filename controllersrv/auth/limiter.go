@@ -50,16 +50,17 @@ type LimiterConfig struct {
 // account's lockout counts; guessing one account's password slowly is
 // the auth policy's lockout's job (Attempts).
 //
-// Checks from a clean source (one that has not failed a check for
-// SourceFailures*SourceFailureInterval, such as an administrator's
-// address) have a lane of their own: Queue more may be admitted beyond
-// the bound that a flood fills, and they get the next free worker before
-// any check of a source that failed lately. During a flood from many
-// addresses each attacking address fails again well within that time,
-// so an honest login from elsewhere waits for the running check instead
-// of being refused. The lane
-// depends only on the source's own past, never on the username, so its
-// answers tell nothing about which usernames exist.
+// Checks from a clean source (one that has neither failed a check nor
+// been refused one for SourceFailures*SourceFailureInterval, such as an
+// administrator's address) have a lane of their own: Queue more may be
+// admitted beyond the bound that a flood fills, and they get the next
+// free worker before any check of a source that is not clean. During a
+// flood from many addresses each attacking address fails or is refused
+// again well within that time, so an honest login from elsewhere waits
+// for the running check instead of being refused; fresh addresses fill
+// the lane only once each. The lane depends only on the source's own
+// past, never on the username, so its answers tell nothing about which
+// usernames exist.
 type Limiter struct {
 	cfg      LimiterConfig
 	failures *failures
@@ -133,6 +134,7 @@ func (l *Limiter) Acquire(ctx context.Context, source, username string) (release
 	src, user := "source\x00"+source, "username\x00"+username
 	allowed, clean := l.failures.standing(source)
 	if !allowed || !l.admit(src, user, clean) {
+		l.failures.refused(source)
 		t := time.NewTimer(l.cfg.RefusalDelay)
 		defer t.Stop()
 		select {
@@ -142,6 +144,7 @@ func (l *Limiter) Acquire(ctx context.Context, source, username string) (release
 		return nil, false
 	}
 	if !l.worker(ctx, clean) {
+		l.failures.refused(source)
 		l.leave(src, user)
 		return nil, false
 	}

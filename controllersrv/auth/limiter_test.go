@@ -214,8 +214,8 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 }
 
-// TestFailuresClean: a source is clean until it fails, and again only
-// once it has not failed for a whole budget's time, even when its
+// TestFailuresClean: a source is clean until it fails or is refused, and
+// again only once it has not for a whole budget's time, even when its
 // failures were forgiven long before (a flood's address served slowly).
 func TestFailuresClean(t *testing.T) {
 	f := newFailures(20, 3*time.Second)
@@ -232,5 +232,9 @@ func TestFailuresClean(t *testing.T) {
 	now = now.Add(50 * time.Second)
 	if _, clean := f.standing("10.0.0.1"); !clean {
 		t.Fatal("60 s (20 x 3 s) after its last failure a source is not clean")
+	}
+	f.refused("10.0.0.2")
+	if allowed, clean := f.standing("10.0.0.2"); !allowed || clean {
+		t.Fatalf("after a refusal: allowed %v clean %v, want allowed (no debt), not clean", allowed, clean)
 	}
 }
