@@ -25,6 +25,15 @@ type endpointCheck struct {
 // checkEndpoints checks every endpoint at once, so that the one deadline of
 // ctx covers them all: an endpoint that never answers costs the deadline
 // once, not once per endpoint. The results are in the order given.
+//
+// With several endpoints, a pending enrollment JWT is compared only at the
+// endpoint it names as its issuer: each controller of an OpenZiti cluster
+// presents its own certificate and signs the tokens it issues with its key
+// (a token issued by one member does not verify with another's, and a
+// client enrolls at the issuer anyway). The others are decided by their own
+// public evidence (JWKS or network JWT). One endpoint alone is compared
+// with the JWT whatever its issuer: a load balancer's address is checked
+// against the controller's token.
 func checkEndpoints(ctx context.Context, endpoints, jwts []string) []endpointCheck {
 	out := make([]endpointCheck, len(endpoints))
 	var wg sync.WaitGroup
@@ -32,7 +41,11 @@ func checkEndpoints(ctx context.Context, endpoints, jwts []string) []endpointChe
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := enroll.CheckController(ctx, e, enroll.CheckOptions{JWTs: jwts})
+			own := jwts
+			if len(endpoints) > 1 {
+				own = issuedBy(jwts, e)
+			}
+			r, err := enroll.CheckController(ctx, e, enroll.CheckOptions{JWTs: own})
 			if err == nil && ctx.Err() != nil {
 				// A request past the deadline became a problem: the report
 				// is incomplete.
@@ -45,6 +58,17 @@ func checkEndpoints(ctx context.Context, endpoints, jwts []string) []endpointChe
 		}()
 	}
 	wg.Wait()
+	return out
+}
+
+// issuedBy returns the JWTs whose issuer is endpoint.
+func issuedBy(jwts []string, endpoint string) []string {
+	var out []string
+	for _, raw := range jwts {
+		if tok, err := enroll.ParseToken(raw); err == nil && checkedRoot(tok.Claims.Issuer) == checkedRoot(endpoint) {
+			out = append(out, raw)
+		}
+	}
 	return out
 }
 

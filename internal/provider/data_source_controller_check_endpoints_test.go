@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,5 +116,60 @@ data "ziti_controller_check" "x" { timeout = "3s" }
 				),
 			},
 		},
+	})
+}
+
+// TestAccControllerCheckCluster: on a real three-controller OpenZiti
+// cluster (each member presents its own certificate and signs the tokens it
+// issues) every member passes, the pending JWT deciding at the member that
+// issued it and each member's network JWT at the others (comparing the JWT
+// everywhere reported the other two members as TLS-terminating proxies),
+// and a listener that never answers TLS, listed last, is the one problem.
+func TestAccControllerCheckCluster(t *testing.T) {
+	requireRealController(t, "an HA cluster is OpenZiti's raft clustering of several controllers, which controllersrv (one process, one embedded store) does not have")
+	cl := testctl.StartClusterT(t, 3)
+	api, err := edgeapi.New(edgeapi.Config{Endpoint: cl.Members[0].URL, Username: cl.Username, Password: cl.Password, RootCAs: cl.Members[0].CertPool()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.CreateIdentity(context.Background(), &edgeapi.IdentityCreate{Name: uniqueName(t, "check-pending"), Type: "Device", Enrollment: &edgeapi.IdentityEnrollmentCreate{Ott: true}}); err != nil {
+		t.Fatal(err)
+	}
+	bad := "https://" + silentTCPListener(t)
+	var eps []string
+	for _, u := range append(cl.URLs(), bad) {
+		eps = append(eps, fmt.Sprintf("%q", u))
+	}
+	const x = "data.ziti_controller_check.x"
+	checks := []resource.TestCheckFunc{
+		resource.TestCheckResourceAttr(x, "results.#", "4"),
+		resource.TestCheckResourceAttr(x, "results.0.signer_check", "enrollment_jwt"),
+		resource.TestCheckResourceAttr(x, "results.3.endpoint", bad),
+		resource.TestMatchResourceAttr(x, "results.3.error", regexp.MustCompile(`did not answer within 5s`)),
+		resource.TestCheckResourceAttr(x, "problems.#", "1"),
+		resource.TestMatchResourceAttr(x, "problems.0", regexp.MustCompile(regexp.QuoteMeta(bad)+` did not answer`)),
+	}
+	for i := range cl.Members {
+		at := func(a string) string { return fmt.Sprintf("results.%d.%s", i, a) }
+		checks = append(checks,
+			resource.TestCheckResourceAttr(x, at("leaf_is_jwt_signer"), "true"),
+			resource.TestCheckResourceAttr(x, at("passthrough_ok"), "true"),
+			resource.TestCheckResourceAttr(x, at("chain_trusted"), "true"),
+			resource.TestCheckResourceAttr(x, at("problems.#"), "0"))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "ziti" {
+  endpoints = [%s]
+  username  = %q
+  password  = %q
+  ca_file   = %q
+}
+data "ziti_controller_check" "x" { timeout = "5s" }
+`, strings.Join(eps, ", "), cl.Username, cl.Password, cl.CAFile),
+			Check: resource.ComposeAggregateTestCheckFunc(checks...),
+		}},
 	})
 }
