@@ -53,9 +53,19 @@ func TestCluster(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create through a follower: %v", err)
 	}
+	// Followers apply a committed entry shortly after the leader answers,
+	// so each member gets a few seconds to show it.
 	for i, api := range apis {
-		if _, err := api.GetIdentity(ctx, id); err != nil {
-			t.Fatalf("member %d does not have the identity: %v", i, err)
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			_, err := api.GetIdentity(ctx, id)
+			if err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("member %d does not have the identity 10s after it was created: %v", i, err)
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
 	}
 
