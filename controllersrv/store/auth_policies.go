@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/zitiform/terraform-provider-ziti/internal/edgewire"
 )
 
 // DefaultAuthPolicyID is the id of the built-in auth policy: every identity
@@ -19,44 +21,15 @@ type AuthPolicy struct {
 	Secondary AuthPolicySecondary `json:"secondary"`
 }
 
-// AuthPolicyPrimary are the rules of each primary authentication method.
-type AuthPolicyPrimary struct {
-	Cert   AuthPolicyCert   `json:"cert"`
-	ExtJWT AuthPolicyExtJWT `json:"extJwt"`
-	Updb   AuthPolicyUpdb   `json:"updb"`
-}
-
-// AuthPolicyCert rules method=cert.
-type AuthPolicyCert struct {
-	Allowed           bool `json:"allowed"`
-	AllowExpiredCerts bool `json:"allowExpiredCerts"`
-}
-
-// AuthPolicyExtJWT rules method=ext-jwt; an empty AllowedSigners allows
-// every enabled signer.
-type AuthPolicyExtJWT struct {
-	Allowed        bool     `json:"allowed"`
-	AllowedSigners []string `json:"allowedSigners"`
-}
-
-// AuthPolicyUpdb rules method=password and the passwords set at updb
-// enrollment. MaxAttempts 0 never locks; LockoutDurationMinutes 0 locks
-// until an admin enables the identity.
-type AuthPolicyUpdb struct {
-	Allowed                bool  `json:"allowed"`
-	MaxAttempts            int64 `json:"maxAttempts"`
-	LockoutDurationMinutes int64 `json:"lockoutDurationMinutes"`
-	MinPasswordLength      int64 `json:"minPasswordLength"`
-	RequireMixedCase       bool  `json:"requireMixedCase"`
-	RequireNumberChar      bool  `json:"requireNumberChar"`
-	RequireSpecialChar     bool  `json:"requireSpecialChar"`
-}
-
-// AuthPolicySecondary are the secondary factors a policy requires.
-type AuthPolicySecondary struct {
-	RequireTotp         bool    `json:"requireTotp"`
-	RequireExtJWTSigner *string `json:"requireExtJwtSigner"`
-}
+// The rules of a stored auth policy are the Edge API's wire types, so the
+// stored JSON is the API's.
+type (
+	AuthPolicyPrimary   = edgewire.AuthPolicyPrimary
+	AuthPolicyCert      = edgewire.AuthPolicyCert
+	AuthPolicyExtJWT    = edgewire.AuthPolicyExtJWT
+	AuthPolicyUpdb      = edgewire.AuthPolicyUpdb
+	AuthPolicySecondary = edgewire.AuthPolicySecondary
+)
 
 // DefaultAuthPolicy is the built-in policy as a new database gets it: the
 // values of the OpenZiti controller's default policy, except that expired

@@ -1,5 +1,7 @@
 package edgeapi
 
+import "github.com/zitiform/terraform-provider-ziti/internal/edgewire"
+
 // Who may authenticate and how: posture checks (what a client device must
 // report before it may use a service), auth policies (which primary and
 // secondary authentication methods an identity may use) and external JWT
@@ -97,44 +99,15 @@ type AuthPolicyDetail struct {
 	Secondary AuthPolicySecondary `json:"secondary"`
 }
 
-// AuthPolicyPrimary are the primary authentication methods a policy
-// allows.
-type AuthPolicyPrimary struct {
-	Cert   AuthPolicyCert   `json:"cert"`
-	ExtJWT AuthPolicyExtJWT `json:"extJwt"`
-	Updb   AuthPolicyUpdb   `json:"updb"`
-}
-
-// AuthPolicyCert is certificate authentication.
-type AuthPolicyCert struct {
-	Allowed           bool `json:"allowed"`
-	AllowExpiredCerts bool `json:"allowExpiredCerts"`
-}
-
-// AuthPolicyExtJWT is external JWT authentication; AllowedSigners are
-// external JWT signer ids (empty: any signer).
-type AuthPolicyExtJWT struct {
-	Allowed        bool     `json:"allowed"`
-	AllowedSigners []string `json:"allowedSigners"`
-}
-
-// AuthPolicyUpdb is username and password authentication.
-type AuthPolicyUpdb struct {
-	Allowed                bool  `json:"allowed"`
-	MaxAttempts            int64 `json:"maxAttempts"`
-	LockoutDurationMinutes int64 `json:"lockoutDurationMinutes"`
-	MinPasswordLength      int64 `json:"minPasswordLength"`
-	RequireMixedCase       bool  `json:"requireMixedCase"`
-	RequireNumberChar      bool  `json:"requireNumberChar"`
-	RequireSpecialChar     bool  `json:"requireSpecialChar"`
-}
-
-// AuthPolicySecondary is what a policy requires after the primary method.
-// RequireExtJWTSigner is sent as null when nil, as the API asks.
-type AuthPolicySecondary struct {
-	RequireTotp         bool    `json:"requireTotp"`
-	RequireExtJWTSigner *string `json:"requireExtJwtSigner"`
-}
+// The rules of an auth policy are the wire types of internal/edgewire,
+// shared with controllersrv.
+type (
+	AuthPolicyPrimary   = edgewire.AuthPolicyPrimary
+	AuthPolicyCert      = edgewire.AuthPolicyCert
+	AuthPolicyExtJWT    = edgewire.AuthPolicyExtJWT
+	AuthPolicyUpdb      = edgewire.AuthPolicyUpdb
+	AuthPolicySecondary = edgewire.AuthPolicySecondary
+)
 
 // ExternalJWTSignerCreate is the body of POST /external-jwt-signers and PUT
 // /external-jwt-signers/{id}. Exactly one of CertPEM and JwksEndpoint is
