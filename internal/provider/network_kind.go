@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -149,12 +150,28 @@ func (r *kindResource[M, D, B]) readBack(ctx context.Context, c *edgeapi.Client,
 		return
 	}
 	d, err := r.kind.get(ctx, c, id)
+	// The controller that answered the write may be a cluster follower (or
+	// the provider may have moved to one): it applies the committed write
+	// a moment after the leader. A 404 for what was just written is that
+	// lag, never a deletion, so it is read again for a few seconds.
+	for deadline := time.Now().Add(readBackWait); edgeapi.IsNotFound(err) && ctx.Err() == nil && time.Now().Before(deadline); {
+		time.Sleep(readBackStep)
+		d, err = r.kind.get(ctx, c, id)
+	}
 	if err != nil {
 		apiDiag(diags, "Reading "+r.kind.what+" "+id+" "+after, err)
 		return
 	}
 	r.kind.fromAPI(m, d)
 }
+
+// readBackWait bounds how long readBack waits for a cluster member to
+// apply a write it has not applied yet; readBackStep is the pause between
+// reads.
+const (
+	readBackWait = 10 * time.Second
+	readBackStep = 100 * time.Millisecond
+)
 
 func (r *kindResource[M, D, B]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
