@@ -180,13 +180,21 @@ func frontDropper(t *testing.T) (*answerDropper, string, string) {
 	t.Helper()
 	srv := accController(t)
 	drop := newAnswerDropper(t, srv.URL, srv.CertPool())
-	front := httptest.NewTLSServer(drop)
+	frontURL, caFile := serveFront(t, drop)
+	return drop, frontURL, caFile
+}
+
+// serveFront serves h on a loopback TLS listener of its own for the test
+// and returns its URL and a CA file that trusts it.
+func serveFront(t *testing.T, h http.Handler) (frontURL, caFile string) {
+	t.Helper()
+	front := httptest.NewTLSServer(h)
 	t.Cleanup(front.Close)
-	caFile := filepath.Join(t.TempDir(), "proxy-ca.pem")
+	caFile = filepath.Join(t.TempDir(), "proxy-ca.pem")
 	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: front.Certificate().Raw}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return drop, front.URL, caFile
+	return front.URL, caFile
 }
 
 // TestAccFaultCreateAnswerLost loses the answers of identity creates

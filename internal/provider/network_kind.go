@@ -149,15 +149,7 @@ func (r *kindResource[M, D, B]) readBack(ctx context.Context, c *edgeapi.Client,
 	if diags.HasError() {
 		return
 	}
-	d, err := r.kind.get(ctx, c, id)
-	// The controller that answered the write may be a cluster follower (or
-	// the provider may have moved to one): it applies the committed write
-	// a moment after the leader. A 404 for what was just written is that
-	// lag, never a deletion, so it is read again for a few seconds.
-	for deadline := time.Now().Add(readBackWait); edgeapi.IsNotFound(err) && ctx.Err() == nil && time.Now().Before(deadline); {
-		time.Sleep(readBackStep)
-		d, err = r.kind.get(ctx, c, id)
-	}
+	d, err := readWritten(ctx, id, func(ctx context.Context, id string) (*D, error) { return r.kind.get(ctx, c, id) })
 	if err != nil {
 		apiDiag(diags, "Reading "+r.kind.what+" "+id+" "+after, err)
 		return
@@ -165,7 +157,27 @@ func (r *kindResource[M, D, B]) readBack(ctx context.Context, c *edgeapi.Client,
 	r.kind.fromAPI(m, d)
 }
 
-// readBackWait bounds how long readBack waits for a cluster member to
+// readWritten reads, with get, the object id that this run has just
+// written (or that a write of this run made: a CA that a verification or
+// an enrollment names). The controller that answered the write may be a
+// cluster follower (or the provider may have moved to one): it applies the
+// committed write a moment after the leader. A 404 for what was just
+// written is that lag, never a deletion, so it is read again for up to
+// readBackWait; any other answer is returned at once.
+func readWritten[D any](ctx context.Context, id string, get func(context.Context, string) (*D, error)) (*D, error) {
+	d, err := get(ctx, id)
+	for deadline := time.Now().Add(readBackWait); edgeapi.IsNotFound(err) && time.Now().Before(deadline); {
+		select {
+		case <-ctx.Done():
+			return d, err
+		case <-time.After(readBackStep):
+		}
+		d, err = get(ctx, id)
+	}
+	return d, err
+}
+
+// readBackWait bounds how long readWritten waits for a cluster member to
 // apply a write it has not applied yet; readBackStep is the pause between
 // reads.
 const (

@@ -301,10 +301,12 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 		return
 	}
 	// Record the id first: if what follows fails, the next apply knows the
-	// CA exists instead of creating a duplicate.
+	// CA exists instead of creating a duplicate (the unknown values of a
+	// plan that could not be read back are not state).
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	r.finish(ctx, c, id, &plan, signer, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if r.finish(ctx, c, id, &plan, signer, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
 }
 
 // createBody is the create body for the model.
@@ -360,22 +362,25 @@ func sameClaim(a, b *edgeapi.ExternalIDClaim) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-// finish verifies the CA when asked and reads it back into plan.
-func (r *caResource) finish(ctx context.Context, c *edgeapi.Client, id string, plan *caModel, signer *pki.Issuer, diags *diag.Diagnostics) {
-	d, err := c.GetCA(ctx, id)
+// finish verifies the CA when asked and reads it back into plan (it was
+// just created or updated: see readWritten). read is false when the CA
+// could not be read: plan is left as it was.
+func (r *caResource) finish(ctx context.Context, c *edgeapi.Client, id string, plan *caModel, signer *pki.Issuer, diags *diag.Diagnostics) (read bool) {
+	d, err := readWritten(ctx, id, c.GetCA)
 	if err != nil {
 		apiDiag(diags, "Reading CA "+id, err)
-		return
+		return false
 	}
 	if signer != nil && !d.IsVerified {
 		if err := verifyCA(ctx, c, d, signer); err != nil {
 			apiDiag(diags, "Verifying CA "+d.Name, err)
-		} else if d, err = c.GetCA(ctx, id); err != nil {
+		} else if d, err = readWritten(ctx, id, c.GetCA); err != nil {
 			apiDiag(diags, "Reading CA "+id+" after verification", err)
-			return
+			return false
 		}
 	}
 	plan.fromAPI(d)
+	return true
 }
 
 // verifier parses the write-only CA key and checks it belongs to cert_pem.
@@ -498,8 +503,11 @@ func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, res
 			return
 		}
 	}
-	r.finish(ctx, c, id, &plan, signer, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	// A CA that could not be read back keeps its prior state: the next
+	// refresh reads what the update did.
+	if r.finish(ctx, c, id, &plan, signer, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
 }
 
 // updateBody is the full-replace PUT body: the create body without the

@@ -88,7 +88,9 @@ func (r *caVerificationResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if c == nil {
 		return
 	}
-	d, err := c.GetCA(ctx, caID.ValueString())
+	// The CA may have been created a moment ago: this is also the plan
+	// that an apply makes once ca_id is known (see readWritten).
+	d, err := readWritten(ctx, caID.ValueString(), c.GetCA)
 	if edgeapi.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("ca_id"), "No such CA", fmt.Sprintf("ca_id: the controller has no CA %q; give the id of a ziti_ca (ziti_ca.<name>.id).", caID.ValueString()))
 		return
@@ -165,7 +167,7 @@ func (r *caVerificationResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	id := plan.CAID.ValueString()
-	d, err := c.GetCA(ctx, id)
+	d, err := readWritten(ctx, id, c.GetCA)
 	if err != nil {
 		apiDiag(&resp.Diagnostics, "Reading CA "+id, err)
 		return

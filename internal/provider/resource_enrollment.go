@@ -349,7 +349,7 @@ func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequ
 	// Record the id first: if the read below fails, the next apply knows
 	// the enrollment exists instead of creating a conflicting one.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	d, err := c.GetEnrollment(ctx, id)
+	d, err := readWritten(ctx, id, c.GetEnrollment)
 	if err != nil {
 		apiDiag(&resp.Diagnostics, "Reading enrollment "+id+" after create", err)
 		return
@@ -518,7 +518,7 @@ func (r *enrollmentResource) Update(ctx context.Context, req resource.UpdateRequ
 		apiDiag(&resp.Diagnostics, "Refreshing enrollment "+id, err)
 		return
 	}
-	d, err := c.GetEnrollment(ctx, id)
+	d, err := readWritten(ctx, id, c.GetEnrollment)
 	if err != nil {
 		apiDiag(&resp.Diagnostics, "Reading enrollment "+id+" after refresh", err)
 		return
