@@ -3,6 +3,7 @@ package api
 import (
 	"time"
 
+	"github.com/zitiform/terraform-provider-ziti/controllersrv/domain"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/filter"
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/store"
 )
@@ -54,7 +55,7 @@ func authenticatorDetail(a *store.Authenticator, idn *store.Identity) *authentic
 		name = idn.Name
 	}
 	return &authenticatorView{
-		Base:   base("authenticators", a.ID, a.CreatedAt, a.UpdatedAt, nil),
+		Base:   base("authenticators", a.ID, a.CreatedAt, a.UpdatedAt, a.Tags),
 		Method: a.Method, IdentityID: a.IdentityID, Identity: ref("identities", a.IdentityID, name),
 		Fingerprint: a.Fingerprint, CertPEM: a.CertPEM, Username: a.Username, IsIssuedByNetwork: a.IsIssuedByNetwork,
 	}
@@ -70,16 +71,61 @@ var listAuthenticators = listEntities(authenticatorFilterable, store.BucketAuthe
 // getAuthenticator serves GET /authenticators/{id}.
 var getAuthenticator = getHandler("authenticator", store.Authenticators, authenticatorOf)
 
+// deleteAuthenticator serves DELETE /authenticators/{id}: the API
+// sessions made with the authenticator end in the same transaction.
 func deleteAuthenticator(c *Ctx) error {
 	id := c.R.PathValue("id")
+	var identityID string
 	err := c.API.DB.Update(func(tx *store.Tx) error {
-		if err := tx.DeleteAuthenticator(id); err != nil {
+		au, err := tx.GetAuthenticator(id)
+		if err != nil {
 			return NotFound("authenticator", id)
 		}
-		return nil
+		identityID = au.IdentityID
+		return tx.DeleteAuthenticator(id)
 	})
 	if err != nil {
 		return err
 	}
+	c.API.Sessions.Prune(identityID)
 	return c.Empty()
+}
+
+// updateAuthenticator serves PUT and PATCH /authenticators/{id} (patch
+// set) and, with self set, /current-identity/authenticators/{id}: a new
+// username, password or tags of a password authenticator.
+func updateAuthenticator(patch, self bool) HandlerFunc {
+	return func(c *Ctx) error {
+		var in domain.AuthenticatorInput
+		keys, err := c.decodeWithKeys(&in)
+		if err != nil {
+			return err
+		}
+		owner := ""
+		if self {
+			owner = c.Identity.ID
+		}
+		if err := c.API.UpdateAuthenticator(c.R.PathValue("id"), &in, keys, patch, owner); err != nil {
+			return err
+		}
+		return c.Empty()
+	}
+}
+
+// reEnrollAuthenticator serves POST /authenticators/{id}/re-enroll: the
+// authenticator becomes a pending enrollment (201 with its id), and the
+// API sessions made with it end.
+func reEnrollAuthenticator(c *Ctx) error {
+	var in struct {
+		ExpiresAt *time.Time `json:"expiresAt"`
+	}
+	if err := c.Decode(&in); err != nil {
+		return err
+	}
+	e, err := c.API.ReEnrollAuthenticator(c.R.PathValue("id"), in.ExpiresAt)
+	if err != nil {
+		return err
+	}
+	c.API.Sessions.Prune(e.IdentityID)
+	return c.Created("enrollments", e.ID)
 }

@@ -38,7 +38,7 @@ var identities = &entity[store.Identity, domain.IdentityInput]{
 		return nil, false
 	},
 	detail:  func(c *Ctx, tx *store.Tx, v *store.Identity) (any, error) { return c.API.identityDetail(tx, v) },
-	deleted: func(c *Ctx, id string) { c.API.Sessions.DeleteIdentity(id) },
+	deleted: func(c *Ctx, id string) { c.API.Sessions.Prune(id) },
 }
 
 // listIdentityAuthenticators serves GET /identities/{id}/authenticators.
@@ -94,7 +94,7 @@ func (a *API) identityDetail(tx *store.Tx, v *store.Identity) (*identityView, er
 		SdkInfo:                    map[string]any{},
 		RoleAttributes:             v.RoleAttributes,
 		EdgeRouterConnectionStatus: "offline",
-		HasAPISession:              a.Sessions.HasIdentity(v.ID),
+		HasAPISession:              a.Sessions.HasIdentity(tx, v.ID),
 		ServiceHostingPrecedences:  v.ServiceHostingPrecedences,
 		ServiceHostingCosts:        v.ServiceHostingCosts,
 		DefaultHostingCost:         v.DefaultHostingCost,
@@ -179,9 +179,11 @@ func disableIdentity(c *Ctx) error {
 		return FieldInvalid("durationMinutes", nil, "is required: the minutes the identity stays disabled, 0 for until it is enabled")
 	}
 	d := time.Duration(max(*in.DurationMinutes, 0)) * time.Minute
-	if err := c.API.DisableIdentity(c.R.PathValue("id"), d); err != nil {
+	id := c.R.PathValue("id")
+	if err := c.API.DisableIdentity(id, d); err != nil {
 		return err
 	}
+	c.API.Sessions.Prune(id)
 	return c.Empty()
 }
 

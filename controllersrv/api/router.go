@@ -172,7 +172,11 @@ func selfService(path string) bool {
 }
 
 // authenticateRequest resolves the zt-session header to a live session and
-// its identity; adminOnly refuses non-admins with 403.
+// its identity; adminOnly refuses non-admins with 401 UNAUTHORIZED, as
+// OpenZiti does and as its specification lists for every management
+// endpoint ("the supplied session does not have the correct access
+// rights"). The identity is read on every request, so taking isAdmin away
+// takes effect with the next one.
 func (a *API) authenticateRequest(c *Ctx, adminOnly bool) error {
 	token := c.R.Header.Get("zt-session")
 	if token == "" {
@@ -188,20 +192,28 @@ func (a *API) authenticateRequest(c *Ctx, adminOnly bool) error {
 		return Errorf(http.StatusUnauthorized, CodeUnauthorized, "the API session is unknown or expired: authenticate again")
 	}
 	var id *store.Identity
+	live := false
 	err := a.DB.View(func(tx *store.Tx) error {
 		var err error
 		id, err = tx.GetIdentity(sess.IdentityID)
+		live = auth.Live(tx, sess)
 		return err
 	})
 	if err != nil {
 		_ = a.Sessions.Delete(token) // a failure leaves a session that this same check refuses
 		return Errorf(http.StatusUnauthorized, CodeUnauthorized, "the identity of this API session no longer exists: authenticate again")
 	}
+	if !live {
+		// Deleting the authenticator it was made with, or disabling the
+		// identity, ended it in the store.
+		a.Sessions.Prune(sess.IdentityID)
+		return Errorf(http.StatusUnauthorized, CodeUnauthorized, "the API session has ended (its credentials were changed or the identity was disabled): authenticate again")
+	}
 	if id.IsDisabled(a.now()) {
 		return Errorf(http.StatusUnauthorized, CodeUnauthorized, "the identity is disabled")
 	}
 	if adminOnly && !id.IsAdmin {
-		return Errorf(http.StatusForbidden, CodeForbidden, "the management API requires an admin identity; %q is not an admin", id.Name)
+		return Errorf(http.StatusUnauthorized, CodeUnauthorized, "the management API requires an admin identity; %q is not an admin", id.Name)
 	}
 	c.Session = &sess
 	c.Identity = id

@@ -15,7 +15,7 @@ import (
 // action of its own). Tests walk it (the reliability
 // AuthZ matrix checks every route).
 func Routes() []Route {
-	get, post, del := http.MethodGet, http.MethodPost, http.MethodDelete
+	get, post, put, patch, del := http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
 	return slices.Concat([]Route{
 		// System and discovery.
 		{get, "/version", Root, Public, version},
@@ -34,6 +34,8 @@ func Routes() []Route {
 		{get, "/current-identity", Both, Session, currentIdentity},
 		{get, "/current-identity/authenticators", Both, Session, currentAuthenticators},
 		{get, "/current-identity/authenticators/{id}", Both, Session, currentAuthenticator},
+		{put, "/current-identity/authenticators/{id}", Both, Session, updateAuthenticator(false, true)},
+		{patch, "/current-identity/authenticators/{id}", Both, Session, updateAuthenticator(true, true)},
 		{post, "/current-identity/authenticators/{id}/extend", Both, Session, extendCurrentAuthenticator},
 		{post, "/current-identity/authenticators/{id}/extend-verify", Both, Session, extendVerifyCurrentAuthenticator},
 
@@ -52,6 +54,9 @@ func Routes() []Route {
 		{get, "/authenticators", Management, Admin, listAuthenticators},
 		{get, "/authenticators/{id}", Management, Admin, getAuthenticator},
 		{del, "/authenticators/{id}", Management, Admin, deleteAuthenticator},
+		{put, "/authenticators/{id}", Management, Admin, updateAuthenticator(false, false)},
+		{patch, "/authenticators/{id}", Management, Admin, updateAuthenticator(true, false)},
+		{post, "/authenticators/{id}/re-enroll", Management, Admin, reEnrollAuthenticator},
 
 		{get, "/enrollments", Management, Admin, listEnrollments},
 		{post, "/enrollments", Management, Admin, createEnrollment},

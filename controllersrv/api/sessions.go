@@ -148,7 +148,14 @@ func login(c *Ctx, method string, fn func(*Ctx) (string, string, error), configT
 	if err := c.API.Secondary(c.Context(), policy, identityID, bearer(c)); err != nil {
 		return err
 	}
-	sess, err := c.API.Sessions.Create(identityID, authID, method, clientIP(c.R), configTypes...)
+	admit := func(tx *store.Tx) error {
+		_, _, err := c.API.Admit(tx, identityID, method, authID)
+		return err
+	}
+	sess, err := c.API.Sessions.Create(identityID, authID, method, clientIP(c.R), admit, configTypes...)
+	if errors.Is(err, auth.ErrCredentialsChanged) {
+		return Errorf(http.StatusUnauthorized, CodeInvalidAuth, "the authentication request failed: the identity or its authenticator changed during the login: authenticate again")
+	}
 	if err != nil {
 		return err
 	}

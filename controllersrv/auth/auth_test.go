@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,7 +34,8 @@ func TestPasswordHash(t *testing.T) {
 }
 
 // testSessions opens a store in a temporary directory with one identity
-// per id and a session table on it.
+// per id, each with a password authenticator "auth-<id>", and a session
+// table on it.
 func testSessions(t *testing.T, identities ...string) (*Sessions, *store.DB) {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "ctrl.db"))
@@ -44,6 +46,9 @@ func testSessions(t *testing.T, identities ...string) (*Sessions, *store.DB) {
 	err = db.Update(func(tx *store.Tx) error {
 		for _, id := range identities {
 			if err := tx.PutIdentity(&store.Identity{Named: store.Named{ID: id, Name: id}}); err != nil {
+				return err
+			}
+			if err := tx.PutAuthenticator(&store.Authenticator{ID: "auth-" + id, IdentityID: id, Method: "updb", Username: id}); err != nil {
 				return err
 			}
 		}
@@ -61,7 +66,7 @@ func testSessions(t *testing.T, identities ...string) (*Sessions, *store.DB) {
 
 func create(t *testing.T, s *Sessions, identityID string) *Session {
 	t.Helper()
-	sess, err := s.Create(identityID, "auth1", "password", "127.0.0.1")
+	sess, err := s.Create(identityID, "auth-"+identityID, "password", "127.0.0.1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,12 +95,84 @@ func TestSessionIdleExpiry(t *testing.T) {
 		t.Fatalf("%d sessions stored after the only one expired, want 0", n)
 	}
 	b := create(t, s, "id2")
-	s.DeleteIdentity("id2")
+	if err := db.Update(func(tx *store.Tx) error { return tx.DeleteIdentity("id2") }); err != nil {
+		t.Fatal(err)
+	}
+	s.Prune("id2")
 	if _, ok := s.Touch(b.Token); ok {
 		t.Fatal("session of a deleted identity survived")
 	}
-	if _, err := s.Create("no-such-identity", "a", "cert", ""); err == nil {
+	if _, err := s.Create("no-such-identity", "a", "cert", "", nil); err == nil {
 		t.Fatal("a session was created for an identity that does not exist")
+	}
+}
+
+// TestSessionsEndWithTheirCredentials: deleting an authenticator drops
+// the sessions made with it (and no other) in its own transaction, so
+// Live refuses them before Prune frees them; disabling drops every
+// session of the identity; a login that finds its authenticator deleted
+// gets no session, nor one its admit check refuses in the same
+// transaction.
+func TestSessionsEndWithTheirCredentials(t *testing.T) {
+	s, db := testSessions(t, "id1", "id2")
+	pw, other := create(t, s, "id1"), create(t, s, "id2")
+	ext, err := s.Create("id1", "signer-1", "ext-jwt", "127.0.0.1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := func(sess *Session) bool {
+		t.Helper()
+		got, ok := s.Touch(sess.Token)
+		if !ok {
+			return false
+		}
+		alive, err := store.Read(db, func(tx *store.Tx) (bool, error) { return Live(tx, got), nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return alive
+	}
+	if err := db.Update(func(tx *store.Tx) error { return tx.DeleteAuthenticator("auth-id1") }); err != nil {
+		t.Fatal(err)
+	}
+	if live(pw) || !live(ext) || !live(other) {
+		t.Fatalf("after deleting auth-id1: password session live %t (want false), ext-jwt %t, id2's %t (want true)", live(pw), live(ext), live(other))
+	}
+	s.Prune("id1")
+	if _, ok := s.Touch(pw.Token); ok {
+		t.Fatal("Prune kept the session of the deleted authenticator")
+	}
+	if _, ok := s.Touch(ext.Token); !ok {
+		t.Fatal("Prune dropped a session whose record is stored")
+	}
+	if _, err := s.Create("id1", "auth-id1", "password", "", nil); !errors.Is(err, ErrCredentialsChanged) {
+		t.Fatalf("a login with a deleted authenticator: %v, want ErrCredentialsChanged", err)
+	}
+
+	err = db.Update(func(tx *store.Tx) error {
+		v, err := tx.GetIdentity("id2")
+		if err != nil {
+			return err
+		}
+		at := time.Now()
+		v.DisabledAt = &at
+		if err := tx.PutIdentity(v); err != nil {
+			return err
+		}
+		return tx.DropAPISessions("id2")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live(other) {
+		t.Fatal("a session of a disabled identity is live")
+	}
+	disabled := errors.New("disabled")
+	if _, err := s.Create("id2", "auth-id2", "password", "", func(*store.Tx) error { return disabled }); !errors.Is(err, disabled) {
+		t.Fatalf("a login refused in the write: %v, want its own error", err)
+	}
+	if n := storedSessions(t, db); n != 1 {
+		t.Fatalf("%d sessions stored, want 1 (the ext-jwt one)", n)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -102,9 +103,20 @@ func NewSessions(db *store.DB, idle time.Duration) (*Sessions, error) {
 	return s, nil
 }
 
+// ErrCredentialsChanged is Create's error when the identity or the
+// authenticator was deleted after the credentials were checked: the login
+// must fail as it would a moment later.
+var ErrCredentialsChanged = errors.New("the identity or its authenticator changed during the login")
+
 // Create starts a session for an identity; it is stored before Create
-// returns.
-func (s *Sessions) Create(identityID, authenticatorID, method, ip string, configTypes ...string) (*Session, error) {
+// returns. authenticatorID is the authenticator the password or
+// certificate matched ("" for a certificate matched by externalId; for
+// ext-jwt, the signer): deleting that authenticator ends the session.
+// admit, when set, runs in the transaction that stores the session and
+// refuses it with its error: the login's own checks (identity enabled,
+// method allowed), decided again in the same transaction as the write, so
+// that a disable committed after the first check still wins.
+func (s *Sessions) Create(identityID, authenticatorID, method, ip string, admit func(*store.Tx) error, configTypes ...string) (*Session, error) {
 	s.mu.Lock()
 	now := s.now().UTC()
 	s.mu.Unlock()
@@ -114,14 +126,29 @@ func (s *Sessions) Create(identityID, authenticatorID, method, ip string, config
 		Method: method, IPAddress: ip, CreatedAt: now, UpdatedAt: now, LastActivityAt: now,
 		ConfigTypes: configTypes,
 	}, hash: TokenHash(token), saved: now}
+	var refused error
 	err := s.db.Update(func(tx *store.Tx) error {
-		// Serialized with the identity's deletion, which drops its
-		// sessions: a login racing it leaves no session behind.
+		// Serialized with the transactions that drop sessions (deleting
+		// the identity or the authenticator, disabling the identity): a
+		// login racing one leaves no session behind.
 		if _, err := tx.GetIdentity(identityID); err != nil {
-			return err
+			return ErrCredentialsChanged
+		}
+		if (method == "password" || method == "cert") && authenticatorID != "" {
+			if au, err := tx.GetAuthenticator(authenticatorID); err != nil || au.IdentityID != identityID {
+				return ErrCredentialsChanged
+			}
+		}
+		if admit != nil {
+			if refused = admit(tx); refused != nil {
+				return refused
+			}
 		}
 		return tx.PutAPISession(e.record())
 	})
+	if refused != nil || errors.Is(err, ErrCredentialsChanged) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("storing the API session: %w", err)
 	}
@@ -176,24 +203,55 @@ func (s *Sessions) Delete(token string) error {
 	return s.db.Update(func(tx *store.Tx) error { return tx.DeleteAPISession(e.ID) })
 }
 
-// DeleteIdentity ends every session of an identity that was deleted. The
-// store dropped their records in the transaction that deleted the
-// identity; this drops them from memory.
-func (s *Sessions) DeleteIdentity(identityID string) {
+// Prune drops from memory the sessions of an identity whose records are
+// no longer stored: the transaction that deleted the identity, deleted
+// an authenticator or disabled the identity dropped them (see
+// store.APISessions). Requests already refuse such a session (Live);
+// this frees the memory at once.
+func (s *Sessions) Prune(identityID string) {
 	s.mu.Lock()
+	held := make([]*entry, 0, len(s.byIdentity[identityID]))
 	for _, e := range s.byIdentity[identityID] {
-		s.remove(e)
+		held = append(held, e)
+	}
+	s.mu.Unlock()
+	var gone []*entry
+	_ = s.db.View(func(tx *store.Tx) error {
+		for _, e := range held {
+			if !tx.HasAPISession(identityID, e.ID) {
+				gone = append(gone, e)
+			}
+		}
+		return nil
+	})
+	s.mu.Lock()
+	for _, e := range gone {
+		if s.byHash[e.hash] == e {
+			s.remove(e)
+		}
 	}
 	s.mu.Unlock()
 }
 
-// HasIdentity reports whether an identity has a live session.
-func (s *Sessions) HasIdentity(identityID string) bool {
+// Live reports whether the session sess (from Touch) is still stored,
+// read in the request's own transaction tx: a change that ended it
+// committed before tx began ends it for this request.
+func Live(tx *store.Tx, sess Session) bool { return tx.HasAPISession(sess.IdentityID, sess.ID) }
+
+// HasIdentity reports whether an identity has a live session, as tx sees
+// the store.
+func (s *Sessions) HasIdentity(tx *store.Tx, identityID string) bool {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	now := s.now().UTC()
+	var ids []string
 	for _, e := range s.byIdentity[identityID] {
 		if !now.After(e.LastActivityAt.Add(s.Idle)) {
+			ids = append(ids, e.ID)
+		}
+	}
+	s.mu.Unlock()
+	for _, id := range ids {
+		if tx.HasAPISession(identityID, id) {
 			return true
 		}
 	}

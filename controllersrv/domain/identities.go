@@ -182,31 +182,40 @@ func (in *IdentityInput) enrollments(c *Controller, v *store.Identity) (func(*st
 }
 
 // DisableIdentity disables the identity id for d (0 or less: until
-// EnableIdentity): it can neither log in nor use its API sessions.
+// EnableIdentity): it cannot log in, and its API sessions end in the same
+// transaction, for good (as OpenZiti deletes them: enabling the identity
+// again brings none back). The caller drops them from the session table
+// with auth.Sessions.Prune (requests refuse them at once anyway).
 func (c *Controller) DisableIdentity(id string, d time.Duration) error {
-	return c.setDisabled(id, func(v *store.Identity) {
+	return c.setDisabled(id, func(tx *store.Tx, v *store.Identity) error {
 		now := c.now()
 		v.DisabledAt, v.DisabledUntil = &now, nil
 		if d > 0 {
 			until := now.Add(d)
 			v.DisabledUntil = &until
 		}
+		return tx.DropAPISessions(id)
 	})
 }
 
 // EnableIdentity clears the disabled state of the identity id (an admin's
 // disable or a lockout).
 func (c *Controller) EnableIdentity(id string) error {
-	return c.setDisabled(id, func(v *store.Identity) { v.DisabledAt, v.DisabledUntil = nil, nil })
+	return c.setDisabled(id, func(_ *store.Tx, v *store.Identity) error {
+		v.DisabledAt, v.DisabledUntil = nil, nil
+		return nil
+	})
 }
 
-func (c *Controller) setDisabled(id string, change func(*store.Identity)) error {
+func (c *Controller) setDisabled(id string, change func(*store.Tx, *store.Identity) error) error {
 	return c.DB.Update(func(tx *store.Tx) error {
 		v, err := tx.GetIdentity(id)
 		if err != nil {
 			return NotFound("identity", id)
 		}
-		change(v)
+		if err := change(tx, v); err != nil {
+			return err
+		}
 		v.UpdatedAt = c.now()
 		return tx.PutIdentity(v)
 	})

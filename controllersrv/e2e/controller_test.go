@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/zitiform/terraform-provider-ziti/internal/edgeapi"
+	"github.com/zitiform/terraform-provider-ziti/internal/enroll"
 	"github.com/zitiform/terraform-provider-ziti/internal/enroll/proxytest"
 	"github.com/zitiform/terraform-provider-ziti/internal/testctl"
 )
@@ -73,6 +74,20 @@ func (c *controller) ottJWT(t testing.TB, name string) (id, jwt string) {
 		t.Fatal("the new identity has no ott enrollment JWT")
 	}
 	return id, d.Enrollment.Ott.JWT
+}
+
+// enrollJWT enrolls with an ott enrollment JWT and a new key.
+func enrollJWT(t testing.TB, jwt string) *enroll.Result {
+	t.Helper()
+	tok, err := enroll.ParseToken(jwt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := enroll.Enroll(context.Background(), enroll.Request{Token: tok})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 func contains(s string, subs ...string) error {

@@ -19,14 +19,7 @@ func TestExtend(t *testing.T) {
 func extend(t *testing.T, kind testctl.Kind) {
 	c := sharedController(t, kind, false)
 	id, jwt := c.ottJWT(t, "extend-me")
-	tok, err := enroll.ParseToken(jwt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := enroll.Enroll(context.Background(), enroll.Request{Token: tok})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := enrollJWT(t, jwt)
 	path := filepath.Join(t.TempDir(), "id.json")
 	if err := enroll.WriteIdentity(path, res.Identity); err != nil {
 		t.Fatal(err)

@@ -14,7 +14,8 @@ import (
 // endpoint that needs a session answers 401 UNAUTHORIZED with no session,
 // with an expired session and with a forged token, and every admin-only
 // endpoint (all of the management API except the /current-* self-service
-// routes) answers 403 FORBIDDEN to a valid non-admin session. Nothing in
+// routes) answers 401 UNAUTHORIZED to a valid non-admin session, as
+// OpenZiti does. Nothing in
 // the store changes. TestBadInputs checks the same for one endpoint each.
 func TestAuthZMatrix(t *testing.T) {
 	s := testServer(t)
@@ -64,8 +65,8 @@ func TestAuthZMatrix(t *testing.T) {
 			if rt.Access == api.Admin || (b == api.ManagementPath && !strings.HasPrefix(rt.Path, "/current-")) {
 				adminOnly++
 				r := user.do(rt.Method, path, body)
-				if r.Status != 403 || r.errorCode(t) != "FORBIDDEN" {
-					t.Errorf("%s with a non-admin session: %d %.200s, want 403 FORBIDDEN", name, r.Status, r.Body)
+				if r.Status != 401 || r.errorCode(t) != "UNAUTHORIZED" {
+					t.Errorf("%s with a non-admin session: %d %.200s, want 401 UNAUTHORIZED", name, r.Status, r.Body)
 				}
 			}
 		}

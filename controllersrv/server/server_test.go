@@ -66,9 +66,9 @@ func TestIdentityEnrollAndCertAuth(t *testing.T) {
 	if me["id"] != id {
 		t.Fatalf("current identity %v, want %s", me["id"], id)
 	}
-	// A non-admin gets 403 on the management API.
-	r = cc.mustStatus(cc.do("GET", "/edge/management/v1/identities", nil), 403)
-	if r.errorCode(t) != "FORBIDDEN" {
+	// A non-admin gets 401 on the management API, as from OpenZiti.
+	r = cc.mustStatus(cc.do("GET", "/edge/management/v1/identities", nil), 401)
+	if r.errorCode(t) != "UNAUTHORIZED" {
 		t.Fatalf("non-admin: %s", r.Body)
 	}
 	d = c.mustStatus(c.do("GET", "/edge/management/v1/identities/"+id, nil), 200).data(t)

@@ -5,20 +5,22 @@ import "time"
 // Authenticator is a credential of an identity: a certificate (cert) or a
 // username and password hash (updb).
 type Authenticator struct {
-	ID                string    `json:"id"`
-	IdentityID        string    `json:"identityId"`
-	Method            string    `json:"method"` // cert | updb
-	Fingerprint       string    `json:"fingerprint,omitempty"`
-	CertPEM           string    `json:"certPem,omitempty"`
-	IsIssuedByNetwork bool      `json:"isIssuedByNetwork"`
-	Username          string    `json:"username,omitempty"`
-	PasswordHash      string    `json:"passwordHash,omitempty"`
-	CreatedAt         time.Time `json:"createdAt"`
-	UpdatedAt         time.Time `json:"updatedAt"`
+	ID                string         `json:"id"`
+	IdentityID        string         `json:"identityId"`
+	Method            string         `json:"method"` // cert | updb
+	Fingerprint       string         `json:"fingerprint,omitempty"`
+	CertPEM           string         `json:"certPem,omitempty"`
+	IsIssuedByNetwork bool           `json:"isIssuedByNetwork"`
+	Username          string         `json:"username,omitempty"`
+	PasswordHash      string         `json:"passwordHash,omitempty"`
+	Tags              map[string]any `json:"tags,omitempty"`
+	CreatedAt         time.Time      `json:"createdAt"`
+	UpdatedAt         time.Time      `json:"updatedAt"`
 }
 
 // Authenticators stores authenticators, keeping certificate fingerprints
-// and usernames unique; deleting one drops its pending extension.
+// and usernames unique; deleting one drops its pending extension and the
+// API sessions made with it.
 var Authenticators = &Kind[Authenticator]{
 	Bucket: BucketAuthenticators,
 	ID:     func(v *Authenticator) string { return v.ID },
@@ -27,7 +29,12 @@ var Authenticators = &Kind[Authenticator]{
 		{Index: idxAuthUsername, Field: "username", List: true, Key: func(v *Authenticator) string { return v.Username }},
 		{Index: idxAuthIdentity, Field: "identityId", Key: func(v *Authenticator) string { return v.IdentityID + "/" + v.ID }},
 	},
-	BeforeDelete: func(t *Tx, v *Authenticator) error { return t.dropCertExtension(v.ID) },
+	BeforeDelete: func(t *Tx, v *Authenticator) error {
+		if err := t.dropCertExtension(v.ID); err != nil {
+			return err
+		}
+		return t.dropAPISessionsOf(v)
+	},
 }
 
 // GetAuthenticator reads one authenticator.

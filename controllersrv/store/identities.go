@@ -52,7 +52,7 @@ var Identities = &Kind[Identity]{
 				return err
 			}
 		}
-		if err := dropAPISessions(t, v.ID); err != nil {
+		if err := t.DropAPISessions(v.ID); err != nil {
 			return err
 		}
 		return forgetIdentity(t, v.ID)
