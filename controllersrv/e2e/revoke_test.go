@@ -76,6 +76,16 @@ func credentialChangesOn(t *testing.T, a *rawAPI) []string {
 	}
 	check("self-service password change", "password session alive, cert session alive", alive(u))
 
+	// A certificate takes no password: controllersrv refuses the change;
+	// OpenZiti accepts it and then fails the login with that username
+	// (the conformance guide lists the difference). No session ends.
+	put, _ := a.call("PUT", a.ctl.ManagementURL()+"/authenticators/"+u.certID, map[string]any{"username": u.name + "-cert", "password": "second-pw-2"})
+	pwLogin := a.login("password", map[string]string{"username": u.name + "-cert", "password": "second-pw-2"})
+	if want := map[testctl.Kind]string{testctl.Controllersrv: "409 401", testctl.Ziti: "200 500"}[a.ctl.Kind]; fmt.Sprint(put, " ", pwLogin) != want {
+		t.Errorf("PUT of a certificate authenticator, then a login with its username: %d %d, want %s", put, pwLogin, want)
+	}
+	check("PUT of a certificate authenticator", "password session alive, cert session alive", alive(u))
+
 	// c. A re-enroll deletes the authenticator: as a DELETE.
 	u = a.newTwoFactorUser(t, "re-updb-"+suffix, false)
 	exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
