@@ -114,8 +114,9 @@ func (d *providerData) clock() time.Time {
 	return d.now()
 }
 
-// warnUnverifiedCA warns at plan time about a new ottca enrollment (a create
-// or a replacement) whose known ca_id names a CA that is not verified yet.
+// warnUnverifiedCA warns at plan time about a new ottca enrollment (ModifyPlan
+// calls it for a create or a replacement) whose known ca_id names a CA that
+// is not verified yet.
 // A warning, not an error: a ziti_ca_verification or a ziti_ca with its key
 // in the same apply may verify the CA before the enrollment is created,
 // and the plan cannot see that. The create refuses it if it is still not
@@ -124,8 +125,7 @@ func (r *enrollmentResource) warnUnverifiedCA(ctx context.Context, req resource.
 	var method, caID types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("method"), &method)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("ca_id"), &caID)...)
-	if method.ValueString() != edgewire.MethodOTTCA || caID.IsNull() || caID.IsUnknown() || r.planOnly() ||
-		(!req.State.Raw.IsNull() && len(resp.RequiresReplace) == 0) {
+	if method.ValueString() != edgewire.MethodOTTCA || caID.IsNull() || caID.IsUnknown() || r.planOnly() {
 		return
 	}
 	c := r.client(&resp.Diagnostics)

@@ -109,3 +109,68 @@ resource "ziti_enrollment" "cam" {
 		`Verify the CA first: give ziti_ca its ca_private_key_pem_wo, or use a ziti_ca_verification`,
 		`Unless this apply verifies the CA before it creates the enrollment, the create fails`)
 }
+
+// TestAccEnrollmentReplacementWarningsCLI reads the plans of a replaced
+// enrollment: a fired rotation that comes with a first duration replaces
+// the token without the "duration recorded, token kept" warning (which
+// belongs to the token that stays, and does show when the duration comes
+// alone); a replacement by an ottca enrollment of a CA that is not verified
+// warns about the CA, as a create does. Terraform shows only the errors of
+// the plan it makes for the new half of a replacement, so both are the
+// enrollment's own plan of the replacement.
+func TestAccEnrollmentReplacementWarningsCLI(t *testing.T) {
+	s := accController(t)
+	requireServerFeature(t, "cas")
+	name := uniqueName(t, "replwarn")
+	ca := newThirdPartyCA(t, name)
+	config := func(enrollment string) string {
+		return passwordProviderHCL(s.URL, s.Username, s.CAFile) + fmt.Sprintf(`
+resource "ziti_ca" "unverified" {
+  name                         = %[1]q
+  is_ott_ca_enrollment_enabled = true
+  cert_pem                     = %[2]s
+}
+resource "ziti_identity" "dev" {
+  name = %[1]q
+}
+resource "ziti_enrollment" "dev" {
+  identity_id = ziti_identity.dev.id
+%[3]s
+}
+`, name, heredoc(ca.certPEM), enrollment)
+	}
+	d := newTFDriver(t, config(`  method   = "ott"
+  rotation = { round = "1" }`), "ZITI_PASSWORD="+s.Password)
+	plan := func(enrollment string) string {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(d.dir, "main.tf"), []byte(config(enrollment)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return flatOutput(d.must("plan", "-input=false", "-no-color"))
+	}
+	d.must("apply", "-auto-approve", "-input=false", "-no-color")
+	defer d.run("destroy", "-auto-approve", "-input=false", "-no-color") //nolint:errcheck // best-effort cleanup
+	const replaced, kept = "ziti_enrollment.dev must be replaced", "Warning: duration recorded, token kept"
+
+	out := plan(`  method   = "ott"
+  rotation = { round = "1" }
+  duration = "48h"`)
+	if strings.Contains(out, replaced) || !strings.Contains(out, kept) {
+		t.Fatalf("a first duration alone: want an update with %q:\n%s", kept, out)
+	}
+	out = plan(`  method   = "ott"
+  rotation = { round = "2" }
+  duration = "48h"`)
+	if !strings.Contains(out, replaced) || strings.Contains(out, kept) {
+		t.Fatalf("a fired rotation with a first duration: want a replacement without %q:\n%s", kept, out)
+	}
+	out = plan(`  method   = "ottca"
+  ca_id    = ziti_ca.unverified.id
+  rotation = { round = "1" }`)
+	for _, want := range []string{replaced, "Warning: ottca enrollment for a CA that is not verified",
+		"Unless this apply verifies the CA before it creates the enrollment, the create fails"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("ott replaced by an ottca enrollment of an unverified CA: the plan lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -63,6 +63,8 @@ type enrollmentModel struct {
 }
 
 func (r *enrollmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	// enrollmentModel.replacedBy repeats the replacements these plan
+	// modifiers ask for (identity_id, method, ca_id, username, rotation).
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An enrollment token for an identity (`/enrollments`): `ott` (one-time token, the device makes its own key), " +
@@ -167,9 +169,9 @@ func (r *enrollmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	r.warnUnverifiedCA(ctx, req, resp)
-	if req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0 {
-		return // create or replacement: everything computed is new
+	if req.State.Raw.IsNull() {
+		r.warnUnverifiedCA(ctx, req, resp)
+		return // create: everything computed is new
 	}
 	now := r.data.clock()
 	if req.Plan.Raw.Equal(req.State.Raw) {
@@ -191,6 +193,14 @@ func (r *enrollmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state.replacedBy(&plan) {
+		// Everything computed is new, and nothing about the old token
+		// (its expiry, a duration it records) applies. The plan Terraform
+		// makes for the new half shows only its errors, so the warning
+		// about the new token's CA comes from here.
+		r.warnUnverifiedCA(ctx, req, resp)
 		return
 	}
 	keep := func() {
@@ -241,6 +251,18 @@ func (r *enrollmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		plan.forgetJWTUnlessStored()
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// replacedBy reports whether plan replaces the enrollment m (its state),
+// as the plan modifiers of the schema decide: a change of identity_id,
+// method or ca_id, of a username the state knows (usernameReplaces), or a
+// fired rotation (triggerFired). A resource's own ModifyPlan does not see
+// what they asked for (its resp.RequiresReplace starts empty), so it asks
+// this.
+func (m *enrollmentModel) replacedBy(plan *enrollmentModel) bool {
+	return !plan.IdentityID.Equal(m.IdentityID) || !plan.Method.Equal(m.Method) || !plan.CAID.Equal(m.CAID) ||
+		(!plan.Username.Equal(m.Username) && usernameReplaces(m.Username, m.Method)) ||
+		(!plan.Rotation.Equal(m.Rotation) && triggerFired(m.Rotation, plan.Rotation))
 }
 
 // durationChanged reports whether a new duration refreshes the token: only
@@ -419,14 +441,21 @@ func enrollmentDiffers(in *edgeapi.EnrollmentCreate, d *edgeapi.EnrollmentDetail
 	return ""
 }
 
-// usernameChanged replaces the enrollment when its username changes, but
-// not when the state has none for an updb enrollment: that is an import
-// from a controller that does not report usernames, and the configured one
-// is taken as it is.
+// usernameChanged replaces the enrollment when its username changes, as
+// usernameReplaces says.
 func usernameChanged(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 	var method types.String
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("method"), &method)...)
-	resp.RequiresReplace = !req.StateValue.IsNull() || method.ValueString() != edgewire.MethodUPDB
+	resp.RequiresReplace = usernameReplaces(req.StateValue, method)
+}
+
+// usernameReplaces reports whether a change of the username that the state
+// has (with the state's method) replaces the enrollment: it does, but not
+// when the state has none for an updb enrollment: that is an import from
+// a controller that does not report usernames, and the configured one is
+// taken as it is.
+func usernameReplaces(state, method types.String) bool {
+	return !state.IsNull() || method.ValueString() != edgewire.MethodUPDB
 }
 
 func (r *enrollmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
