@@ -75,9 +75,18 @@ func (r *certResource) set(ctx context.Context, dst stateSetter, d certData) dia
 }
 
 // ModifyPlan plans renewals (pki_renewal.go): ready_for_renewal, and a
-// replacement once the certificate is within early_renewal_hours of its end.
+// replacement once the certificate is within early_renewal_hours of its end;
+// on an update that keeps the certificate, it checks the write-only key
+// (modifyPlanWriteOnly).
 func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	r.planRenewal(ctx, req, resp)
+	// The certificate is replaced when planRenewal asked for it (the only
+	// entry of resp.RequiresReplace: what the attributes' plan modifiers
+	// ask for is not passed to a resource's ModifyPlan) or when an
+	// attribute that re-issues it changed (replacingCert).
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || len(resp.RequiresReplace) > 0 || replacingCert(req) {
+		return
+	}
 	r.modifyPlanWriteOnly(ctx, req, resp)
 }
 

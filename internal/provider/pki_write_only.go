@@ -151,12 +151,12 @@ func backfillPublicKeyFingerprint(d *certData, diags *diag.Diagnostics) bool {
 	return true
 }
 
-// modifyPlanWriteOnly runs on updates that keep the certificate: a key
-// given in private_key_pem_wo must be the certified one (the state's
-// public_key_fingerprint_sha256), and once it is given the key leaves the
-// state.
+// modifyPlanWriteOnly is the plan of an update that keeps the certificate
+// (ModifyPlan decides): a key given in private_key_pem_wo must be the
+// certified one (the state's public_key_fingerprint_sha256), and once it is
+// given the key leaves the state.
 func (r *certResource) modifyPlanWriteOnly(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || len(resp.RequiresReplace) > 0 || resp.Diagnostics.HasError() || replacingCert(req) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	var key, fp, certPEM types.String

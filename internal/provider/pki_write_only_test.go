@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -149,6 +150,40 @@ func TestAccPKIWriteOnlyKeys(t *testing.T) {
 						return nil
 					}),
 				),
+			},
+		},
+	})
+}
+
+// TestAccPKIWriteOnlyRenewalNewKey: a renewal is a replacement, so a
+// private_key_pem_wo of another key is not refused as "not the key of this
+// certificate" then: the renewed certificate is issued for it (ModifyPlan
+// checks the key only on an update that keeps the certificate).
+func TestAccPKIWriteOnlyRenewalNewKey(t *testing.T) {
+	dir := t.TempDir()
+	start := time.Now()
+	t.Cleanup(func() { pkiNow = time.Now })
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: pkiProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { pkiNow = func() time.Time { return start } },
+				Config:    pkiWriteOnlyConfig(dir, "leaf.key", 1),
+			},
+			{
+				// The leaf (8760 hours) has expired; its issuers have not.
+				PreConfig: func() { pkiNow = func() time.Time { return start.Add(8761 * time.Hour) } },
+				Config:    pkiWriteOnlyConfig(dir, "other.key", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("ziti_pki_client_cert.leaf", plancheck.ResourceActionReplace),
+						plancheck.ExpectResourceAction("ziti_pki_intermediate.ica", plancheck.ResourceActionNoop),
+					},
+				},
+				Check: func(s *terraformState) error {
+					want := keyFileFingerprint(t, filepath.Join(dir, "other.key"))
+					return resource.TestCheckResourceAttr("ziti_pki_client_cert.leaf", "public_key_fingerprint_sha256", want)(s)
+				},
 			},
 		},
 	})
