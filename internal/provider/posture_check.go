@@ -11,7 +11,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -43,6 +45,54 @@ type postureFields interface {
 	base() *postureCheckModel
 	toFields(ctx context.Context, diags *diag.Diagnostics) edgeapi.PostureCheckFields
 	fromFields(f *edgeapi.PostureCheckFields)
+}
+
+// postureTypes are the posture check types, one file each; the provider
+// serves each as a resource and a data source (postureResources,
+// postureDataSources).
+var postureTypes = []postureType{
+	servePosture(postureDomainKind),
+	servePosture(postureMACKind),
+	servePosture(postureMFAKind),
+	servePosture(postureOSKind),
+	servePosture(postureProcessKind),
+	servePosture(postureMultiProcessKind),
+}
+
+// postureType is what the provider serves of one posture check type.
+type postureType struct {
+	resource   func() resource.Resource
+	dataSource func() datasource.DataSource
+}
+
+// servePosture is the postureType of kind: its resource, and its data
+// source, which reads one check of the type by id or exact name and
+// refuses a check of another type.
+func servePosture[M any](kind *networkKind[M, edgeapi.PostureCheckDetail, edgeapi.PostureCheckCreate]) postureType {
+	return postureType{
+		resource: func() resource.Resource { return newKindResource(kind) },
+		dataSource: func() datasource.DataSource {
+			return newKindDataSource(kind, "Reads one "+kind.what+" by id or exact name.")
+		},
+	}
+}
+
+// postureResources are the posture check resources.
+func postureResources() []func() resource.Resource {
+	out := make([]func() resource.Resource, 0, len(postureTypes))
+	for _, t := range postureTypes {
+		out = append(out, t.resource)
+	}
+	return out
+}
+
+// postureDataSources are the posture check data sources.
+func postureDataSources() []func() datasource.DataSource {
+	out := make([]func() datasource.DataSource, 0, len(postureTypes))
+	for _, t := range postureTypes {
+		out = append(out, t.dataSource)
+	}
+	return out
 }
 
 // posturePart describes one posture check type.
@@ -189,8 +239,9 @@ func lowerHexValidator() validator.String {
 }
 
 // processAttributes are the attributes of a process of a PROCESS or
-// PROCESS_MULTI check but its signer fingerprints.
-func processAttributes() map[string]schema.Attribute {
+// PROCESS_MULTI check: the common ones and the check's own attribute for
+// its signers.
+func processAttributes(signers string, signersAttr schema.Attribute) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"os_type": osTypeAttribute("Operating system the process runs on."),
 		"path": schema.StringAttribute{
@@ -198,6 +249,7 @@ func processAttributes() map[string]schema.Attribute {
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"hashes": hexSetAttribute("SHA-512 hashes of the executable that pass (lower-case hex); empty: any."),
+		signers:  signersAttr,
 	}
 }
 

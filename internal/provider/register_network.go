@@ -7,7 +7,7 @@ import (
 
 // networkResources manage objects on a controller through the Edge API.
 func networkResources() []func() resource.Resource {
-	return []func() resource.Resource{
+	return append([]func() resource.Resource{
 		NewIdentityResource,
 		NewEnrollmentResource,
 		NewCAResource,
@@ -19,19 +19,13 @@ func networkResources() []func() resource.Resource {
 		NewServicePolicyResource,
 		NewEdgeRouterPolicyResource,
 		NewServiceEdgeRouterPolicyResource,
-		NewPostureCheckDomainResource,
-		NewPostureCheckMACResource,
-		NewPostureCheckMFAResource,
-		NewPostureCheckOSResource,
-		NewPostureCheckProcessResource,
-		NewPostureCheckMultiProcessResource,
 		NewAuthPolicyResource,
 		NewExternalJWTSignerResource,
-	}
+	}, postureResources()...)
 }
 
 func networkDataSources() []func() datasource.DataSource {
-	return []func() datasource.DataSource{
+	return append([]func() datasource.DataSource{
 		NewIdentityDataSource,
 		NewIdentitiesDataSource,
 		NewCADataSource,
@@ -48,16 +42,10 @@ func networkDataSources() []func() datasource.DataSource {
 		NewServicePoliciesDataSource,
 		NewEdgeRouterPoliciesDataSource,
 		NewServiceEdgeRouterPoliciesDataSource,
-		NewPostureCheckDomainDataSource,
-		NewPostureCheckMACDataSource,
-		NewPostureCheckMFADataSource,
-		NewPostureCheckOSDataSource,
-		NewPostureCheckProcessDataSource,
-		NewPostureCheckMultiProcessDataSource,
 		NewAuthPolicyDataSource,
 		NewExternalJWTSignerDataSource,
 		NewControllerVersionDataSource,
 		NewCABundleDataSource,
 		NewControllerCheckDataSource,
-	}
+	}, postureDataSources()...)
 }

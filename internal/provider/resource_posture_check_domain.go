@@ -6,7 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -27,9 +26,6 @@ var postureDomainKind = postureKind[postureDomainModel](posturePart{
 		},
 	},
 })
-
-// NewPostureCheckDomainResource returns the ziti_posture_check_domain resource.
-func NewPostureCheckDomainResource() resource.Resource { return newKindResource(postureDomainKind) }
 
 type postureDomainModel struct {
 	postureCheckModel

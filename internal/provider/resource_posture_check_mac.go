@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -20,7 +19,7 @@ var macRE = regexp.MustCompile(`^[0-9a-f]{12}$`)
 
 // postureMACKind is ziti_posture_check_mac: a MAC posture check.
 var postureMACKind = postureKind[postureMACModel](posturePart{
-	typeName: "posture_check_mac", what: "MAC posture check", typeID: edgeapi.PostureCheckMAC,
+	typeName: "posture_check_mac", what: "MAC address posture check", typeID: edgeapi.PostureCheckMAC,
 	description: "A MAC address posture check (`/posture-checks`, type `MAC`): the device must have one of the MAC addresses.",
 	attributes: map[string]schema.Attribute{
 		"mac_addresses": schema.SetAttribute{
@@ -31,9 +30,6 @@ var postureMACKind = postureKind[postureMACModel](posturePart{
 		},
 	},
 })
-
-// NewPostureCheckMACResource returns the ziti_posture_check_mac resource.
-func NewPostureCheckMACResource() resource.Resource { return newKindResource(postureMACKind) }
 
 type postureMACModel struct {
 	postureCheckModel

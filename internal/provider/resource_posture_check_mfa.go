@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
@@ -31,9 +30,6 @@ var postureMFAKind = postureKind[postureMFAModel](posturePart{
 		"ignore_legacy_endpoints": falseBoolAttribute("Whether clients too old to report wake and unlock events pass without the timeout."),
 	},
 })
-
-// NewPostureCheckMFAResource returns the ziti_posture_check_mfa resource.
-func NewPostureCheckMFAResource() resource.Resource { return newKindResource(postureMFAKind) }
 
 type postureMFAModel struct {
 	postureCheckModel

@@ -2,12 +2,10 @@ package provider
 
 import (
 	"context"
-	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -28,20 +26,11 @@ var postureMultiProcessKind = postureKind[postureMultiProcessModel](posturePart{
 		"processes": schema.ListNestedAttribute{
 			Required: true, MarkdownDescription: "The processes, at least one.",
 			Validators: []validator.List{listvalidator.SizeAtLeast(1)},
-			NestedObject: schema.NestedAttributeObject{Attributes: func() map[string]schema.Attribute {
-				a := processAttributes()
-				maps.Copy(a, map[string]schema.Attribute{"signer_fingerprints": hexSetAttribute(
-					"SHA-1 fingerprints of the certificates that may have signed the executable (lower-case hex); empty: any signer.")})
-				return a
-			}()},
+			NestedObject: schema.NestedAttributeObject{Attributes: processAttributes("signer_fingerprints", hexSetAttribute(
+				"SHA-1 fingerprints of the certificates that may have signed the executable (lower-case hex); empty: any signer."))},
 		},
 	},
 })
-
-// NewPostureCheckMultiProcessResource returns the ziti_posture_check_multi_process resource.
-func NewPostureCheckMultiProcessResource() resource.Resource {
-	return newKindResource(postureMultiProcessKind)
-}
 
 type postureMultiProcessModel struct {
 	postureCheckModel

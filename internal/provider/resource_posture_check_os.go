@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -15,7 +14,7 @@ import (
 
 // postureOSKind is ziti_posture_check_os: an OS posture check.
 var postureOSKind = postureKind[postureOSModel](posturePart{
-	typeName: "posture_check_os", what: "OS posture check", typeID: edgeapi.PostureCheckOS,
+	typeName: "posture_check_os", what: "operating system posture check", typeID: edgeapi.PostureCheckOS,
 	description: "An operating system posture check (`/posture-checks`, type `OS`): the device must run one of the operating systems, in one of its version ranges.",
 	attributes: map[string]schema.Attribute{
 		"operating_systems": schema.ListNestedAttribute{
@@ -28,9 +27,6 @@ var postureOSKind = postureKind[postureOSModel](posturePart{
 		},
 	},
 })
-
-// NewPostureCheckOSResource returns the ziti_posture_check_os resource.
-func NewPostureCheckOSResource() resource.Resource { return newKindResource(postureOSKind) }
 
 type postureOSModel struct {
 	postureCheckModel

@@ -2,10 +2,8 @@ package provider
 
 import (
 	"context"
-	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -20,20 +18,13 @@ var postureProcessKind = postureKind[postureProcessModel](posturePart{
 	attributes: map[string]schema.Attribute{
 		"process": schema.SingleNestedAttribute{
 			Required: true, MarkdownDescription: "The process.",
-			Attributes: func() map[string]schema.Attribute {
-				a := processAttributes()
-				maps.Copy(a, map[string]schema.Attribute{"signer_fingerprint": schema.StringAttribute{
-					Optional: true, MarkdownDescription: "SHA-1 fingerprint of the certificate that must have signed the executable (lower-case hex); unset: any signer.",
-					Validators: []validator.String{lowerHexValidator()},
-				}})
-				return a
-			}(),
+			Attributes: processAttributes("signer_fingerprint", schema.StringAttribute{
+				Optional: true, MarkdownDescription: "SHA-1 fingerprint of the certificate that must have signed the executable (lower-case hex); unset: any signer.",
+				Validators: []validator.String{lowerHexValidator()},
+			}),
 		},
 	},
 })
-
-// NewPostureCheckProcessResource returns the ziti_posture_check_process resource.
-func NewPostureCheckProcessResource() resource.Resource { return newKindResource(postureProcessKind) }
 
 type postureProcessModel struct {
 	postureCheckModel
