@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -68,8 +67,7 @@ type Limiter struct {
 	mu       sync.Mutex
 	admitted int
 	keys     map[string]int
-	lastEnd  time.Time // when the last check ended
-	busy     int       // workers running a check
+	busy     int // workers running a check
 	// Checks waiting for a worker, first in first out, those of
 	// clean sources before the others.
 	waitClean, waitOther []chan struct{}
@@ -151,20 +149,6 @@ func (l *Limiter) Acquire(ctx context.Context, source, username string) (release
 	var once sync.Once
 	return func() {
 		once.Do(func() {
-			// The key derivation's memory (19 MiB) is garbage now.
-			// When checks come back to back (others wait, or one
-			// ended less than a second ago), a flood is likely: it
-			// goes back to the system before the next check starts,
-			// or they keep two to three times it resident (the login
-			// flood benchmark measured 2.7x to 3.9x the idle RSS with
-			// a plain collection here or none, 1.9x with this). It
-			// costs the next check the page faults of its memory,
-			// about as much CPU again as the derivation, which is why
-			// a lone login skips it and leaves its memory to the
-			// runtime's background scavenger.
-			if l.backToBack() {
-				debug.FreeOSMemory()
-			}
 			l.freeWorker()
 			l.leave(src, user)
 		})
@@ -185,17 +169,6 @@ func (l *Limiter) admit(src, user string, clean bool) bool {
 	l.keys[src]++
 	l.keys[user]++
 	return true
-}
-
-// backToBack reports, as a check ends, whether another is admitted
-// (running or waiting) or one ended less than a second ago.
-func (l *Limiter) backToBack() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	recent := now.Sub(l.lastEnd) < time.Second
-	l.lastEnd = now
-	return recent || l.admitted > 1
 }
 
 func (l *Limiter) leave(src, user string) {
