@@ -45,7 +45,7 @@ func newFailures(burst int, every time.Duration) *failures {
 func (f *failures) standing(source string) (allowed, clean bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	d, ok := f.until[sourceKey(source)]
+	d, ok := f.until[SourceKey(source)]
 	if !ok {
 		return true, true
 	}
@@ -62,7 +62,7 @@ func (f *failures) refused(source string) { f.record(source, 0) }
 
 // record adds owed to source's debt and marks it not clean.
 func (f *failures) record(source string, owed time.Duration) {
-	key := sourceKey(source)
+	key := SourceKey(source)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.now()
@@ -83,10 +83,11 @@ func (f *failures) record(source string, owed time.Duration) {
 	f.until[key] = debt{until: d.until.Add(owed), last: now}
 }
 
-// sourceKey is the unit a budget belongs to: an IPv4 address, or the /64
+// SourceKey is the unit a budget belongs to: an IPv4 address, or the /64
 // of an IPv6 one (what one host usually gets, and can change its address
-// within at will).
-func sourceKey(source string) string {
+// within at will). The server's per-source connection bound counts by it
+// too.
+func SourceKey(source string) string {
 	a, err := netip.ParseAddr(source)
 	if err != nil {
 		return source

@@ -153,6 +153,12 @@ type Config struct {
 			PerSourceFailures        int      `yaml:"perSourceFailures,omitempty"`
 			PerSourceFailureInterval Duration `yaml:"perSourceFailureInterval,omitempty"`
 		} `yaml:"authRateLimiter,omitempty"`
+		// ConnectionLimiter bounds the connections one address (an
+		// IPv6 /64) holds open on all web listeners together (0: the
+		// server's default).
+		ConnectionLimiter struct {
+			PerSource int `yaml:"perSource,omitempty"`
+		} `yaml:"connectionLimiter,omitempty"`
 		Enrollment struct {
 			SigningCert struct {
 				Cert string `yaml:"cert"`
@@ -198,8 +204,9 @@ var known = map[string]any{
 	// so that a complete OpenZiti config does not warn.
 	"ctrl": map[string]any{"listener": nil, "options": map[string]any{"advertiseAddress": nil}},
 	"edge": map[string]any{
-		"api":             map[string]any{"address": nil, "sessionTimeout": durationKey},
-		"authRateLimiter": map[string]any{"workers": nil, "queueSize": nil, "perSource": nil, "perUsername": nil, "perSourceFailures": nil, "perSourceFailureInterval": durationKey},
+		"api":               map[string]any{"address": nil, "sessionTimeout": durationKey},
+		"authRateLimiter":   map[string]any{"workers": nil, "queueSize": nil, "perSource": nil, "perUsername": nil, "perSourceFailures": nil, "perSourceFailureInterval": durationKey},
+		"connectionLimiter": map[string]any{"perSource": nil},
 		"enrollment": map[string]any{
 			"signingCert":  map[string]any{"cert": nil, "key": nil},
 			"edgeIdentity": map[string]any{"duration": durationKey},
@@ -358,6 +365,9 @@ func (c *Config) validate() error {
 	}
 	if l := c.Edge.AuthRateLimiter; min(l.Workers, l.QueueSize, l.PerSource, l.PerUsername, l.PerSourceFailures) < 0 {
 		return errors.New("edge.authRateLimiter: workers, queueSize, perSource, perUsername and perSourceFailures must be 0 (the default) or a positive number of password checks")
+	}
+	if c.Edge.ConnectionLimiter.PerSource < 0 {
+		return errors.New("edge.connectionLimiter.perSource: must be 0 (the default) or a positive number of connections")
 	}
 	if c.Edge.Enrollment.SigningCert.Cert == "" {
 		return errors.New("edge.enrollment.signingCert.cert: required: the signing CA certificate (chain) that signs enrolled identities' certificates")

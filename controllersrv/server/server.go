@@ -48,6 +48,11 @@ type Options struct {
 	// edge.authRateLimiter.workers and queueSize); more are refused with
 	// 429 RATE_LIMITED before any key derivation.
 	AuthWorkers, AuthQueue int
+	// ConnectionsPerSource bounds the connections open from one address
+	// (an IPv6 /64) on all listeners (0: sized from the CPU count; config
+	// edge.connectionLimiter.perSource); more are closed before the TLS
+	// handshake.
+	ConnectionsPerSource int
 }
 
 // DefaultBind is the listen address when Options.Bind is empty.
@@ -70,6 +75,7 @@ type Server struct {
 
 	servers   []*http.Server
 	listeners []net.Listener
+	conns     *connLimiter // one bound for every listener
 	wg        sync.WaitGroup
 	stop      chan struct{}
 	closeErr  error
@@ -118,6 +124,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	cfg := quickstart.Config(home, ln.Addr().String(), address)
 	cfg.Edge.AuthRateLimiter.Workers = opts.AuthWorkers
 	cfg.Edge.AuthRateLimiter.QueueSize = opts.AuthQueue
+	cfg.Edge.ConnectionLimiter.PerSource = opts.ConnectionsPerSource
 	if err := quickstart.WriteConfig(home, cfg); err != nil {
 		ln.Close()
 		return nil, err
@@ -383,6 +390,7 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 		caPEM:    pki.EncodeCertsPEM(bundle...),
 		signing:  signing,
 		stop:     make(chan struct{}),
+		conns:    newConnLimiter(cfg.Edge.ConnectionLimiter.PerSource),
 	}
 	env := api.Env{
 		Controller: domain.Controller{
@@ -456,7 +464,7 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 				ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
 			}
 			s.servers = append(s.servers, hs)
-			s.listeners = append(s.listeners, tls.NewListener(ln, tlsCfg))
+			s.listeners = append(s.listeners, tls.NewListener(s.conns.listener(ln), tlsCfg))
 		}
 	}
 	return s, nil
