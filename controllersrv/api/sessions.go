@@ -35,12 +35,6 @@ func passwordAuth(c *Ctx) (string, string, error) {
 	// tens of MiB and a core.
 	release, ok := c.API.AuthLimiter.Acquire(c.Context(), clientIP(c.R), in.Username)
 	if !ok {
-		// The connection is closed after the answer: its buffers and
-		// goroutine are memory a refused client should not keep (a
-		// flood holds one connection per attacker), and a client that
-		// comes back must first pass the server's per-address
-		// connection bound again.
-		c.W.Header().Set("Connection", "close")
 		return "", "", rateLimited()
 	}
 	defer release()

@@ -53,7 +53,6 @@ type response struct {
 	Status int
 	Header http.Header
 	Body   []byte
-	Close  bool // the server closes the connection after it (net/http removes Connection: close from Header)
 }
 
 func (r *response) json(t testing.TB) map[string]any {
@@ -126,7 +125,7 @@ func (c *client) do(method, path string, body any, headers ...string) *response 
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	r := &response{Status: resp.StatusCode, Header: resp.Header, Body: data, Close: resp.Close}
+	r := &response{Status: resp.StatusCode, Header: resp.Header, Body: data}
 	if c.check {
 		validateResponse(c.t, req, r)
 	}
