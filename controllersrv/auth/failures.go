@@ -99,3 +99,12 @@ func SourceKey(source string) string {
 	p, _ := a.Prefix(64)
 	return p.String()
 }
+
+// Clean reports whether source is clean (see Limiter): it has neither
+// failed a password check nor been refused one for as long as a full
+// budget of failures takes to be forgiven. The server's connection
+// bound for refused clients spares clean addresses.
+func (l *Limiter) Clean(source string) bool {
+	_, clean := l.failures.standing(source)
+	return clean
+}

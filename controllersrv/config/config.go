@@ -154,10 +154,11 @@ type Config struct {
 			PerSourceFailureInterval Duration `yaml:"perSourceFailureInterval,omitempty"`
 		} `yaml:"authRateLimiter,omitempty"`
 		// ConnectionLimiter bounds the connections one address (an
-		// IPv6 /64) holds open on all web listeners together (0: the
-		// server's default).
+		// IPv6 /64) holds open on all web listeners together, and those
+		// of clients refused a login (0: the server's defaults).
 		ConnectionLimiter struct {
-			PerSource int `yaml:"perSource,omitempty"`
+			PerSource          int `yaml:"perSource,omitempty"`
+			RefusedConnections int `yaml:"refusedConnections,omitempty"`
 		} `yaml:"connectionLimiter,omitempty"`
 		Enrollment struct {
 			SigningCert struct {
@@ -206,7 +207,7 @@ var known = map[string]any{
 	"edge": map[string]any{
 		"api":               map[string]any{"address": nil, "sessionTimeout": durationKey},
 		"authRateLimiter":   map[string]any{"workers": nil, "queueSize": nil, "perSource": nil, "perUsername": nil, "perSourceFailures": nil, "perSourceFailureInterval": durationKey},
-		"connectionLimiter": map[string]any{"perSource": nil},
+		"connectionLimiter": map[string]any{"perSource": nil, "refusedConnections": nil},
 		"enrollment": map[string]any{
 			"signingCert":  map[string]any{"cert": nil, "key": nil},
 			"edgeIdentity": map[string]any{"duration": durationKey},
@@ -366,8 +367,8 @@ func (c *Config) validate() error {
 	if l := c.Edge.AuthRateLimiter; min(l.Workers, l.QueueSize, l.PerSource, l.PerUsername, l.PerSourceFailures) < 0 {
 		return errors.New("edge.authRateLimiter: workers, queueSize, perSource, perUsername and perSourceFailures must be 0 (the default) or a positive number of password checks")
 	}
-	if c.Edge.ConnectionLimiter.PerSource < 0 {
-		return errors.New("edge.connectionLimiter.perSource: must be 0 (the default) or a positive number of connections")
+	if l := c.Edge.ConnectionLimiter; min(l.PerSource, l.RefusedConnections) < 0 {
+		return errors.New("edge.connectionLimiter: perSource and refusedConnections must be 0 (the default) or a positive number of connections")
 	}
 	if c.Edge.Enrollment.SigningCert.Cert == "" {
 		return errors.New("edge.enrollment.signingCert.cert: required: the signing CA certificate (chain) that signs enrolled identities' certificates")

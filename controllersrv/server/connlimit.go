@@ -1,8 +1,11 @@
 package server
 
 import (
+	"context"
+	"crypto/tls"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"runtime"
 	"sync"
 	"time"
@@ -13,10 +16,12 @@ import (
 // Each open TLS connection costs the controller about 22 KiB of heap
 // (net/http's read and write buffers, crypto/tls record and cipher
 // state) and two goroutine stacks (12 KiB) whatever it sends, plus
-// garbage collector headroom: a thousand connections from one flooding
-// address tripled the memory of an idle controller.
+// garbage collector headroom: a thousand connections of a login flood,
+// from one address or from a thousand, tripled the memory of an idle
+// controller.
 const (
-	// connectionsPerSourcePerCPU sizes the default per-source bound.
+	// connectionsPerSourcePerCPU sizes the default per-source bound and
+	// the default bound of refused clients' connections.
 	connectionsPerSourcePerCPU = 32
 	// refusedHold is about how long a connection over its source's
 	// bound is held, unread, before it is closed (between half and one
@@ -36,22 +41,39 @@ const (
 // as nginx's limit_conn: a connection over the bound is closed as soon
 // as it is accepted, before its TLS handshake, so a flood from one
 // address costs at most perSource connections' memory.
+//
+// Connections that were answered 429 RATE_LIMITED (a refused login)
+// share a second bound, refusedConns: over it, a refused login is
+// answered with Connection: close, and a new connection from an address
+// that is not clean (see auth.Limiter.Clean) is closed before its TLS
+// handshake as above. A flood from many addresses then holds at most
+// refusedConns connections, each kept alive (no TLS handshake per
+// refusal), while the other attackers are refused at accept, which costs
+// a socket for a second; clean addresses, and connections that were
+// never refused, are not affected.
 type connLimiter struct {
-	perSource   int
-	refusedHold time.Duration
+	perSource    int
+	refusedConns int
+	refusedHold  time.Duration
+	clean        func(source string) bool // nil: every source is clean
 
 	mu       sync.Mutex
 	held     int // refused connections not closed yet
+	refused  int // open connections answered 429
 	bySource map[string]int
 }
 
-// newConnLimiter bounds the connections of one source to perSource (0:
-// connectionsPerSourcePerCPU per CPU).
-func newConnLimiter(perSource int) *connLimiter {
+// newConnLimiter bounds the connections of one source to perSource and
+// those of refused clients to refusedConns (0: connectionsPerSourcePerCPU
+// per CPU each).
+func newConnLimiter(perSource, refusedConns int, clean func(string) bool) *connLimiter {
 	if perSource <= 0 {
 		perSource = connectionsPerSourcePerCPU * runtime.NumCPU()
 	}
-	return &connLimiter{perSource: perSource, refusedHold: refusedHold, bySource: map[string]int{}}
+	if refusedConns <= 0 {
+		refusedConns = connectionsPerSourcePerCPU * runtime.NumCPU()
+	}
+	return &connLimiter{perSource: perSource, refusedConns: refusedConns, clean: clean, refusedHold: refusedHold, bySource: map[string]int{}}
 }
 
 // listener wraps ln so that its connections count against the bound.
@@ -59,24 +81,42 @@ func (l *connLimiter) listener(ln net.Listener) net.Listener {
 	return &limitedListener{Listener: ln, l: l}
 }
 
-// admit counts a connection from key, or reports that the source holds
-// its bound already.
-func (l *connLimiter) admit(key string) bool {
+// admit counts a connection from host (source key), or reports that
+// the source holds its bound already, or that the host is not clean
+// while refused clients hold theirs.
+func (l *connLimiter) admit(host, key string) bool {
+	dirty := l.clean != nil && !l.clean(host)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.bySource[key] >= l.perSource {
+	if l.bySource[key] >= l.perSource || dirty && l.refused >= l.refusedConns {
 		return false
 	}
 	l.bySource[key]++
 	return true
 }
 
-func (l *connLimiter) release(key string) {
+func (l *connLimiter) release(c *limitedConn) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.bySource[key]--; l.bySource[key] <= 0 {
-		delete(l.bySource, key)
+	if l.bySource[c.source]--; l.bySource[c.source] <= 0 {
+		delete(l.bySource, c.source)
 	}
+	if c.refused {
+		l.refused--
+	}
+}
+
+// refusedLogin counts c among the refused clients' connections and
+// reports whether they are over their bound (c is to be closed after
+// its answer).
+func (l *connLimiter) refusedLogin(c *limitedConn) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !c.refused {
+		c.refused = true
+		l.refused++
+	}
+	return l.refused > l.refusedConns
 }
 
 // refuse closes a refused connection after refusedHold; at once when
@@ -113,8 +153,8 @@ func (ln *limitedListener) Accept() (net.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		key := sourceOf(c.RemoteAddr())
-		if !ln.l.admit(key) {
+		host, key := sourceOf(c.RemoteAddr())
+		if !ln.l.admit(host, key) {
 			ln.l.refuse(c)
 			continue
 		}
@@ -122,26 +162,68 @@ func (ln *limitedListener) Accept() (net.Conn, error) {
 	}
 }
 
-// sourceOf is the source a connection counts against.
-func sourceOf(a net.Addr) string {
+// sourceOf is the address of a connection's peer and the source it
+// counts against.
+func sourceOf(a net.Addr) (host, key string) {
 	host, _, err := net.SplitHostPort(a.String())
 	if err != nil {
-		return a.String()
+		return a.String(), a.String()
 	}
-	return auth.SourceKey(host)
+	return host, auth.SourceKey(host)
 }
 
-// limitedConn gives its source's count back once, when closed.
+// limitedConn gives its counts back once, when closed.
 type limitedConn struct {
 	net.Conn
-	l      *connLimiter
-	source string
-	once   sync.Once
+	l       *connLimiter
+	source  string
+	refused bool // answered 429 (under l.mu)
+	once    sync.Once
 }
 
-// Close closes the connection and gives its count back.
+// Close closes the connection and gives its counts back.
 func (c *limitedConn) Close() error {
 	err := c.Conn.Close()
-	c.once.Do(func() { c.l.release(c.source) })
+	c.once.Do(func() { c.l.release(c) })
 	return err
 }
+
+type connKey struct{}
+
+// connContext is the http.Server ConnContext hook: requests carry their
+// connection.
+func connContext(ctx context.Context, c net.Conn) context.Context {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	if lc, ok := c.(*limitedConn); ok {
+		ctx = context.WithValue(ctx, connKey{}, lc)
+	}
+	return ctx
+}
+
+// closeRefused wraps h: a 429 answer counts its connection among the
+// refused clients', and closes it when they are over their bound.
+func closeRefused(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if lc, ok := r.Context().Value(connKey{}).(*limitedConn); ok {
+			w = &refusalWriter{ResponseWriter: w, conn: lc}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+type refusalWriter struct {
+	http.ResponseWriter
+	conn *limitedConn
+}
+
+func (w *refusalWriter) WriteHeader(code int) {
+	if code == http.StatusTooManyRequests && w.conn.l.refusedLogin(w.conn) {
+		w.Header().Set("Connection", "close")
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *refusalWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -80,4 +81,87 @@ func TestConnectionsPerSourceBounded(t *testing.T) {
 		t.Fatalf("GET /version within the bound: %v %v", resp, err)
 	}
 	resp.Body.Close()
+}
+
+// refusedLoginFrom opens two TLS connections from local and sends a bad
+// password login on each at once: with one check allowed per address,
+// one of them is answered 429 RATE_LIMITED. It returns that connection
+// (still open unless the server closed it) and whether the answer said
+// Connection: close.
+func refusedLoginFrom(t *testing.T, s *Server, local string) (*tls.Conn, bool) {
+	t.Helper()
+	var conns [2]*tls.Conn
+	for i := range conns {
+		c, err := tlsDialFrom(t, s, local)
+		if err != nil {
+			t.Fatalf("connecting from %s: %v", local, err)
+		}
+		t.Cleanup(func() { c.Close() })
+		conns[i] = c
+	}
+	body := `{"username":"nobody","password":"guess"}`
+	req := "POST /edge/client/v1/authenticate?method=password HTTP/1.1\r\nHost: ctrl\r\nContent-Type: application/json\r\n" +
+		"Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+	for _, c := range conns {
+		if _, err := c.Write([]byte(req)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var refused *tls.Conn
+	closing := false
+	for _, c := range conns {
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("login from %s: %v", local, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusTooManyRequests {
+			refused, closing = c, resp.Close
+		}
+	}
+	if refused == nil {
+		t.Fatalf("two parallel logins from %s with one check allowed per address: neither was refused", local)
+	}
+	return refused, closing
+}
+
+// TestRefusedConnectionsBounded: connections answered 429 share
+// edge.connectionLimiter.refusedConnections; over it a refusal closes
+// its connection, and an address that was refused cannot open another
+// while refused clients hold the bound, while a clean address can; once
+// the refused connections close, it can again.
+func TestRefusedConnectionsBounded(t *testing.T) {
+	s := testServerWith(t, func(o *Options) {
+		o.AuthWorkers, o.AuthQueue = 1, 1 // one check per address at a time
+		o.RefusedConnections = 1
+	})
+	a, closing := refusedLoginFrom(t, s, "127.0.0.5")
+	if closing {
+		t.Fatal("the first refused connection was closed: the bound is one")
+	}
+	if _, closing := refusedLoginFrom(t, s, "127.0.0.6"); !closing {
+		t.Fatal("a refusal over the bound of refused connections did not close its connection")
+	}
+	if c, err := tlsDialFrom(t, s, "127.0.0.6"); err == nil {
+		c.Close()
+		t.Fatal("a refused address opened a new connection while refused connections held their bound")
+	}
+	c, err := tlsDialFrom(t, s, "127.0.0.7")
+	if err != nil {
+		t.Fatalf("a clean address while refused connections hold their bound: %v", err)
+	}
+	c.Close()
+	a.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := tlsDialFrom(t, s, "127.0.0.6")
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the refused connection closed, and the refused address still cannot connect: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

@@ -53,6 +53,9 @@ type Options struct {
 	// edge.connectionLimiter.perSource); more are closed before the TLS
 	// handshake.
 	ConnectionsPerSource int
+	// RefusedConnections bounds the connections answered 429 (0: sized
+	// from the CPU count; config edge.connectionLimiter.refusedConnections).
+	RefusedConnections int
 }
 
 // DefaultBind is the listen address when Options.Bind is empty.
@@ -125,6 +128,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	cfg.Edge.AuthRateLimiter.Workers = opts.AuthWorkers
 	cfg.Edge.AuthRateLimiter.QueueSize = opts.AuthQueue
 	cfg.Edge.ConnectionLimiter.PerSource = opts.ConnectionsPerSource
+	cfg.Edge.ConnectionLimiter.RefusedConnections = opts.RefusedConnections
 	if err := quickstart.WriteConfig(home, cfg); err != nil {
 		ln.Close()
 		return nil, err
@@ -390,7 +394,6 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 		caPEM:    pki.EncodeCertsPEM(bundle...),
 		signing:  signing,
 		stop:     make(chan struct{}),
-		conns:    newConnLimiter(cfg.Edge.ConnectionLimiter.PerSource),
 	}
 	env := api.Env{
 		Controller: domain.Controller{
@@ -415,6 +418,9 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 			Now:                   now,
 		}),
 	}
+	// Also one: memory is the process's.
+	cl := cfg.Edge.ConnectionLimiter
+	s.conns = newConnLimiter(cl.PerSource, cl.RefusedConnections, env.AuthLimiter.Clean)
 	// Every OpenZiti network has the built-in config types (intercept.v1,
 	// host.v1, ...); a database from before they existed gets them now.
 	if err := env.EnsureBuiltinConfigTypes(); err != nil {
@@ -426,7 +432,7 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 		for _, a := range w.APIs {
 			bindings = append(bindings, a.Binding)
 		}
-		handler := api.New(env, bindings)
+		handler := closeRefused(api.New(env, bindings))
 		// Validated when the config was parsed.
 		minTLS, _ := config.TLSVersion(w.Options.MinTLSVersion)
 		maxTLS, _ := config.TLSVersion(w.Options.MaxTLSVersion)
@@ -462,6 +468,7 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 				IdleTimeout:       orDefault(w.Options.IdleTimeout, 120*time.Second),
 				MaxHeaderBytes:    64 << 10,
 				ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
+				ConnContext:       connContext,
 			}
 			s.servers = append(s.servers, hs)
 			s.listeners = append(s.listeners, tls.NewListener(s.conns.listener(ln), tlsCfg))
