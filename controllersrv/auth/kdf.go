@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/zitiform/terraform-provider-ziti/controllersrv/auth/argon2id"
@@ -18,17 +19,18 @@ import (
 // runs the derivations on what the other requests leave.
 //
 // Each derivation thread holds a Go P while it computes, so while such
-// threads live GOMAXPROCS is raised by their number: the other goroutines
+// threads work GOMAXPROCS is raised by their number: the other goroutines
 // keep as many Ps as before, and the kernel, not the Go scheduler, decides
-// who gets the cores.
+// who gets the cores. Idle threads hold no P, so GOMAXPROCS goes back
+// down when a thread has had no work for a while.
 //
-// A thread also keeps its argon2 memory (19 MiB) between derivations
+// A thread also keeps its argon2 memory (7 MiB) between derivations
 // instead of making it garbage each time, mapped outside the Go heap: live
 // in the heap it would double the collector's goal (GOGC=100) and let as
-// much garbage pile up before each collection. The thread ends, unmapping
-// it, after two seconds without work: under a flood checks come back to
-// back, and a lone login pays only the page faults x/crypto/argon2 paid on
-// every call.
+// much garbage pile up before each collection. The thread unmaps it after
+// two seconds without work: under a flood checks come back to back, and a
+// lone login pays only the page faults x/crypto/argon2 paid on every
+// call.
 var kdf = newKDFPool(runtime.NumCPU(), 2*time.Second, kdfPriority)
 
 // kdfPriority is the nice value of a derivation thread: low enough that
@@ -57,8 +59,10 @@ type kdfPool struct {
 	nice int
 
 	mu      sync.Mutex
-	workers int // threads alive
+	workers int // threads started (they never end)
 	asked   int // derivations asked for and not yet answered
+
+	mapped atomic.Int64 // bytes of argon2 memory mapped
 }
 
 func newKDFPool(maxWorkers int, idle time.Duration, nice int) *kdfPool {
@@ -88,21 +92,43 @@ func (p *kdfPool) derive(password, salt []byte, time, memory uint32, threads uin
 }
 
 func (p *kdfPool) work() {
-	// Never unlocked: the thread ends with this goroutine, so no other
-	// goroutine ever runs at its priority.
+	// Locked for good, and the thread never ends: its priority cannot
+	// be raised back without a privilege, and ending it would kill the
+	// child processes it started before this goroutine took it (Linux
+	// sends the parent-death signal of os/exec's Pdeathsig, which
+	// terraform-exec sets, when the forking thread ends, not the
+	// process: the provider's acceptance tests, which run controllersrv
+	// in the same process, saw terraform killed).
 	runtime.LockOSThread()
 	lowered := lowerThreadPriority(p.nice)
-	if lowered {
-		raiseProcs(1)
-	}
-	buf, unmap := mapMemory(argonMemory * 1024)
-	mem := argon2id.NewMemory(buf)
-	t := time.NewTimer(p.idle)
-	defer t.Stop()
-	var last time.Time
+	var (
+		size   int
+		unmap  func()
+		mem    *argon2id.Memory
+		last   time.Time
+		active bool
+	)
+	idle := time.NewTimer(p.idle)
+	idle.Stop()
 	for {
 		select {
 		case j := <-p.jobs:
+			if !active && lowered {
+				raiseProcs(1)
+			}
+			active = true
+			if need := argon2id.MemorySize(j.memory, j.threads); mem == nil || need > size {
+				// The first derivation after a pause, or a hash made
+				// with more memory: map what it needs.
+				if unmap != nil {
+					unmap()
+				}
+				size = max(need, argon2id.MemorySize(argonMemory, argonThreads))
+				var buf []byte
+				buf, unmap = mapMemory(size)
+				mem = argon2id.NewMemory(buf)
+				p.mapped.Add(int64(size))
+			}
 			key, err := argon2id.Key(mem, j.password, j.salt, j.time, j.memory, j.threads, j.keyLen)
 			j.done <- kdfResult{key, err}
 			// Back to back (a flood), what the flood's requests left
@@ -113,15 +139,16 @@ func (p *kdfPool) work() {
 				debug.FreeOSMemory()
 			}
 			last = time.Now()
-			t.Reset(p.idle)
-		case <-t.C:
-			if !p.leave() {
-				t.Reset(p.idle)
-				continue
-			}
+			idle.Reset(p.idle)
+		case <-idle.C:
+			// Idle: the memory goes back to the system, and the P.
 			mem.Release()
-			p.exit(lowered, unmap)
-			return
+			unmap()
+			p.mapped.Add(-int64(size))
+			mem, unmap, active = nil, nil, false
+			if lowered {
+				raiseProcs(-1)
+			}
 		}
 	}
 }
@@ -141,33 +168,4 @@ func raiseProcs(n int) {
 	}
 	procs.raised += n
 	runtime.GOMAXPROCS(procs.base + procs.raised)
-}
-
-// leave reports whether an idle thread may end: the derivations asked
-// for (which count on the threads alive to take them) are not more than
-// the other threads. If so it is no longer counted.
-func (p *kdfPool) leave() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.asked > p.workers-1 {
-		return false
-	}
-	p.workers--
-	return true
-}
-
-func (p *kdfPool) exit(lowered bool, unmap func()) {
-	p.mu.Lock()
-	last := p.workers == 0
-	p.mu.Unlock()
-	if lowered {
-		raiseProcs(-1)
-	}
-	unmap()
-	if last {
-		// What the derivations' callers left (heap growth of a flood's
-		// requests) goes back to the system now rather than at the
-		// background scavenger's pace.
-		debug.FreeOSMemory()
-	}
 }

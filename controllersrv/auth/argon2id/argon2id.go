@@ -53,6 +53,17 @@ func NewMemory(buf []byte) *Memory {
 	return &Memory{blocks: unsafe.Slice((*block)(unsafe.Pointer(&buf[0])), n)}
 }
 
+// MemorySize is the memory, in bytes, that a derivation of memory KiB in
+// threads lanes uses.
+func MemorySize(memory uint32, threads uint8) int {
+	return int(blockCount(memory, uint32(max(threads, 1)))) * blockWords * 8
+}
+
+// blockCount is m' = 4p * floor(m / 4p), at least 8p blocks.
+func blockCount(memory, lanes uint32) uint32 {
+	return max(memory/(syncPoints*lanes)*(syncPoints*lanes), 2*syncPoints*lanes)
+}
+
 // Size is the memory held, in bytes.
 func (m *Memory) Size() int { return len(m.blocks) * blockWords * 8 }
 
@@ -76,10 +87,9 @@ func Key(mem *Memory, password, salt []byte, time, memory uint32, threads uint8,
 		mem = &Memory{}
 	}
 	lanes := uint32(threads)
-	// H0 takes m as given; the memory used is m' = 4p * floor(m / 4p),
-	// at least 8p blocks.
+	// H0 takes m as given; the memory used is m'.
 	h0 := initialHash(password, salt, time, memory, lanes, keyLen)
-	blocks := max(memory/(syncPoints*lanes)*(syncPoints*lanes), 2*syncPoints*lanes)
+	blocks := blockCount(memory, lanes)
 	if uint32(len(mem.blocks)) < blocks {
 		mem.blocks = make([]block, blocks)
 	}
