@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/tls"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -40,7 +41,13 @@ const (
 // /64 of an IPv6 one) holds open on all of a server's listeners together,
 // as nginx's limit_conn: a connection over the bound is closed as soon
 // as it is accepted, before its TLS handshake, so a flood from one
-// address costs at most perSource connections' memory.
+// address costs at most perSource connections' memory. When the source
+// has an idle keep-alive connection, the one idle longest is closed
+// instead and the new one admitted, as nginx reuses idle connections
+// when it runs out: honest clients behind one address (a NAT, a TCP
+// proxy, many short-lived HTTP clients that leave their idle
+// connections open) never lose a request to the bound, only a flood of
+// connections with requests in flight does.
 //
 // Connections that were answered 429 RATE_LIMITED (a refused login)
 // share a second bound, refusedConns: over it, a refused login is
@@ -56,11 +63,16 @@ type connLimiter struct {
 	refusedConns int
 	refusedHold  time.Duration
 	clean        func(source string) bool // nil: every source is clean
+	logger       *slog.Logger             // nil: no log
+
+	// What refuse logs at most once per refusalLogEvery.
+	lastLog      time.Time
+	refusedSince int
 
 	mu       sync.Mutex
 	held     int // refused connections not closed yet
 	refused  int // open connections answered 429
-	bySource map[string]int
+	bySource map[string]map[*limitedConn]struct{}
 }
 
 // newConnLimiter bounds the connections of one source to perSource and
@@ -73,7 +85,7 @@ func newConnLimiter(perSource, refusedConns int, clean func(string) bool) *connL
 	if refusedConns <= 0 {
 		refusedConns = connectionsPerSourcePerCPU * runtime.NumCPU()
 	}
-	return &connLimiter{perSource: perSource, refusedConns: refusedConns, clean: clean, refusedHold: refusedHold, bySource: map[string]int{}}
+	return &connLimiter{perSource: perSource, refusedConns: refusedConns, clean: clean, refusedHold: refusedHold, bySource: map[string]map[*limitedConn]struct{}{}}
 }
 
 // listener wraps ln so that its connections count against the bound.
@@ -81,28 +93,74 @@ func (l *connLimiter) listener(ln net.Listener) net.Listener {
 	return &limitedListener{Listener: ln, l: l}
 }
 
-// admit counts a connection from host (source key), or reports that
-// the source holds its bound already, or that the host is not clean
-// while refused clients hold theirs.
-func (l *connLimiter) admit(host, key string) bool {
+// admit counts c, a connection from host (source key c.source), or
+// reports that the source holds its bound already with no idle
+// connection to close, or that the host is not clean while refused
+// clients hold their bound.
+func (l *connLimiter) admit(host string, c *limitedConn) bool {
 	dirty := l.clean != nil && !l.clean(host)
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.bySource[key] >= l.perSource || dirty && l.refused >= l.refusedConns {
+	if dirty && l.refused >= l.refusedConns {
+		l.mu.Unlock()
 		return false
 	}
-	l.bySource[key]++
+	conns := l.bySource[c.source]
+	var evict *limitedConn
+	if len(conns) >= l.perSource {
+		for o := range conns {
+			if !o.idleSince.IsZero() && (evict == nil || o.idleSince.Before(evict.idleSince)) {
+				evict = o
+			}
+		}
+		if evict == nil {
+			l.mu.Unlock()
+			return false
+		}
+		evict.idleSince = time.Time{} // closing: not picked twice
+	}
+	if conns == nil {
+		conns = map[*limitedConn]struct{}{}
+		l.bySource[c.source] = conns
+	}
+	conns[c] = struct{}{}
+	l.mu.Unlock()
+	if evict != nil {
+		evict.Close()
+	}
 	return true
 }
 
 func (l *connLimiter) release(c *limitedConn) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.bySource[c.source]--; l.bySource[c.source] <= 0 {
-		delete(l.bySource, c.source)
+	if conns := l.bySource[c.source]; conns != nil {
+		delete(conns, c)
+		if len(conns) == 0 {
+			delete(l.bySource, c.source)
+		}
 	}
 	if c.refused {
 		l.refused--
+	}
+}
+
+// connState is the http.Server ConnState hook: it records when a
+// connection went idle between requests (keep-alive), and that it is no
+// longer idle once a request comes.
+func (l *connLimiter) connState(c net.Conn, st http.ConnState) {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	lc, ok := c.(*limitedConn)
+	if !ok {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if st == http.StateIdle {
+		lc.idleSince = time.Now()
+	} else {
+		lc.idleSince = time.Time{}
 	}
 }
 
@@ -119,15 +177,31 @@ func (l *connLimiter) refusedLogin(c *limitedConn) bool {
 	return l.refused > l.refusedConns
 }
 
+// refusalLogEvery spaces the warnings about refused connections: a
+// flood refuses thousands a second.
+const refusalLogEvery = 10 * time.Second
+
 // refuse closes a refused connection after refusedHold; at once when
-// maxHeld of them are held already.
-func (l *connLimiter) refuse(c net.Conn) {
+// maxHeld of them are held already. A client sees the close before its
+// TLS handshake as a reset connection, so the refusals are logged (at
+// most once per refusalLogEvery, with how many since the last line) for
+// an operator to tell a bound from a network fault.
+func (l *connLimiter) refuse(c net.Conn, source string) {
 	l.mu.Lock()
 	hold := l.held < maxHeld
 	if hold {
 		l.held++
 	}
+	l.refusedSince++
+	var logN int
+	if now := time.Now(); now.Sub(l.lastLog) >= refusalLogEvery {
+		logN, l.refusedSince, l.lastLog = l.refusedSince, 0, now
+	}
 	l.mu.Unlock()
+	if logN > 0 && l.logger != nil {
+		l.logger.Warn("connections closed before their TLS handshake: over edge.connectionLimiter.perSource (their address holds that many with requests in flight) or refusedConnections (clients refused a login hold that many, and the address is not clean)",
+			"closed", logN, "lastSource", source, "perSource", l.perSource, "refusedConnections", l.refusedConns)
+	}
 	if !hold {
 		c.Close()
 		return
@@ -154,11 +228,12 @@ func (ln *limitedListener) Accept() (net.Conn, error) {
 			return nil, err
 		}
 		host, key := sourceOf(c.RemoteAddr())
-		if !ln.l.admit(host, key) {
-			ln.l.refuse(c)
+		lc := &limitedConn{Conn: c, l: ln.l, source: key}
+		if !ln.l.admit(host, lc) {
+			ln.l.refuse(c, host)
 			continue
 		}
-		return &limitedConn{Conn: c, l: ln.l, source: key}, nil
+		return lc, nil
 	}
 }
 
@@ -178,7 +253,10 @@ type limitedConn struct {
 	l       *connLimiter
 	source  string
 	refused bool // answered 429 (under l.mu)
-	once    sync.Once
+	// idleSince is when the connection went idle after an answer,
+	// zero while a request is read or served (under l.mu).
+	idleSince time.Time
+	once      sync.Once
 }
 
 // Close closes the connection and gives its counts back.

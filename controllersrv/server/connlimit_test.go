@@ -5,8 +5,11 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
+	"io"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -163,5 +166,53 @@ func TestRefusedConnectionsBounded(t *testing.T) {
 			t.Fatalf("the refused connection closed, and the refused address still cannot connect: %v", err)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestConnectionsPerSourceIdleClosedFirst: when an address holds its
+// bound and one of its connections is idle between requests (keep-alive),
+// a new connection closes that one instead of being refused, so honest
+// clients behind one address (a NAT, a TCP proxy, HTTP clients that
+// leave idle connections open) are never refused for connections they
+// do not use.
+func TestConnectionsPerSourceIdleClosedFirst(t *testing.T) {
+	s := testServerWith(t, func(o *Options) { o.ConnectionsPerSource = 2 })
+	get := func(c *tls.Conn, closeAfter bool) {
+		t.Helper()
+		req := "GET /version HTTP/1.1\r\nHost: ctrl\r\n\r\n"
+		if closeAfter {
+			req = "GET /version HTTP/1.1\r\nHost: ctrl\r\nConnection: close\r\n\r\n"
+		}
+		if _, err := c.Write([]byte(req)); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET /version: %v %v", resp, err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	idle, err := tlsDialFrom(t, s, "127.0.0.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	get(idle, false) // answered, kept alive: idle
+	busy, err := tlsDialFrom(t, s, "127.0.0.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	time.Sleep(100 * time.Millisecond) // the server marks the first idle after its answer
+	third, err := tlsDialFrom(t, s, "127.0.0.5")
+	if err != nil {
+		t.Fatalf("a third connection while one of two is idle: %v", err)
+	}
+	defer third.Close()
+	get(third, true)
+	_ = idle.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := idle.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("the idle connection was not closed for the new one: read gave %v", err)
 	}
 }

@@ -421,6 +421,7 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 	// Also one: memory is the process's.
 	cl := cfg.Edge.ConnectionLimiter
 	s.conns = newConnLimiter(cl.PerSource, cl.RefusedConnections, env.AuthLimiter.Clean)
+	s.conns.logger = logger
 	// Every OpenZiti network has the built-in config types (intercept.v1,
 	// host.v1, ...); a database from before they existed gets them now.
 	if err := env.EnsureBuiltinConfigTypes(); err != nil {
@@ -469,6 +470,7 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 				MaxHeaderBytes:    64 << 10,
 				ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
 				ConnContext:       connContext,
+				ConnState:         s.conns.connState,
 			}
 			s.servers = append(s.servers, hs)
 			s.listeners = append(s.listeners, tls.NewListener(s.conns.listener(ln), tlsCfg))
