@@ -21,9 +21,13 @@ import (
 // from one address or from a thousand, tripled the memory of an idle
 // controller.
 const (
-	// connectionsPerSourcePerCPU sizes the default per-source bound and
-	// the default bound of refused clients' connections.
-	connectionsPerSourcePerCPU = 32
+	// connectionsPerSourcePerCPU sizes the default per-source bound:
+	// honest clients keep a hundred requests in flight from one address
+	// (the tests do: a hundred concurrent CA verifications).
+	connectionsPerSourcePerCPU = 64
+	// refusedConnectionsPerCPU sizes the default bound of refused
+	// clients' connections.
+	refusedConnectionsPerCPU = 32
 	// refusedHold is about how long a connection over its source's
 	// bound is held, unread, before it is closed (between half and one
 	// and a half times it, so that a flood's refusals do not all end, and
@@ -77,13 +81,13 @@ type connLimiter struct {
 
 // newConnLimiter bounds the connections of one source to perSource and
 // those of refused clients to refusedConns (0: connectionsPerSourcePerCPU
-// per CPU each).
+// and refusedConnectionsPerCPU per CPU).
 func newConnLimiter(perSource, refusedConns int, clean func(string) bool) *connLimiter {
 	if perSource <= 0 {
 		perSource = connectionsPerSourcePerCPU * runtime.NumCPU()
 	}
 	if refusedConns <= 0 {
-		refusedConns = connectionsPerSourcePerCPU * runtime.NumCPU()
+		refusedConns = refusedConnectionsPerCPU * runtime.NumCPU()
 	}
 	return &connLimiter{perSource: perSource, refusedConns: refusedConns, clean: clean, refusedHold: refusedHold, bySource: map[string]map[*limitedConn]struct{}{}}
 }
