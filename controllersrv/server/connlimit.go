@@ -36,6 +36,12 @@ const (
 	// a refused login is answered after a second. An open socket and a
 	// timer: no goroutine, no TLS.
 	refusedHold = time.Second
+	// staleIdle is how long a keep-alive connection must have been idle
+	// before a new connection of its source, at the bound, closes it:
+	// clients that send requests back to back (a client's pool, a flood)
+	// keep their connections; those left open by clients that are done
+	// give way.
+	staleIdle = time.Second
 	// maxHeld bounds the refused connections held at once (each holds a
 	// file descriptor); over it they are closed at once.
 	maxHeld = 4096
@@ -46,12 +52,13 @@ const (
 // as nginx's limit_conn: a connection over the bound is closed as soon
 // as it is accepted, before its TLS handshake, so a flood from one
 // address costs at most perSource connections' memory. When the source
-// has an idle keep-alive connection, the one idle longest is closed
-// instead and the new one admitted, as nginx reuses idle connections
-// when it runs out: honest clients behind one address (a NAT, a TCP
-// proxy, many short-lived HTTP clients that leave their idle
-// connections open) never lose a request to the bound, only a flood of
-// connections with requests in flight does.
+// has a keep-alive connection idle for staleIdle or longer, the one idle
+// longest is closed instead and the new one admitted, as nginx reuses
+// idle connections when it runs out: honest clients behind one address
+// (a NAT, a TCP proxy, many short-lived HTTP clients that leave their
+// idle connections open) do not lose requests to connections nobody
+// uses, while those in use, between requests sent back to back, are
+// kept.
 //
 // Connections that were answered 429 RATE_LIMITED (a refused login)
 // share a second bound, refusedConns: over it, a refused login is
@@ -110,9 +117,10 @@ func (l *connLimiter) admit(host string, c *limitedConn) bool {
 	}
 	conns := l.bySource[c.source]
 	var evict *limitedConn
+	now := time.Now()
 	if len(conns) >= l.perSource {
 		for o := range conns {
-			if !o.idleSince.IsZero() && (evict == nil || o.idleSince.Before(evict.idleSince)) {
+			if !o.idleSince.IsZero() && now.Sub(o.idleSince) >= staleIdle && (evict == nil || o.idleSince.Before(evict.idleSince)) {
 				evict = o
 			}
 		}

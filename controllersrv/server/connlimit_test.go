@@ -170,8 +170,8 @@ func TestRefusedConnectionsBounded(t *testing.T) {
 }
 
 // TestConnectionsPerSourceIdleClosedFirst: when an address holds its
-// bound and one of its connections is idle between requests (keep-alive),
-// a new connection closes that one instead of being refused, so honest
+// bound and one of its connections has been idle (keep-alive) for a
+// while, a new connection closes that one instead of being refused, so honest
 // clients behind one address (a NAT, a TCP proxy, HTTP clients that
 // leave idle connections open) are never refused for connections they
 // do not use.
@@ -204,7 +204,7 @@ func TestConnectionsPerSourceIdleClosedFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer busy.Close()
-	time.Sleep(100 * time.Millisecond) // the server marks the first idle after its answer
+	time.Sleep(staleIdle + 100*time.Millisecond) // idle long enough to give way
 	third, err := tlsDialFrom(t, s, "127.0.0.5")
 	if err != nil {
 		t.Fatalf("a third connection while one of two is idle: %v", err)

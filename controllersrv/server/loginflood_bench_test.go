@@ -220,9 +220,13 @@ func pacedGets(clients []*client, path string, interval time.Duration, stop <-ch
 }
 
 // attackerClient is an HTTP client whose connection comes from the
-// loopback address 127.0.x.y numbered by source (127.0.0.1 for source 0).
+// loopback address 127.1.x.y numbered by source (127.1.0.1 for source 0).
+//
+// Attackers' addresses are in 127.1.0.0/16, apart from the GET clients'
+// (127.0.0.1) and the admin's: the other clients measured are other
+// addresses, not ones behind the attackers' NAT.
 func attackerClient(tb testing.TB, s *Server, source int) *http.Client {
-	return newClientFrom(tb, s, fmt.Sprintf("127.0.%d.%d", source/250, source%250+1)).http
+	return newClientFrom(tb, s, fmt.Sprintf("127.1.%d.%d", source/250, source%250+1)).http
 }
 
 // timedAdminLogin logs in as the admin from 127.0.200.1 (no attacker's
