@@ -18,11 +18,12 @@ import (
 // the other clients' GET p99 at 2.2x to 3.6x). At a lower one the kernel
 // runs the derivations on what the other requests leave.
 //
-// Each derivation thread holds a Go P while it computes, so while such
-// threads work GOMAXPROCS is raised by their number: the other goroutines
-// keep as many Ps as before, and the kernel, not the Go scheduler, decides
-// who gets the cores. Idle threads hold no P, so GOMAXPROCS goes back
-// down when a thread has had no work for a while.
+// GOMAXPROCS is left as it is: a derivation thread holds one of the Ps
+// while it computes, and the kernel lets the threads of the others run
+// first. Raising GOMAXPROCS by one per such thread, so that the others
+// kept as many Ps, made the other clients' p99 worse in the login flood
+// benchmark (8 to 16 ms against 5 to 11, and one run at 147 ms: three
+// runnable threads on two cores), not better.
 //
 // A thread also keeps its argon2 memory (7 MiB) between derivations
 // instead of making it garbage each time, mapped outside the Go heap: live
@@ -100,23 +101,18 @@ func (p *kdfPool) work() {
 	// process: the provider's acceptance tests, which run controllersrv
 	// in the same process, saw terraform killed).
 	runtime.LockOSThread()
-	lowered := lowerThreadPriority(p.nice)
+	lowerThreadPriority(p.nice)
 	var (
-		size   int
-		unmap  func()
-		mem    *argon2id.Memory
-		last   time.Time
-		active bool
+		size  int
+		unmap func()
+		mem   *argon2id.Memory
+		last  time.Time
 	)
 	idle := time.NewTimer(p.idle)
 	idle.Stop()
 	for {
 		select {
 		case j := <-p.jobs:
-			if !active && lowered {
-				raiseProcs(1)
-			}
-			active = true
 			if need := argon2id.MemorySize(j.memory, j.threads); mem == nil || need > size {
 				// The first derivation after a pause, or a hash made
 				// with more memory: map what it needs.
@@ -141,31 +137,11 @@ func (p *kdfPool) work() {
 			last = time.Now()
 			idle.Reset(p.idle)
 		case <-idle.C:
-			// Idle: the memory goes back to the system, and the P.
+			// Idle: the memory goes back to the system.
 			mem.Release()
 			unmap()
 			p.mapped.Add(-int64(size))
-			mem, unmap, active = nil, nil, false
-			if lowered {
-				raiseProcs(-1)
-			}
+			mem, unmap = nil, nil
 		}
 	}
-}
-
-// GOMAXPROCS is raised by one per thread of lower priority alive.
-var procs struct {
-	sync.Mutex
-	raised int // threads of lower priority alive
-	base   int // GOMAXPROCS before the first
-}
-
-func raiseProcs(n int) {
-	procs.Lock()
-	defer procs.Unlock()
-	if procs.raised == 0 {
-		procs.base = runtime.GOMAXPROCS(0)
-	}
-	procs.raised += n
-	runtime.GOMAXPROCS(procs.base + procs.raised)
 }
