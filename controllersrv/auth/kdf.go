@@ -140,7 +140,6 @@ func (p *kdfPool) work() {
 			idle.Reset(p.idle)
 		case <-idle.C:
 			// Idle: the memory goes back to the system.
-			mem.Release()
 			unmap()
 			p.mapped.Add(-int64(size))
 			mem, unmap = nil, nil

@@ -67,9 +67,6 @@ func blockCount(memory, lanes uint32) uint32 {
 // Size is the memory held, in bytes.
 func (m *Memory) Size() int { return len(m.blocks) * blockWords * 8 }
 
-// Release drops the memory held.
-func (m *Memory) Release() { m.blocks = nil }
-
 // Key derives a keyLen-byte argon2id key from password and salt with time
 // passes over memory KiB in threads lanes, as argon2.IDKey does, using
 // mem (which may be nil: then the memory is allocated for this call).
@@ -216,11 +213,7 @@ func fillSegment(b []block, pass, slice, lane, lanes, laneLen, time uint32) {
 		}
 		ref := refLane*laneLen + refIndex(uint32(rand), pass, slice, i, segLen, laneLen, refLane == lane)
 		cur := &b[base+col]
-		if pass == 0 {
-			compress(cur, &b[prev], &b[ref], false)
-		} else {
-			compress(cur, &b[prev], &b[ref], true)
-		}
+		compress(cur, &b[prev], &b[ref], pass > 0)
 	}
 }
 
