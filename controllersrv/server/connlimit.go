@@ -160,10 +160,7 @@ func (l *connLimiter) release(c *limitedConn) {
 // connection went idle between requests (keep-alive), and that it is no
 // longer idle once a request comes.
 func (l *connLimiter) connState(c net.Conn, st http.ConnState) {
-	if tc, ok := c.(*tls.Conn); ok {
-		c = tc.NetConn()
-	}
-	lc, ok := c.(*limitedConn)
+	lc, ok := limitedConnOf(c)
 	if !ok {
 		return
 	}
@@ -283,13 +280,20 @@ type connKey struct{}
 // connContext is the http.Server ConnContext hook: requests carry their
 // connection.
 func connContext(ctx context.Context, c net.Conn) context.Context {
-	if tc, ok := c.(*tls.Conn); ok {
-		c = tc.NetConn()
-	}
-	if lc, ok := c.(*limitedConn); ok {
+	if lc, ok := limitedConnOf(c); ok {
 		ctx = context.WithValue(ctx, connKey{}, lc)
 	}
 	return ctx
+}
+
+// limitedConnOf is the limitedConn under the connection http.Server
+// hands its hooks (a *tls.Conn over it).
+func limitedConnOf(c net.Conn) (*limitedConn, bool) {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	lc, ok := c.(*limitedConn)
+	return lc, ok
 }
 
 // closeRefused wraps h: a 429 answer counts its connection among the
