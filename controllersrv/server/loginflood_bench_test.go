@@ -1,12 +1,15 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -80,66 +83,26 @@ func floodOnce(b *testing.B, attackers, sources int, phase time.Duration, contro
 	quiet := get(phase)
 	idle := median64(quietRSS())
 
-	// The flood: attackers start, and once each has had an answer (its TLS
-	// handshake done) the GETs are measured for the same time.
-	var answers [600]atomic.Int64
-	var errs, sent atomic.Int64
-	stop := make(chan struct{})
-	var started, wg sync.WaitGroup
-	started.Add(attackers)
-	for i := range attackers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c := attackerClient(b, s, i%sources)
-			first := true
-			for n := 0; ; n++ {
-				select {
-				case <-stop:
-					if first {
-						started.Done()
-					}
-					return
-				default:
-				}
-				var st int
-				if control {
-					st = version(c, s.URL())
-					time.Sleep(time.Second)
-				} else {
-					st = badLogin(c, s.URL(), fmt.Sprintf("nobody-%d-%d", i, n))
-				}
-				sent.Add(1)
-				if st > 0 && st < len(answers) {
-					answers[st].Add(1)
-				} else {
-					errs.Add(1)
-				}
-				if first {
-					first = false
-					started.Done()
-				}
-			}
-		}()
-	}
-	ramp := time.Now()
-	started.Wait()
-	rampTime := time.Since(ramp)
+	// The flood: the attackers start, in a process of their own (as
+	// they would be on other machines: their connections' work and
+	// garbage are not the GET clients'), and once each has had an answer
+	// (its TLS handshake done) the GETs are measured for the same time.
+	atk := startAttackers(b, s, attackers, sources, control)
 	floodRSS := sampleRSS(b, pid)
-	cpu0, self0, sent0 := cpuSeconds(b, pid), selfCPUSeconds(), sent.Load()
+	cpu0, self0, atk0 := cpuSeconds(b, pid), selfCPUSeconds(), cpuSeconds(b, atk.pid())
+	atk.send("mark")
 	t0 := time.Now()
 	flood := get(phase)
 	wall := time.Since(t0).Seconds()
-	cpu, self := cpuSeconds(b, pid)-cpu0, selfCPUSeconds()-self0
-	rate := float64(sent.Load()-sent0) / wall
+	atk.send("end")
+	cpu, self, atkCPU := cpuSeconds(b, pid)-cpu0, selfCPUSeconds()-self0, cpuSeconds(b, atk.pid())-atk0
 	peak := slices.Max(floodRSS())
 	// The flood goes on while the admin logs in with the right password,
 	// from an address of its own: how long an honest login waits behind
 	// the attack. (After the measures above: its own key derivation is
 	// not the attack's memory.)
 	al := timedAdminLogin(b, s)
-	close(stop)
-	wg.Wait()
+	res := atk.stop()
 
 	qp50, qp99 := percentile(quiet, 50), percentile(quiet, 99)
 	fp50, fp99 := percentile(flood, 50), percentile(flood, 99)
@@ -153,22 +116,22 @@ func floodOnce(b *testing.B, attackers, sources int, phase time.Duration, contro
 	b.ReportMetric(ms(fp99), "flood-p99-ms")
 	b.ReportMetric(float64(fp99)/float64(qp99), "p99-x")
 	b.ReportMetric(float64(len(flood)), "gets")
-	b.ReportMetric(float64(answers[http.StatusTooManyRequests].Load()), "429s")
-	b.ReportMetric(float64(answers[http.StatusUnauthorized].Load()), "401s")
+	b.ReportMetric(float64(res.Answers[http.StatusTooManyRequests]), "429s")
+	b.ReportMetric(float64(res.Answers[http.StatusUnauthorized]), "401s")
 	expected := []int{http.StatusTooManyRequests, http.StatusUnauthorized}
 	if control {
 		expected = []int{http.StatusOK}
 	}
 	var other int64
-	for st := range answers {
+	for st, n := range res.Answers {
 		if !slices.Contains(expected, st) {
-			other += answers[st].Load()
+			other += n
 		}
 	}
 	// An attacker's connection closed before its answer is the
 	// connection bound refusing it (over its address's share); a
 	// harmless client's is a miss.
-	closed := errs.Load()
+	closed := res.Closed
 	if control {
 		other, closed = other+closed, 0
 	}
@@ -176,10 +139,11 @@ func floodOnce(b *testing.B, attackers, sources int, phase time.Duration, contro
 	b.ReportMetric(float64(closed), "closed")
 	b.ReportMetric(al[0], "admin-login-ms")
 	b.ReportMetric(al[1], "admin-login-status")
-	b.ReportMetric(rampTime.Seconds(), "ramp-s")
-	b.ReportMetric(rate, "attack-req/s")
+	b.ReportMetric(atk.ramp.Seconds(), "ramp-s")
+	b.ReportMetric(res.Rate, "attack-req/s")
 	b.ReportMetric(cpu/wall, "ctrl-cores")
 	b.ReportMetric(self/wall, "clients-cores")
+	b.ReportMetric(atkCPU/wall, "attackers-cores")
 	b.ReportMetric(0, "ns/op")
 }
 
@@ -361,4 +325,187 @@ func vmKiB(b testing.TB, pid int, field string) int64 {
 	}
 	b.Fatalf("no %s in /proc/%d/status", field, pid)
 	return 0
+}
+
+// attackConfig is what the attackers' process is told (as JSON in
+// LOGINFLOOD_ATTACK).
+type attackConfig struct {
+	URL, CAFile        string
+	Attackers, Sources int
+	Control            bool
+}
+
+// attackResult is what the attackers' process reports when stopped: the
+// count of each status answered, of connections closed before an answer,
+// and the rate of requests between "mark" and "end".
+type attackResult struct {
+	Answers map[int]int64
+	Closed  int64
+	Rate    float64
+}
+
+// attackProc is the attackers' process, as the benchmark drives it.
+type attackProc struct {
+	tb   testing.TB
+	cmd  *exec.Cmd
+	in   io.WriteCloser
+	out  *bufio.Reader
+	ramp time.Duration // until every attacker had its first answer
+}
+
+// startAttackers runs the attackers in a child process (the test binary
+// running TestLoginFloodAttackers) and returns once each has had its
+// first answer.
+func startAttackers(tb testing.TB, s *Server, attackers, sources int, control bool) *attackProc {
+	tb.Helper()
+	ca := filepath.Join(tb.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, s.CAPEM(), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	cfg, _ := json.Marshal(attackConfig{URL: s.URL(), CAFile: ca, Attackers: attackers, Sources: sources, Control: control})
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLoginFloodAttackers$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "LOGINFLOOD_ATTACK="+string(cfg))
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	a := &attackProc{tb: tb, cmd: cmd, in: in, out: bufio.NewReader(stdout)}
+	if line := a.line(); line != "started" {
+		tb.Fatalf("the attackers' process said %q, not started", line)
+	}
+	a.ramp = time.Since(t0)
+	return a
+}
+
+func (a *attackProc) pid() int { return a.cmd.Process.Pid }
+
+func (a *attackProc) send(cmd string) {
+	if _, err := io.WriteString(a.in, cmd+"\n"); err != nil {
+		a.tb.Fatalf("telling the attackers %s: %v", cmd, err)
+	}
+}
+
+// line is the next line the attackers' process writes (its test
+// framework's own lines skipped).
+func (a *attackProc) line() string {
+	for {
+		l, err := a.out.ReadString('\n')
+		if err != nil {
+			a.tb.Fatalf("the attackers' process ended: %v", err)
+		}
+		l = strings.TrimSpace(l)
+		if l != "" && !strings.HasPrefix(l, "=== ") && !strings.HasPrefix(l, "--- ") {
+			return l
+		}
+	}
+}
+
+// stop ends the attack and returns its counts.
+func (a *attackProc) stop() attackResult {
+	a.send("stop")
+	var r attackResult
+	if err := json.Unmarshal([]byte(a.line()), &r); err != nil {
+		a.tb.Fatalf("the attackers' result: %v", err)
+	}
+	return r
+}
+
+// TestLoginFloodAttackers is not a test: BenchmarkLoginFlood runs the
+// test binary with LOGINFLOOD_ATTACK set to get its attackers in a process
+// of their own. Each attacker sends its next request as soon as the last
+// is answered: a bad password login for a new unknown username, or with
+// Control set GET /version once a second. The process writes "started"
+// once every attacker has had an answer, then reads commands: "mark" and
+// "end" delimit the measured time, "stop" ends the attack and writes the
+// attackResult as JSON.
+func TestLoginFloodAttackers(t *testing.T) {
+	env := os.Getenv("LOGINFLOOD_ATTACK")
+	if env == "" {
+		t.Skip("helper process for BenchmarkLoginFlood")
+	}
+	var cfg attackConfig
+	if err := json.Unmarshal([]byte(env), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	caPEM, err := os.ReadFile(cfg.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{url: cfg.URL, caPEM: caPEM}
+	var answers [600]atomic.Int64
+	var closed, sent atomic.Int64
+	stop := make(chan struct{})
+	var started, wg sync.WaitGroup
+	started.Add(cfg.Attackers)
+	for i := range cfg.Attackers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := attackerClient(t, s, i%cfg.Sources)
+			first := true
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					if first {
+						started.Done()
+					}
+					return
+				default:
+				}
+				var st int
+				if cfg.Control {
+					st = version(c, s.URL())
+					time.Sleep(time.Second)
+				} else {
+					st = badLogin(c, s.URL(), fmt.Sprintf("nobody-%d-%d", i, n))
+				}
+				sent.Add(1)
+				if st > 0 && st < len(answers) {
+					answers[st].Add(1)
+				} else {
+					closed.Add(1)
+				}
+				if first {
+					first = false
+					started.Done()
+				}
+			}
+		}()
+	}
+	started.Wait()
+	fmt.Println("started")
+	var t0 time.Time
+	var sent0 int64
+	r := attackResult{Answers: map[int]int64{}}
+	in := bufio.NewScanner(os.Stdin)
+	for in.Scan() {
+		switch in.Text() {
+		case "mark":
+			t0, sent0 = time.Now(), sent.Load()
+		case "end":
+			r.Rate = float64(sent.Load()-sent0) / time.Since(t0).Seconds()
+		case "stop":
+			close(stop)
+			wg.Wait()
+			for st := range answers {
+				if n := answers[st].Load(); n > 0 {
+					r.Answers[st] = n
+				}
+			}
+			r.Closed = closed.Load()
+			out, _ := json.Marshal(r)
+			fmt.Println(string(out))
+			return
+		}
+	}
 }
