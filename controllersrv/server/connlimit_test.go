@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -166,6 +167,34 @@ func TestRefusedConnectionsBounded(t *testing.T) {
 			t.Fatalf("the refused connection closed, and the refused address still cannot connect: %v", err)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestRefusedConnectionsCountedFromAccept: a connection from an address
+// that is not clean counts against the refused bound from its accept,
+// before it is answered 429: while it is open, the address's next
+// connection is closed before its TLS handshake. (Counted only at its
+// 429, every connection accepted meanwhile got in, each a TLS handshake.)
+func TestRefusedConnectionsCountedFromAccept(t *testing.T) {
+	s := testServerWith(t, func(o *Options) { o.RefusedConnections = 1 })
+	c := newClientFrom(t, s, "127.0.0.8")
+	c.check = false
+	body, _ := json.Marshal(map[string]string{"username": "nobody", "password": "guess"})
+	req, _ := newJSONRequest(s.URL()+"/edge/client/v1/authenticate?method=password", body, "")
+	resp, err := c.http.Do(req)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("a bad login: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	c.http.CloseIdleConnections() // 127.0.0.8 failed a login: not clean
+	first, err := tlsDialFrom(t, s, "127.0.0.8")
+	if err != nil {
+		t.Fatalf("the first connection of an address that is not clean, none held: %v", err)
+	}
+	defer first.Close()
+	if second, err := tlsDialFrom(t, s, "127.0.0.8"); err == nil {
+		second.Close()
+		t.Fatal("a second connection of an address that is not clean got in, over the refused bound of one")
 	}
 }
 
