@@ -37,12 +37,12 @@ func passwordAuth(c *Ctx) (string, string, error) {
 	if !ok {
 		return "", "", rateLimited()
 	}
-	defer release()
+	failed := true
+	defer func() { release(failed) }()
 	identityID, authID, err := c.API.PasswordLogin(in.Username, in.Password)
-	if err != nil {
-		// Whether the username exists or not: see auth.Limiter.
-		c.API.AuthLimiter.Failed(clientIP(c.R))
-	}
+	// A failure counts whether the username exists or not: see
+	// auth.Limiter.
+	failed = err != nil
 	return identityID, authID, err
 }
 

@@ -42,7 +42,7 @@ func TestLimiterBounds(t *testing.T) {
 		t.Fatal("refused before MaxWait")
 	}
 	// Source 10.0.0.1 holds one check; a second waits; a third is over perSource.
-	done := make(chan func(), 1)
+	done := make(chan func(bool), 1)
 	go func() {
 		r, ok := l.Acquire(ctx, "10.0.0.1", "carol")
 		if !ok {
@@ -54,13 +54,13 @@ func TestLimiterBounds(t *testing.T) {
 	if _, ok := l.Acquire(ctx, "10.0.0.1", "dave"); ok {
 		t.Fatal("a third check of one source admitted (perSource 2)")
 	}
-	rel()
-	rel() // a second release does nothing
+	rel(false)
+	rel(false) // a second release does nothing
 	r := <-done
 	if r == nil {
 		t.Fatal("the waiting check got no worker after the release")
 	}
-	r()
+	r(false)
 	if l.admitted != 0 || len(l.keys) != 0 {
 		t.Fatalf("after every release: admitted %d, keys %v", l.admitted, l.keys)
 	}
@@ -75,7 +75,7 @@ func TestLimiterSourceFailures(t *testing.T) {
 	check := func(source string) bool {
 		rel, ok := l.Acquire(context.Background(), source, "whoever")
 		if ok {
-			rel()
+			rel(false)
 		}
 		return ok
 	}
@@ -152,7 +152,7 @@ func TestLimiterCleanSourceFirst(t *testing.T) {
 			return
 		}
 		order <- user // before the release: the order the worker was handed in
-		r()
+		r(false)
 	}
 	wg.Add(3) // the waiters
 	go func() { defer wg.Done(); wait("10.0.0.2", "nobody-2") }()
@@ -164,7 +164,7 @@ func TestLimiterCleanSourceFirst(t *testing.T) {
 	}
 	go func() { defer wg.Done(); wait("192.0.2.1", "admin") }()
 	waitFor(t, func() bool { l.mu.Lock(); defer l.mu.Unlock(); return len(l.waitClean) == 1 })
-	rel()
+	rel(false)
 	for i, want := range []string{"admin", "nobody-2", "nobody-3"} {
 		if got := <-order; got != want {
 			t.Fatalf("worker %d went to %q, want %q (clean sources first, then in order)", i+2, got, want)
@@ -194,12 +194,12 @@ func TestLimiterWaiterGivesUp(t *testing.T) {
 	if <-done {
 		t.Fatal("a cancelled check got a worker")
 	}
-	rel()
+	rel(false)
 	r, ok := l.Acquire(context.Background(), "10.0.0.3", "c")
 	if !ok {
 		t.Fatal("the worker was lost to a check that gave up")
 	}
-	r()
+	r(false)
 	if l.admitted != 0 || l.busy != 0 || len(l.waitClean)+len(l.waitOther) != 0 {
 		t.Fatalf("after every release: admitted %d, busy %d, waiting %d", l.admitted, l.busy, len(l.waitClean)+len(l.waitOther))
 	}
@@ -237,4 +237,50 @@ func TestFailuresClean(t *testing.T) {
 	if allowed, clean := f.standing("10.0.0.2"); !allowed || clean {
 		t.Fatalf("after a refusal: allowed %v clean %v, want allowed (no debt), not clean", allowed, clean)
 	}
+}
+
+// TestLimiterRestsAfterFailure: after a failed check the worker rests
+// three times as long as the check took (FailureShare 0.25) before a
+// source that is not clean gets it; a clean source gets it at once, and a check that
+// succeeded leaves no rest.
+func TestLimiterRestsAfterFailure(t *testing.T) {
+	const took = 100 * time.Millisecond
+	l := NewLimiter(LimiterConfig{Workers: 1, MaxWait: 10 * time.Second, RefusalDelay: time.Millisecond})
+	ctx := context.Background()
+	l.Failed("10.0.0.1") // not clean
+	// wait is how long a check of source waits for the worker.
+	wait := func(source string, failed bool) time.Duration {
+		t0 := time.Now()
+		r, ok := l.Acquire(ctx, source, "someone")
+		if !ok {
+			t.Fatalf("a check of %s refused", source)
+		}
+		d := time.Since(t0)
+		time.Sleep(took)
+		r(failed)
+		return d
+	}
+	wait("10.0.0.1", true)
+	if d := wait("10.0.0.1", false); d < 3*took*9/10 {
+		t.Fatalf("a source that is not clean got the worker %v after a failed check of %v: no rest", d, took)
+	}
+	// That check succeeded: no rest.
+	if d := wait("10.0.0.1", true); d > took/2 {
+		t.Fatalf("the worker rested %v after a check that succeeded", d)
+	}
+	// Resting after that failure, but a clean source gets it at once.
+	if d := wait("192.0.2.1", false); d > took/2 {
+		t.Fatalf("a clean source waited %v for a resting worker", d)
+	}
+	off := NewLimiter(LimiterConfig{Workers: 1, FailureShare: 1})
+	off.Failed("10.0.0.1")
+	r, _ := off.Acquire(ctx, "10.0.0.1", "a")
+	r(true)
+	t0 := time.Now()
+	if r, ok := off.Acquire(ctx, "10.0.0.1", "a"); !ok || time.Since(t0) > took/2 {
+		t.Fatal("FailureShare 1 still rests the worker")
+	} else {
+		r(false)
+	}
+	waitFor(t, func() bool { l.mu.Lock(); defer l.mu.Unlock(); return l.busy == 0 && l.resting == 0 })
 }
