@@ -2,7 +2,8 @@
 # controllersrv under a login flood: a controller in a child process, 16
 # clients each doing one authenticated GET every 20 ms, quiet (the
 # baseline) and while 100 and 1,000 attackers send bad password logins
-# (unknown usernames) back to back, from one address or each from its own
+# (unknown usernames) back to back, from a process of their own (as from
+# other machines), from one address or each from its own
 # loopback address; a control row per size has as many harmless clients
 # (GET /version once a second) instead. Reports the controller's RSS idle
 # and at its peak (sampled from /proc every 10 ms), GET p50/p99 quiet and
@@ -11,7 +12,7 @@
 # under 2x idle and GET p99 under 2x quiet. At the end of each flood, the
 # attack still on, the admin logs in with the right password from an
 # address of its own: its latency and status (a refusal is a miss). BENCH_ENFORCE=1 turns a miss
-# into a failure; BENCH_FLOOD_SECONDS sets each phase (default 4).
+# into a failure; BENCH_FLOOD_SECONDS sets each phase (default 8).
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 if ! raw=$(go test -run '^$' -bench '^BenchmarkLoginFlood$' -benchtime 1x -count 1 -timeout 20m ./controllersrv/server/ 2>&1); then
