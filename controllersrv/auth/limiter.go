@@ -34,9 +34,8 @@ type LimiterConfig struct {
 	RefusalDelay time.Duration
 	// FailureShare is the share of a worker's time that failed checks
 	// may take (default 0.25): after a failed check the worker rests
-	// before it runs the next check of a source that is not clean, three
-	// times as long as the check took at the default. 1 turns resting
-	// off.
+	// before it runs the next check, three times as long as the check
+	// took at the default. 1 turns resting off.
 	FailureShare float64
 	// Now is the clock that forgives failures (nil: time.Now; tests
 	// move the controller's clock).
@@ -56,15 +55,16 @@ type LimiterConfig struct {
 // the auth policy's lockout's job (Attempts).
 //
 // Failed checks take at most FailureShare of a worker's time: after one,
-// the worker rests before it runs the next check of a source that is not
-// clean. A flood from many addresses, each with its budget, would
-// otherwise keep a worker deriving keys back to back, a core taken from
-// every other request even at a lower priority (the login flood
-// benchmark measured the other clients' GET p99 at 1.5x to 3.1x the quiet
-// one with 1,000 addresses; 1.2x to 2.3x with failed checks taking half
-// of the worker's time, 1.15x to 1.55x with a quarter). Honest logins
-// succeed and are not slowed by the rests of failed ones, and the guesses
-// of a flood come four times slower.
+// the worker rests before it runs the next check, whatever its source
+// (fresh addresses are cheap: an IPv6 attacker has millions of /64s). A
+// flood from many addresses, each with its budget, would otherwise keep a
+// worker deriving keys back to back, a core taken from every other
+// request even at a lower priority (the login flood benchmark measured
+// the other clients' GET p99 at 1.5x to 3.9x the quiet one with 1,000
+// addresses; 1.3x to 1.8x in most runs with failed checks taking a
+// quarter of the worker's time). Honest logins succeed and leave no rest;
+// a clean source's check still gets the worker first once a rest ends.
+// The guesses of a flood come four times slower.
 //
 // Checks from a clean source (one that has neither failed a check nor
 // been refused one for SourceFailures*SourceFailureInterval, such as an
@@ -85,7 +85,6 @@ type Limiter struct {
 	admitted int
 	keys     map[string]int
 	busy     int // workers running a check or resting
-	resting  int // workers resting after a failed check
 	// Checks waiting for a worker, first in first out, those of
 	// clean sources before the others.
 	waitClean, waitOther []chan struct{}
@@ -223,11 +222,6 @@ func (l *Limiter) worker(ctx context.Context, clean bool) bool {
 		l.mu.Unlock()
 		return true
 	}
-	if clean && l.resting > 0 && len(l.waitClean) == 0 {
-		l.resting-- // its rest is for the others
-		l.mu.Unlock()
-		return true
-	}
 	ch := make(chan struct{})
 	q := &l.waitOther
 	if clean {
@@ -256,34 +250,14 @@ func (l *Limiter) worker(ctx context.Context, clean bool) bool {
 }
 
 // freeWorker hands a worker to the first waiting check, clean ones
-// first, or marks it free; with rest, a check of a source that is not
-// clean gets it only once rest is over.
+// first, or marks it free; after rest, when that is not zero.
 func (l *Limiter) freeWorker(rest time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if rest > 0 && len(l.waitClean) == 0 {
-		l.resting++
-		time.AfterFunc(rest, l.endRest)
+	if rest > 0 {
+		time.AfterFunc(rest, func() { l.freeWorker(0) })
 		return
 	}
-	l.handOn()
-}
-
-// endRest ends a worker's rest, unless a clean check took the worker
-// meanwhile (its release frees it).
-func (l *Limiter) endRest() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.resting == 0 {
-		return
-	}
-	l.resting--
-	l.handOn()
-}
-
-// handOn gives a worker to the first waiting check, clean ones first, or
-// marks it free (under l.mu).
-func (l *Limiter) handOn() {
 	for _, q := range []*[]chan struct{}{&l.waitClean, &l.waitOther} {
 		if len(*q) > 0 {
 			close((*q)[0])

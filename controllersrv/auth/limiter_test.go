@@ -240,37 +240,54 @@ func TestFailuresClean(t *testing.T) {
 }
 
 // TestLimiterRestsAfterFailure: after a failed check the worker rests
-// three times as long as the check took (FailureShare 0.25) before a
-// source that is not clean gets it; a clean source gets it at once, and a check that
-// succeeded leaves no rest.
+// three times as long as the check took (FailureShare 0.25) before it
+// runs the next check, whatever its source (a clean one is served first
+// once the rest ends); a check that succeeded leaves no rest.
 func TestLimiterRestsAfterFailure(t *testing.T) {
 	const took = 100 * time.Millisecond
 	l := NewLimiter(LimiterConfig{Workers: 1, MaxWait: 10 * time.Second, RefusalDelay: time.Millisecond})
 	ctx := context.Background()
 	l.Failed("10.0.0.1") // not clean
-	// wait is how long a check of source waits for the worker.
-	wait := func(source string, failed bool) time.Duration {
+	l.Failed("10.0.0.2")
+	// check runs a check of source that takes took and reports how long
+	// it waited for the worker.
+	check := func(source string, failed bool) time.Duration {
 		t0 := time.Now()
-		r, ok := l.Acquire(ctx, source, "someone")
+		r, ok := l.Acquire(ctx, source, "someone-"+source)
 		if !ok {
-			t.Fatalf("a check of %s refused", source)
+			t.Errorf("a check of %s refused", source)
+			return 0
 		}
 		d := time.Since(t0)
 		time.Sleep(took)
 		r(failed)
 		return d
 	}
-	wait("10.0.0.1", true)
-	if d := wait("10.0.0.1", false); d < 3*took*9/10 {
-		t.Fatalf("a source that is not clean got the worker %v after a failed check of %v: no rest", d, took)
+	check("10.0.0.1", true)
+	if d := check("10.0.0.1", false); d < 3*took*9/10 {
+		t.Fatalf("the next check got the worker %v after a failed check of %v: no rest", d, took)
 	}
-	// That check succeeded: no rest.
-	if d := wait("10.0.0.1", true); d > took/2 {
+	if d := check("10.0.0.1", true); d > took/2 {
 		t.Fatalf("the worker rested %v after a check that succeeded", d)
 	}
-	// Resting after that failure, but a clean source gets it at once.
-	if d := wait("192.0.2.1", false); d > took/2 {
-		t.Fatalf("a clean source waited %v for a resting worker", d)
+	// Resting after that failure: a check of a source that is not clean
+	// and then one of a clean source wait; the clean one goes first.
+	order := make(chan string, 2)
+	var wg sync.WaitGroup
+	for _, src := range []string{"10.0.0.2", "192.0.2.1"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if d := check(src, false); d < 3*took*8/10 {
+				t.Errorf("a check of %s got a resting worker after %v", src, d)
+			}
+			order <- src
+		}()
+		time.Sleep(10 * time.Millisecond)
+	}
+	wg.Wait()
+	if first := <-order; first != "192.0.2.1" {
+		t.Fatalf("after the rest the worker went to %s before the clean source", first)
 	}
 	off := NewLimiter(LimiterConfig{Workers: 1, FailureShare: 1})
 	off.Failed("10.0.0.1")
@@ -282,5 +299,9 @@ func TestLimiterRestsAfterFailure(t *testing.T) {
 	} else {
 		r(false)
 	}
-	waitFor(t, func() bool { l.mu.Lock(); defer l.mu.Unlock(); return l.busy == 0 && l.resting == 0 })
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.busy != 0 || l.admitted != 0 {
+		t.Fatalf("after every release: busy %d, admitted %d", l.busy, l.admitted)
+	}
 }
