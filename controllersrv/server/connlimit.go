@@ -64,11 +64,11 @@ const (
 // their accept on, and connections answered 429 RATE_LIMITED (a refused
 // login) share a second bound, refusedConns: over it, a refused login is
 // answered with Connection: close, and a new connection from an address
-// that is not clean is closed before its TLS handshake as above. A flood from many addresses then holds at most
-// refusedConns connections, each kept alive (no TLS handshake per
-// refusal), while the other attackers are refused at accept, which costs
-// a socket for a second; clean addresses, and connections that were
-// never refused, are not affected.
+// that is not clean is closed before its TLS handshake as above. A flood
+// from many addresses then holds at most refusedConns connections, each
+// kept alive (no TLS handshake per refusal), while the other attackers
+// are refused at accept, which costs a socket for a second; clean
+// addresses, and connections that were never refused, are not affected.
 type connLimiter struct {
 	perSource    int
 	refusedConns int
@@ -271,7 +271,7 @@ type limitedConn struct {
 	net.Conn
 	l       *connLimiter
 	source  string
-	refused bool // answered 429 (under l.mu)
+	refused bool // counted in refused: of an unclean address, or answered 429 (under l.mu)
 	// idleSince is when the connection went idle after an answer,
 	// zero while a request is read or served (under l.mu).
 	idleSince time.Time
