@@ -1,13 +1,11 @@
 package server
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -79,7 +77,7 @@ type childInfo struct {
 func TestChildController(t *testing.T) {
 	home := os.Getenv("CONTROLLERSRV_CHILD_HOME")
 	if home == "" {
-		t.Skip("helper process for TestDurabilityKill9")
+		return // as os/exec's TestHelperProcess: only a child runs it
 	}
 	s, err := Start(context.Background(), Options{Home: home, Bind: "127.0.0.1:0", AdminPassword: "child-pw-123"})
 	if err != nil {
@@ -99,33 +97,7 @@ func TestDurabilityKill9(t *testing.T) {
 		t.Skip("SKIPPING durability test in -short mode")
 	}
 	home := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestChildController$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "CONTROLLERSRV_CHILD_HOME="+home)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill() //nolint:errcheck
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("child did not start: %v", err)
-	}
-	var info childInfo
-	if err := json.Unmarshal([]byte(line), &info); err != nil {
-		t.Fatalf("child said %q", line)
-	}
-	// A Server value that only carries what the client needs.
-	caPEM, err := os.ReadFile(filepath.Join(home, "pki", "cas.pem"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fake := &Server{url: info.URL, caPEM: caPEM, adminUser: "admin", adminPass: info.Password}
-	c := newClient(t, fake)
-	c.check = false
-	c.admin()
+	c, cmd := startChild(t, home)
 
 	var mu sync.Mutex
 	var acked []string
