@@ -25,10 +25,10 @@ import (
 // its own), 16 clients each doing one authenticated GET every 20 ms, first
 // alone (the quiet baseline) and then while 100 and 1,000 attackers each
 // send bad password logins back to back, for usernames that do not exist
-// (the case no lockout counts), from a process of their own. Attackers come from one address
-// (sources=1) or each from its own loopback address (sources=N: the
-// per-address failure budget does not help, only the bound on concurrent
-// checks does). It reports the controller's RSS idle and at its peak
+// (the case no lockout counts), from a process of their own. Attackers
+// come from one address (sources=1) or each from its own loopback address
+// (sources=N: the per-address failure budget does not help, only the
+// bounds on concurrent checks and on the failures' share of a worker do). It reports the controller's RSS idle and at its peak
 // during the flood (sampled every 10 ms from /proc), the GET p50/p99 quiet
 // and under the flood, their ratios, and the attackers' answers.
 // Target: peak RSS under 2x idle, GET p99 under 2x the quiet baseline.
@@ -299,8 +299,8 @@ func cpuSeconds(b testing.TB, pid int) float64 {
 	return (ut + st) / 100 // clock ticks (USER_HZ)
 }
 
-// selfCPUSeconds is this process's CPU time: the attackers' and the GET
-// clients' share of the machine.
+// selfCPUSeconds is this process's CPU time: the GET clients' share of
+// the machine (the attackers' is their process's).
 func selfCPUSeconds() float64 {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
