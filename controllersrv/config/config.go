@@ -144,7 +144,9 @@ type Config struct {
 		// once, queueSize more wait, perSource and perUsername of those
 		// from one address or for one username; one address may fail
 		// perSourceFailures checks in a row, then one more per
-		// perSourceFailureInterval (0: auth.LimiterConfig's defaults).
+		// perSourceFailureInterval; failed checks take at most
+		// failureShare of a worker's time (0: auth.LimiterConfig's
+		// defaults).
 		AuthRateLimiter struct {
 			Workers                  int      `yaml:"workers,omitempty"`
 			QueueSize                int      `yaml:"queueSize,omitempty"`
@@ -152,6 +154,7 @@ type Config struct {
 			PerUsername              int      `yaml:"perUsername,omitempty"`
 			PerSourceFailures        int      `yaml:"perSourceFailures,omitempty"`
 			PerSourceFailureInterval Duration `yaml:"perSourceFailureInterval,omitempty"`
+			FailureShare             float64  `yaml:"failureShare,omitempty"`
 		} `yaml:"authRateLimiter,omitempty"`
 		// ConnectionLimiter bounds the connections one address (an
 		// IPv6 /64) holds open on all web listeners together, and those
@@ -206,7 +209,7 @@ var known = map[string]any{
 	"ctrl": map[string]any{"listener": nil, "options": map[string]any{"advertiseAddress": nil}},
 	"edge": map[string]any{
 		"api":               map[string]any{"address": nil, "sessionTimeout": durationKey},
-		"authRateLimiter":   map[string]any{"workers": nil, "queueSize": nil, "perSource": nil, "perUsername": nil, "perSourceFailures": nil, "perSourceFailureInterval": durationKey},
+		"authRateLimiter":   map[string]any{"workers": nil, "queueSize": nil, "perSource": nil, "perUsername": nil, "perSourceFailures": nil, "perSourceFailureInterval": durationKey, "failureShare": nil},
 		"connectionLimiter": map[string]any{"perSource": nil, "refusedConnections": nil},
 		"enrollment": map[string]any{
 			"signingCert":  map[string]any{"cert": nil, "key": nil},
@@ -366,6 +369,9 @@ func (c *Config) validate() error {
 	}
 	if l := c.Edge.AuthRateLimiter; min(l.Workers, l.QueueSize, l.PerSource, l.PerUsername, l.PerSourceFailures) < 0 {
 		return errors.New("edge.authRateLimiter: workers, queueSize, perSource, perUsername and perSourceFailures must be 0 (the default) or a positive number of password checks")
+	}
+	if s := c.Edge.AuthRateLimiter.FailureShare; s < 0 || s > 1 {
+		return fmt.Errorf("edge.authRateLimiter.failureShare: %g is not a share: give 0 (the default, 0.25) or a number over 0 and at most 1 (1: failed checks may take all of a worker's time)", s)
 	}
 	if l := c.Edge.ConnectionLimiter; min(l.PerSource, l.RefusedConnections) < 0 {
 		return errors.New("edge.connectionLimiter: perSource and refusedConnections must be 0 (the default) or a positive number of connections")

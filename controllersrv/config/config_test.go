@@ -118,6 +118,7 @@ func TestErrorsNameTheKey(t *testing.T) {
 		"web[0].identity.key:":                     {"key: e.key\n      server_key: e-server.key", "key: ''"},
 		"web: no web entry serves the edge-client": {"      - binding: edge-client\n", ""},
 		"edge.authRateLimiter":                     {"address: ctrl.example.com:1280\n", "address: ctrl.example.com:1280\n  authRateLimiter: {workers: -1}\n"},
+		"edge.authRateLimiter.failureShare:":       {"address: ctrl.example.com:1280\n", "address: ctrl.example.com:1280\n  authRateLimiter: {failureShare: 1.5}\n"},
 		"edge.connectionLimiter":                   {"address: ctrl.example.com:1280\n", "address: ctrl.example.com:1280\n  connectionLimiter: {refusedConnections: -1}\n"},
 	} {
 		y := strings.Replace(full, edit[0], edit[1], 1)

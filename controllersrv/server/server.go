@@ -415,6 +415,7 @@ func newServer(cfg *config.Config, logger *slog.Logger, listeners map[string]net
 			PerSource: cfg.Edge.AuthRateLimiter.PerSource, PerUsername: cfg.Edge.AuthRateLimiter.PerUsername,
 			SourceFailures:        cfg.Edge.AuthRateLimiter.PerSourceFailures,
 			SourceFailureInterval: cfg.Edge.AuthRateLimiter.PerSourceFailureInterval.Duration,
+			FailureShare:          cfg.Edge.AuthRateLimiter.FailureShare,
 			Now:                   now,
 		}),
 	}
