@@ -245,30 +245,33 @@ func TestFailuresClean(t *testing.T) {
 // once the rest ends); a check that succeeded leaves no rest.
 func TestLimiterRestsAfterFailure(t *testing.T) {
 	const took = 100 * time.Millisecond
+	const rest = 3 * took * 9 / 10 // a tenth off for the clocks' steps
 	l := NewLimiter(LimiterConfig{Workers: 1, MaxWait: 10 * time.Second, RefusalDelay: time.Millisecond})
 	ctx := context.Background()
 	l.Failed("10.0.0.1") // not clean
 	l.Failed("10.0.0.2")
-	// check runs a check of source that takes took and reports how long
-	// it waited for the worker.
-	check := func(source string, failed bool) time.Duration {
-		t0 := time.Now()
+	// check runs a check of source that takes took, and returns when it
+	// got the worker and when it gave it back.
+	check := func(source string, failed bool) (got, released time.Time) {
 		r, ok := l.Acquire(ctx, source, "someone-"+source)
 		if !ok {
 			t.Errorf("a check of %s refused", source)
-			return 0
+			return
 		}
-		d := time.Since(t0)
+		got = time.Now()
 		time.Sleep(took)
+		released = time.Now()
 		r(failed)
-		return d
+		return got, released
 	}
-	check("10.0.0.1", true)
-	if d := check("10.0.0.1", false); d < 3*took*9/10 {
-		t.Fatalf("the next check got the worker %v after a failed check of %v: no rest", d, took)
+	_, failedAt := check("10.0.0.1", true)
+	if got, _ := check("10.0.0.1", false); got.Sub(failedAt) < rest {
+		t.Fatalf("the next check got the worker %v after a failed check of %v: no rest", got.Sub(failedAt), took)
 	}
-	if d := check("10.0.0.1", true); d > took/2 {
-		t.Fatalf("the worker rested %v after a check that succeeded", d)
+	okAt := time.Now()
+	got, failedAt := check("10.0.0.1", true)
+	if got.Sub(okAt) > took {
+		t.Fatalf("the worker rested %v after a check that succeeded", got.Sub(okAt))
 	}
 	// Resting after that failure: a check of a source that is not clean
 	// and then one of a clean source wait; the clean one goes first.
@@ -278,8 +281,8 @@ func TestLimiterRestsAfterFailure(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if d := check(src, false); d < 3*took*8/10 {
-				t.Errorf("a check of %s got a resting worker after %v", src, d)
+			if got, _ := check(src, false); got.Sub(failedAt) < rest {
+				t.Errorf("a check of %s got a resting worker %v after the failure", src, got.Sub(failedAt))
 			}
 			order <- src
 		}()
@@ -294,7 +297,7 @@ func TestLimiterRestsAfterFailure(t *testing.T) {
 	r, _ := off.Acquire(ctx, "10.0.0.1", "a")
 	r(true)
 	t0 := time.Now()
-	if r, ok := off.Acquire(ctx, "10.0.0.1", "a"); !ok || time.Since(t0) > took/2 {
+	if r, ok := off.Acquire(ctx, "10.0.0.1", "a"); !ok || time.Since(t0) > took {
 		t.Fatal("FailureShare 1 still rests the worker")
 	} else {
 		r(false)
