@@ -137,8 +137,7 @@ func (l *connLimiter) admit(host string, c *limitedConn) bool {
 		// overshot), and each close would let in another, each a TLS
 		// handshake (the login flood benchmark saw three times the
 		// 429s, and the other clients' p99 at 3x, in such runs).
-		c.refused = true
-		l.refused++
+		l.countRefused(c)
 	}
 	if conns == nil {
 		conns = map[*limitedConn]struct{}{}
@@ -189,11 +188,17 @@ func (l *connLimiter) connState(c net.Conn, st http.ConnState) {
 func (l *connLimiter) refusedLogin(c *limitedConn) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.countRefused(c)
+	return l.refused > l.refusedConns
+}
+
+// countRefused counts c against refusedConns once; release gives it back
+// (under l.mu).
+func (l *connLimiter) countRefused(c *limitedConn) {
 	if !c.refused {
 		c.refused = true
 		l.refused++
 	}
-	return l.refused > l.refusedConns
 }
 
 // refusalLogEvery spaces the warnings about refused connections: a
